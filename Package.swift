@@ -1,0 +1,32 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Prenum",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "prenum", targets: ["prenum"]),
+        .library(name: "PrenumCore", targets: ["PrenumCore"]),
+    ],
+    targets: [
+        // C libraries, each reached only through its own small Swift wrapper below.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(name: "PrenumSQLite", dependencies: ["CSQLite"]),
+        .target(name: "PrenumCrypto", dependencies: ["CCrypto"]),
+        .target(name: "PrenumCore", dependencies: ["PrenumSQLite", "PrenumCrypto"]),
+        .executableTarget(name: "prenum", dependencies: ["PrenumCore"]),
+        .testTarget(name: "PrenumSQLiteTests", dependencies: ["PrenumSQLite"]),
+        .testTarget(name: "PrenumCryptoTests", dependencies: ["PrenumCrypto"]),
+        .testTarget(name: "PrenumCoreTests", dependencies: ["PrenumCore", "PrenumSQLite", "PrenumCrypto"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

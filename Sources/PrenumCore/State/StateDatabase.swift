@@ -1,0 +1,77 @@
+import Foundation
+import PrenumSQLite
+
+/// Prenum's own SQLite database: populations, the shared record copy, runs and deliveries.
+///
+/// Opening it applies any pending migrations in one transaction, and refuses a file written
+/// by a newer Prenum (downgrading would silently misread it) or one that is not a database.
+public final class StateDatabase {
+    /// The connection; the rest of the core reaches state through it.
+    public let database: Database
+    public let path: String
+
+    /// The schema version this build writes.
+    public static var currentVersion: Int { StateSchema.migrations.count }
+
+    public struct OpenFailure: PrenumFailure {
+        public let exitCode: ExitCode
+        public let path: String
+        public let reason: String
+        public var description: String { "state database \(path): \(reason)" }
+    }
+
+    public init(path: String) throws {
+        self.path = path
+        do {
+            database = try Database(path: path, mode: .readWrite(create: true))
+            try database.enableWriteAheadLog()
+            try database.execute("PRAGMA foreign_keys=ON")
+        } catch let error as SQLiteError {
+            throw OpenFailure(exitCode: error.isCannotOpen ? .cannotCreate : .dataError, path: path,
+                              reason: error.isCorrupt ? "not a SQLite database or damaged (\(error.message)); restore it from backup" : error.description)
+        }
+        try migrate()
+    }
+
+    /// A second connection to the same file, for a worker thread (WAL lets it read while the
+    /// main connection writes).
+    public func openReader() throws -> Database {
+        let reader = try Database(path: path, mode: .readWrite(create: false))
+        try reader.execute("PRAGMA query_only=ON")
+        return reader
+    }
+
+    private func migrate() throws {
+        let version = Int(try database.scalarInt("PRAGMA user_version") ?? 0)
+        let known = StateSchema.migrations.count
+        if version > known {
+            throw OpenFailure(exitCode: .configuration, path: path,
+                              reason: "schema version \(version) is newer than this prenum understands (\(known)); use the newer prenum binary")
+        }
+        guard version < known else { return }
+        do {
+            try database.transaction(.exclusive) {
+                for step in version..<known {
+                    try database.execute(StateSchema.migrations[step])
+                }
+                try database.execute("PRAGMA user_version=\(known)")
+            }
+        } catch let error as SQLiteError {
+            throw OpenFailure(exitCode: error.isCorrupt ? .dataError : .cannotCreate, path: path,
+                              reason: "migration to version \(known) failed: \(error.description)")
+        }
+    }
+
+    public func schemaVersion() throws -> Int {
+        Int(try database.scalarInt("PRAGMA user_version") ?? 0)
+    }
+
+    /// A value from the meta table.
+    public func meta(_ key: String) throws -> String? {
+        try database.scalarText("SELECT value FROM meta WHERE key = ?", [key])
+    }
+
+    public func setMeta(_ key: String, _ value: String) throws {
+        try database.run("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
+    }
+}

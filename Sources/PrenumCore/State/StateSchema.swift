@@ -1,0 +1,148 @@
+/// Prenum's own database schema, as an ordered list of forward migrations.
+///
+/// `PRAGMA user_version` counts the migrations applied. Migrations are only ever appended:
+/// a released step is never edited, so every installation reaches the same schema.
+enum StateSchema {
+    static let migrations: [String] = [
+        // 1: subscribers, populations, the shared record copy, runs and deliveries.
+        """
+        CREATE TABLE meta(
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID;
+
+        -- Per subscriber: where its chain of files stands.
+        CREATE TABLE subscriber_state(
+            subscriber TEXT PRIMARY KEY,
+            last_sequence INTEGER NOT NULL DEFAULT 0,
+            last_xml_sha256 TEXT NOT NULL DEFAULT '0000000000000000000000000000000000000000000000000000000000000000',
+            last_business_date TEXT,
+            watermark INTEGER,          -- journal high-water mark its last file was computed at
+            profile TEXT,               -- what its last file was computed for (benefits, format, ...)
+            refresh_pending INTEGER NOT NULL DEFAULT 0,
+            refresh_ordered_at TEXT
+        ) WITHOUT ROWID;
+
+        -- One row per subscriber and person. The plain columns are the population as imported;
+        -- the delivered_ columns are the population as of the subscriber's last file. `dirty`
+        -- marks rows whose two sides may differ, so a delta reads population changes only.
+        CREATE TABLE subscription(
+            subscriber TEXT NOT NULL,
+            pnr TEXT NOT NULL,
+            present INTEGER NOT NULL,
+            consent INTEGER NOT NULL,
+            from_date TEXT,
+            delivered_present INTEGER NOT NULL DEFAULT 0,
+            delivered_consent INTEGER NOT NULL DEFAULT 0,
+            delivered_from_date TEXT,
+            dirty INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (subscriber, pnr)
+        ) WITHOUT ROWID;
+        CREATE INDEX subscription_by_person ON subscription(pnr);
+        CREATE INDEX subscription_pending ON subscription(subscriber, pnr) WHERE dirty = 1;
+
+        -- Every population file seen, by content hash, so the same bytes are applied once.
+        CREATE TABLE population_file(
+            id INTEGER PRIMARY KEY,
+            subscriber TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            bytes INTEGER NOT NULL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('applied', 'rejected', 'duplicate')),
+            lines INTEGER NOT NULL,
+            bad_lines INTEGER NOT NULL,
+            added INTEGER NOT NULL,
+            removed INTEGER NOT NULL,
+            updated INTEGER NOT NULL,
+            received_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX population_file_applied ON population_file(subscriber, sha256) WHERE outcome = 'applied';
+
+        -- The population's history: when each person was added or removed and how consent
+        -- and from-date changed.
+        CREATE TABLE population_event(
+            id INTEGER PRIMARY KEY,
+            subscriber TEXT NOT NULL,
+            pnr TEXT NOT NULL,
+            file_id INTEGER NOT NULL REFERENCES population_file(id),
+            event TEXT NOT NULL CHECK (event IN ('added', 'removed', 'changed')),
+            consent INTEGER,
+            from_date TEXT
+        );
+        CREATE INDEX population_event_by_person ON population_event(subscriber, pnr);
+
+        -- Persons in at least one population: their records are copied below.
+        CREATE TABLE tracked_person(pnr TEXT PRIMARY KEY) WITHOUT ROWID;
+
+        -- The register's records of tracked persons as of the shared watermark: one copy for
+        -- all subscribers, so state grows with the register, not with register x subscribers.
+        CREATE TABLE record(
+            entity INTEGER NOT NULL,
+            id INTEGER NOT NULL,
+            pnr TEXT NOT NULL,
+            benefit TEXT NOT NULL,
+            fields TEXT NOT NULL,
+            PRIMARY KEY (entity, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX record_by_person ON record(pnr, entity, id);
+
+        -- The current run's changed records, old and new version (NULL pnr: absent).
+        CREATE TABLE record_change(
+            entity INTEGER NOT NULL,
+            id INTEGER NOT NULL,
+            old_pnr TEXT,
+            old_benefit TEXT,
+            old_fields TEXT,
+            new_pnr TEXT,
+            new_benefit TEXT,
+            new_fields TEXT,
+            PRIMARY KEY (entity, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX record_change_by_old_person ON record_change(old_pnr) WHERE old_pnr IS NOT NULL;
+        CREATE INDEX record_change_by_new_person ON record_change(new_pnr) WHERE new_pnr IS NOT NULL;
+
+        CREATE TABLE run(
+            id INTEGER PRIMARY KEY,
+            business_date TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            base_watermark INTEGER NOT NULL,
+            high_water INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('delivering', 'completed')),
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            delivered INTEGER NOT NULL DEFAULT 0,
+            failed INTEGER NOT NULL DEFAULT 0
+        );
+
+        CREATE TABLE delivery(
+            subscriber TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            run_id INTEGER NOT NULL REFERENCES run(id),
+            business_date TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('DELTA', 'FULL')),
+            file_name TEXT NOT NULL,
+            outbox TEXT NOT NULL,
+            xml_sha256 TEXT NOT NULL,
+            xml_bytes INTEGER NOT NULL,
+            sig_sha256 TEXT NOT NULL,
+            key_id TEXT NOT NULL,
+            persons INTEGER NOT NULL,
+            records INTEGER NOT NULL,
+            unsubscribed INTEGER NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('staged', 'published')),
+            staged_at TEXT NOT NULL,
+            published_at TEXT,
+            PRIMARY KEY (subscriber, sequence)
+        ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX delivery_per_run ON delivery(run_id, subscriber);
+
+        CREATE TABLE run_failure(
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES run(id),
+            subscriber TEXT NOT NULL,
+            failed_at TEXT NOT NULL,
+            message TEXT NOT NULL
+        );
+        """,
+    ]
+}

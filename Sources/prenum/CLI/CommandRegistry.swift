@@ -1,0 +1,77 @@
+import Foundation
+import PrenumCore
+
+/// Every command `prenum` knows, and the dispatch from words to a command.
+enum CommandRegistry {
+    static let commands: [any Command.Type] = [
+        RunCommand.self,
+        RerunCommand.self,
+        RefreshCommand.self,
+        StatusCommand.self,
+        VerifyCommand.self,
+        ApplyCommand.self,
+        KeysGenerateCommand.self,
+        ImportCommand.self,
+        SampleCreateCommand.self,
+        SampleAdvanceCommand.self,
+    ]
+
+    static var overview: String {
+        var text = """
+        prenum: subscription batch processor for a social-insurance register.
+        Every night it delivers to each subscriber one signed file with what changed in the
+        benefit data it may see.
+
+        Commands:
+
+        """
+        let width = (commands.map { $0.words.joined(separator: " ").count }.max() ?? 0) + 2
+        for command in commands {
+            text += "  " + command.words.joined(separator: " ").padding(toLength: width, withPad: " ", startingAt: 0) + command.abstract + "\n"
+        }
+        text += "\nRun 'prenum COMMAND --help' for a command's options.\n"
+        text += "Exit codes: 0 done, 1 some subscribers failed, 64 usage, 65 bad data, 66 missing input,\n73 cannot create output, 75 locked by another run, 78 bad configuration.\n"
+        return text
+    }
+
+    /// Runs the command named by `arguments` (without the program name) and returns the exit code.
+    static func main(_ arguments: [String]) -> Int32 {
+        if arguments.isEmpty || arguments == ["--help"] || arguments == ["help"] {
+            print(overview, terminator: "")
+            return arguments.isEmpty ? ExitCode.usage.rawValue : ExitCode.ok.rawValue
+        }
+        let match = commands
+            .filter { arguments.starts(with: $0.words) }
+            .max { $0.words.count < $1.words.count }
+        guard let command = match else {
+            let group = commands.filter { $0.words.first == arguments.first }
+            if !group.isEmpty {
+                let names = group.map { $0.words.joined(separator: " ") }.joined(separator: ", ")
+                let standardError = FileHandle.standardError
+                if arguments.dropFirst().first == "--help" || arguments.count == 1 {
+                    print("Subcommands: \(names)")
+                    return arguments.count == 1 ? ExitCode.usage.rawValue : ExitCode.ok.rawValue
+                }
+                standardError.write(Data("prenum: unknown subcommand '\(arguments.dropFirst().first ?? "")'; one of: \(names)\n".utf8))
+                return ExitCode.usage.rawValue
+            }
+            FileHandle.standardError.write(Data("prenum: unknown command '\(arguments[0])'\n\n\(overview)".utf8))
+            return ExitCode.usage.rawValue
+        }
+        let rest = Array(arguments.dropFirst(command.words.count))
+        if rest.contains("--help") || rest.contains("-h") {
+            print(command.help, terminator: "")
+            return ExitCode.ok.rawValue
+        }
+        do {
+            let parsed = try ParsedArguments(rest, for: command)
+            return try command.run(parsed).rawValue
+        } catch let failure as any PrenumFailure {
+            FileHandle.standardError.write(Data("prenum \(command.words.joined(separator: " ")): \(failure.description)\n".utf8))
+            return failure.exitCode.rawValue
+        } catch {
+            FileHandle.standardError.write(Data("prenum \(command.words.joined(separator: " ")): \(error)\n".utf8))
+            return ExitCode.dataError.rawValue
+        }
+    }
+}

@@ -1,0 +1,8 @@
+import XCTest
+@testable import PrenumCrypto
+
+final class CryptoSmokeTests: XCTestCase {
+    func testModuleLinks() {
+        XCTAssertTrue(true)
+    }
+}
