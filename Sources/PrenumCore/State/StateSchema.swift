@@ -101,6 +101,12 @@ enum StateSchema {
         CREATE INDEX record_change_by_old_person ON record_change(old_pnr) WHERE old_pnr IS NOT NULL;
         CREATE INDEX record_change_by_new_person ON record_change(new_pnr) WHERE new_pnr IS NOT NULL;
 
+        -- Persons the current run's changes touch (either version), in pnr order for the deltas.
+        CREATE TABLE change_person(pnr TEXT PRIMARY KEY) WITHOUT ROWID;
+
+        -- Persons some subscriber dropped in this run; untracked at its end if nobody has them.
+        CREATE TABLE untrack_candidate(pnr TEXT PRIMARY KEY) WITHOUT ROWID;
+
         CREATE TABLE run(
             id INTEGER PRIMARY KEY,
             business_date TEXT NOT NULL UNIQUE,

@@ -1,11 +1,58 @@
+import Foundation
 import PrenumCore
 
 struct RunCommand: Command {
     static let words = ["run"]
     static let abstract = "the nightly job: import populations, snapshot the register, deliver a signed file to every active subscriber"
+    static let discussion = """
+        Takes the run lock (exit 75 if another run holds it), validates the configuration (exit 78),
+        finishes any interrupted earlier run, imports population files, takes one snapshot of the
+        register and writes one signed file per active subscriber. A date already completed is a
+        no-op; a date before the last completed one is refused (exit 65; use `prenum rerun`).
+        Exit 1 when some subscribers failed: the others were delivered, the failed ones catch up
+        at the next run. Logs go to standard error as key=value lines; a summary to standard output.
+        """
     static let options: [CommandLineOption] = [.config, .date]
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        throw OperationFailure(.usage, "not implemented yet")
+        let configuration = try ConfigurationLoader.load(path: arguments.configPath)
+        let date = try arguments.date("date")
+        let clock = try TestClock.fromEnvironment()
+        let report = try NightlyRun(configuration: configuration, log: .standardError, faults: .fromEnvironment(),
+                                    clock: clock).execute(businessDate: date)
+        print(RunSummary.text(report), terminator: "")
+        return report.exitCode
+    }
+}
+
+/// `PRENUM_CLOCK=YYYY-MM-DDTHH:MM:SSZ` fixes the time a run records, so tests can compare the
+/// files of two runs byte for byte. Not for production use.
+enum TestClock {
+    static func fromEnvironment() throws -> @Sendable () -> Date {
+        guard let text = ProcessInfo.processInfo.environment["PRENUM_CLOCK"] else { return { Date() } }
+        guard let fixed = Timestamp.parse(text) else {
+            throw OperationFailure(.usage, "PRENUM_CLOCK must be YYYY-MM-DDTHH:MM:SSZ, got '\(text)'")
+        }
+        return { fixed }
+    }
+}
+
+/// The human summary printed on standard output after a run.
+enum RunSummary {
+    static func text(_ report: RunReport) -> String {
+        var text = "prenum run \(report.businessDate): \(report.outcome.rawValue) in \(String(format: "%.2f", report.durationSeconds)) s"
+        text += ", \(report.populationFiles) population file(s) imported\n"
+        let width = (report.subscribers.map(\.subscriber.count).max() ?? 0) + 2
+        for result in report.subscribers {
+            var line = "  " + result.subscriber.padding(toLength: width, withPad: " ", startingAt: 0)
+            line += result.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+            if let sequence = result.sequence, let kind = result.kind {
+                line += "#\(sequence) \(kind) persons=\(result.persons) records=\(result.records) unsubscribed=\(result.unsubscribed)"
+                if let file = result.fileName { line += "  \(file)" }
+            }
+            if let message = result.message { line += "  \(message)" }
+            text += line + "\n"
+        }
+        return text
     }
 }

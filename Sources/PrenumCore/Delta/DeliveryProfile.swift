@@ -1,0 +1,28 @@
+/// What a subscriber's files are computed for: the benefits it receives, the format, whether
+/// consent gates its persons, and the history window.
+///
+/// When any of it changes, what the recipient holds no longer matches what a delta would
+/// assume, so the next file is a FULL one (as Navet re-baselines a changed order).
+public struct DeliveryProfile: Hashable, Sendable {
+    public let benefits: Set<String>
+    public let formatVersion: Int
+    public let requiresConsent: Bool
+    public let historyDays: Int
+
+    public init(benefits: Set<String>, formatVersion: Int, requiresConsent: Bool, historyDays: Int) {
+        self.benefits = benefits
+        self.formatVersion = formatVersion
+        self.requiresConsent = requiresConsent
+        self.historyDays = historyDays
+    }
+
+    /// A stable text form stored with each delivery, compared at the next run.
+    public var fingerprint: String {
+        "format=\(formatVersion);consent=\(requiresConsent ? 1 : 0);historyDays=\(historyDays);benefits=\(benefits.sorted().joined(separator: ","))"
+    }
+
+    /// The first date of the history window for business date `date`.
+    public func windowStart(on date: CalendarDate) -> CalendarDate {
+        date.adding(days: -historyDays)
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import PrenumSQLite
+
+/// Read-only access to the upstream register.
+///
+/// The register belongs to the agency's case and payment systems: it is opened read-only, so
+/// SQLite itself refuses any write, and every read happens inside one short snapshot.
+public final class RegisterReader {
+    let database: Database
+    public let path: String
+
+    /// A register problem with the exit code an operator needs: missing (66), not a register
+    /// (65), locked upstream past the busy timeout (75).
+    public struct Failure: PrenumFailure {
+        public let exitCode: ExitCode
+        public let description: String
+    }
+
+    public init(path: String, busyTimeoutMilliseconds: Int32 = 10_000) throws {
+        self.path = path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw Failure(exitCode: .noInput, description: "register \(path) does not exist")
+        }
+        do {
+            database = try Database(path: path, mode: .readOnly, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            let tables = try Set(Self.tableNames(database))
+            let missing = ["benefit", "payment", "payment_deduction", "benefit_case", "change_log"].filter { !tables.contains($0) }
+            guard missing.isEmpty else {
+                throw Failure(exitCode: .dataError, description: "register \(path) lacks the table(s) \(missing.joined(separator: ", ")) of SPEC section 1")
+            }
+        } catch let error as SQLiteError {
+            throw Self.failure(error, path: path)
+        }
+    }
+
+    static func tableNames(_ database: Database) throws -> [String] {
+        var names: [String] = []
+        try database.cached("SELECT name FROM sqlite_schema WHERE type = 'table'").forEachRow { names.append($0.text(0)) }
+        return names
+    }
+
+    static func failure(_ error: SQLiteError, path: String) -> Failure {
+        if error.isBusy {
+            return Failure(exitCode: .temporaryFailure, description: "register \(path) stayed locked by an upstream writer past the busy timeout; try again later (\(error.message))")
+        }
+        if error.isCorrupt {
+            return Failure(exitCode: .dataError, description: "register \(path) is not a SQLite database or is damaged (\(error.message))")
+        }
+        if error.isCannotOpen {
+            return Failure(exitCode: .noInput, description: "register \(path) cannot be opened (\(error.message))")
+        }
+        return Failure(exitCode: .dataError, description: "register \(path): \(error.description)")
+    }
+
+    /// Runs `body` on one consistent snapshot of the register and lets go of it at once after.
+    public func withSnapshot<T>(_ body: (RegisterSnapshot) throws -> T) throws -> T {
+        do {
+            return try database.readTransaction {
+                let highWater = try database.scalarInt("SELECT COALESCE(MAX(seq), 0) FROM change_log") ?? 0
+                return try body(RegisterSnapshot(database: database, highWater: highWater))
+            }
+        } catch let error as SQLiteError where error.path == path {
+            throw Self.failure(error, path: path)
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A test-only switch that kills the process with SIGKILL at a named step, so the tests can
+/// prove that every step is recoverable.
+///
+/// Set `PRENUM_FAULT_STEP` to a step name (and optionally `PRENUM_FAULT_SUBSCRIBER` to a
+/// subscriber id, `PRENUM_FAULT_HIT` to the n-th time the step is reached). Unset in
+/// production, it costs one comparison per step.
+public struct FaultInjector: Sendable {
+    /// Every step at which a fault can be injected, in the order a run reaches them.
+    public enum Step: String, CaseIterable, Sendable {
+        case importBeforeCommit = "import.before-commit"
+        case importAfterCommit = "import.after-commit"
+        case snapshotBeforeCommit = "snapshot.before-commit"
+        case snapshotAfterCommit = "snapshot.after-commit"
+        case deliverAfterWrite = "deliver.after-write"
+        case deliverAfterSign = "deliver.after-sign"
+        case deliverAfterStage = "deliver.after-stage"
+        case deliverAfterArchive = "deliver.after-archive"
+        case deliverAfterSignatureRename = "deliver.after-signature-rename"
+        case deliverAfterDataRename = "deliver.after-data-rename"
+        case deliverAfterPublish = "deliver.after-publish"
+        case runBeforeComplete = "run.before-complete"
+    }
+
+    let step: String?
+    let subscriber: String?
+    let hit: Int
+    private let counter = Counter()
+
+    private final class Counter: @unchecked Sendable {
+        let lock = NSLock()
+        var count = 0
+        func next() -> Int {
+            lock.lock()
+            defer { lock.unlock() }
+            count += 1
+            return count
+        }
+    }
+
+    public static let none = FaultInjector(step: nil, subscriber: nil, hit: 1)
+
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> FaultInjector {
+        FaultInjector(step: environment["PRENUM_FAULT_STEP"], subscriber: environment["PRENUM_FAULT_SUBSCRIBER"],
+                      hit: environment["PRENUM_FAULT_HIT"].flatMap(Int.init) ?? 1)
+    }
+
+    /// Dies here if this is the configured step.
+    public func reach(_ reached: Step, subscriber reachedSubscriber: String? = nil) {
+        guard let step, step == reached.rawValue else { return }
+        if let subscriber, subscriber != reachedSubscriber { return }
+        guard counter.next() == hit else { return }
+        FileHandle.standardError.write(Data("prenum: fault injected at \(step)\n".utf8))
+        kill(getpid(), SIGKILL)
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import PrenumCrypto
+import PrenumSQLite
+
+/// The nightly job: lock, finish whatever an interrupted run left, import population files,
+/// take one snapshot of the register, and deliver one signed file to every active subscriber.
+///
+/// Every step is either recorded in one state transaction or repeatable from what is: a run
+/// killed anywhere is finished by the next with the same sequence numbers and bytes.
+public final class NightlyRun {
+    let configuration: Configuration
+    let log: EventLog
+    let faults: FaultInjector
+    let clock: @Sendable () -> Date
+
+    public init(configuration: Configuration, log: EventLog, faults: FaultInjector = .none,
+                clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.configuration = configuration
+        self.log = log
+        self.faults = faults
+        self.clock = clock
+    }
+
+    /// Runs for `businessDate` (default: today in the configured zone).
+    public func execute(businessDate requested: CalendarDate? = nil) throws -> RunReport {
+        let started = Date()
+        let businessDate = requested ?? configuration.today(now: clock())
+        let lock = try ProcessLock.acquire(path: configuration.lockPath)
+        defer { withExtendedLifetime(lock) {} }
+        log.log(.info, "run.start", ["businessDate": businessDate.description])
+
+        let state = try StateDatabase(path: configuration.stateDatabase)
+        let signer = try DeliverySigner(keyPath: configuration.signingKey)
+        let register = try RegisterReader(path: configuration.register)
+        let ledger = RunLedger(database: state.database)
+        let publisher = DeliveryPublisher(archiveRoot: configuration.archive, faults: faults)
+        let deliverer = SubscriberDeliverer(configuration: configuration, state: state, signer: signer,
+                                            publisher: publisher, log: log, faults: faults, clock: clock)
+
+        var results: [RunReport.SubscriberResult] = []
+        results += deliverer.recoverStaged()
+
+        if let interrupted = try ledger.incompleteRun() {
+            log.log(.warning, "run.resume", ["businessDate": interrupted.businessDate.description, "run": interrupted.id])
+            results += try deliverer.deliverAll(run: interrupted)
+            try complete(interrupted, state: state)
+            if interrupted.businessDate == businessDate {
+                return finish(RunReport(businessDate: businessDate, outcome: .completed, runID: interrupted.id,
+                                        subscribers: results, populationFiles: 0, durationSeconds: 0), started: started)
+            }
+        }
+
+        if let existing = try ledger.run(on: businessDate), existing.status == .completed {
+            log.log(.info, "run.already-completed", ["businessDate": businessDate.description, "run": existing.id])
+            return finish(RunReport(businessDate: businessDate, outcome: .alreadyCompleted, runID: existing.id,
+                                    subscribers: results, populationFiles: 0, durationSeconds: 0), started: started)
+        }
+        if let last = try ledger.lastCompletedRun(), businessDate < last.businessDate {
+            throw OperationFailure(.dataError, "business date \(businessDate) is before the last completed run (\(last.businessDate)); to deliver past files again use `prenum rerun --subscriber S --from D1 --to D2`")
+        }
+
+        let imported = try PopulationImporter(state: state, configuration: configuration, log: log, faults: faults)
+            .importPending(now: clock())
+        let run = try RegisterSnapshotPhase(state: state, register: register, log: log, faults: faults)
+            .take(businessDate: businessDate, createdAt: Timestamp.format(clock()), startedAt: Timestamp.format(Date()))
+        results += try deliverer.deliverAll(run: run)
+        faults.reach(.runBeforeComplete)
+        try complete(run, state: state)
+        return finish(RunReport(businessDate: businessDate, outcome: .completed, runID: run.id, subscribers: results,
+                                populationFiles: imported.count, durationSeconds: 0), started: started)
+    }
+
+    private func complete(_ run: RunRecord, state: StateDatabase) throws {
+        let untracked = try state.database.transaction {
+            let untracked = try RecordStore(database: state.database).untrackAbandonedPersons()
+            try RunLedger(database: state.database).completeRun(run.id, finishedAt: Timestamp.format(Date()))
+            return untracked
+        }
+        log.log(.info, "run.completed", ["businessDate": run.businessDate.description, "run": run.id, "untrackedPersons": untracked])
+    }
+
+    private func finish(_ report: RunReport, started: Date) -> RunReport {
+        var report = report
+        report.durationSeconds = Date().timeIntervalSince(started)
+        let failed = report.subscribers.filter { $0.status == .failed }.count
+        let delivered = report.subscribers.filter { $0.status == .delivered }.count
+        log.log(failed > 0 ? .warning : .info, "run.end", [
+            "businessDate": report.businessDate.description, "outcome": report.outcome.rawValue,
+            "delivered": delivered, "failed": failed,
+            "durationSeconds": String(format: "%.3f", report.durationSeconds),
+        ])
+        return report
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import PrenumCrypto
+import PrenumSQLite
+
+/// Makes, signs, stages and publishes one subscriber's file of a run, isolated from the
+/// others: a subscriber that fails is logged and retried by the next run; the rest go out.
+struct SubscriberDeliverer {
+    let configuration: Configuration
+    let state: StateDatabase
+    let signer: DeliverySigner
+    let publisher: DeliveryPublisher
+    let log: EventLog
+    let faults: FaultInjector
+    let clock: @Sendable () -> Date
+
+    var ledger: RunLedger { RunLedger(database: state.database) }
+
+    /// Publishes every delivery an interrupted process staged but did not finish.
+    func recoverStaged() -> [RunReport.SubscriberResult] {
+        var results: [RunReport.SubscriberResult] = []
+        let staged: [DeliveryRecord]
+        do {
+            staged = try ledger.stagedDeliveries()
+        } catch {
+            log.log(.error, "recover.failed", ["message": String(describing: error)])
+            return []
+        }
+        for delivery in staged {
+            do {
+                try publisher.publishRecovered(delivery)
+                try ledger.markPublished(subscriber: delivery.subscriber, sequence: delivery.sequence, at: Timestamp.format(Date()))
+                log.log(.warning, "delivery.recovered", ["subscriber": delivery.subscriber, "sequence": delivery.sequence, "file": delivery.fileName])
+            } catch {
+                log.log(.error, "delivery.recover-failed", ["subscriber": delivery.subscriber, "sequence": delivery.sequence, "message": String(describing: error)])
+                results.append(.init(subscriber: delivery.subscriber, status: .failed, businessDate: delivery.businessDate,
+                                     sequence: delivery.sequence, kind: delivery.kind, fileName: delivery.fileName,
+                                     persons: delivery.persons, records: delivery.records, unsubscribed: delivery.unsubscribed,
+                                     message: String(describing: error)))
+            }
+        }
+        return results
+    }
+
+    /// Delivers to every subscriber active on the run's date that has no file of this run yet.
+    func deliverAll(run: RunRecord) throws -> [RunReport.SubscriberResult] {
+        var results: [RunReport.SubscriberResult] = []
+        for subscriber in configuration.subscribers {
+            guard subscriber.isActive(on: run.businessDate) else {
+                results.append(.init(subscriber: subscriber.id, status: .inactive, businessDate: run.businessDate, sequence: nil,
+                                     kind: nil, fileName: nil, persons: 0, records: 0, unsubscribed: 0, message: "terminated"))
+                continue
+            }
+            if let done = try ledger.delivery(run: run.id, subscriber: subscriber.id) {
+                results.append(Self.result(done, status: .delivered))
+                continue
+            }
+            do {
+                results.append(Self.result(try deliver(subscriber, run: run), status: .delivered))
+            } catch {
+                let message = String(describing: error)
+                log.log(.error, "delivery.failed", ["subscriber": subscriber.id, "message": message])
+                try? ledger.recordFailure(run: run.id, subscriber: subscriber.id, at: Timestamp.format(Date()), message: message)
+                results.append(.init(subscriber: subscriber.id, status: .failed, businessDate: run.businessDate, sequence: nil,
+                                     kind: nil, fileName: nil, persons: 0, records: 0, unsubscribed: 0, message: message))
+            }
+        }
+        return results
+    }
+
+    static func result(_ delivery: DeliveryRecord, status: RunReport.SubscriberResult.Status) -> RunReport.SubscriberResult {
+        .init(subscriber: delivery.subscriber, status: status, businessDate: delivery.businessDate, sequence: delivery.sequence,
+              kind: delivery.kind, fileName: delivery.fileName, persons: delivery.persons, records: delivery.records,
+              unsubscribed: delivery.unsubscribed, message: nil)
+    }
+
+    func profile(of subscriber: Subscriber) -> DeliveryProfile {
+        DeliveryProfile(benefits: Set(subscriber.benefits), formatVersion: subscriber.formatVersion,
+                        requiresConsent: subscriber.purpose.requiresConsent, historyDays: configuration.historyDays)
+    }
+
+    /// Writes, signs, stages and publishes the subscriber's file for `run`.
+    func deliver(_ subscriber: Subscriber, run: RunRecord) throws -> DeliveryRecord {
+        let began = Date()
+        let profile = profile(of: subscriber)
+        let position = try ledger.position(of: subscriber.id)
+        let isDelta = position.watermark == run.baseWatermark && position.profile == profile.fingerprint && !position.refreshPending
+        let kind: DeliveryKind = isDelta ? .delta : .full
+        let sequence = position.lastSequence + 1
+        let outbox = subscriber.outboxFolder(in: configuration)
+        let fileName = DeliveryFileName(subscriber: subscriber.id, sequence: sequence, businessDate: run.businessDate, kind: kind).dataFileName
+        let header = DeliveryHeader(subscriber: subscriber.id, orgNumber: subscriber.orgNumber.digits,
+                                    formatVersion: subscriber.formatVersion, sequence: sequence,
+                                    previousSequence: position.lastSequence, kind: kind, businessDate: run.businessDate,
+                                    createdAt: run.createdAt, keyID: signer.keyID,
+                                    windowFrom: profile.windowStart(on: run.businessDate), previousHash: position.lastXMLSHA256)
+
+        try DurableFiles.makeFolder(outbox)
+        try DurableFiles.makeFolder(DeliveryPublisher.stagingFolder(outbox: outbox))
+        let paths = publisher.paths(subscriber: subscriber.id, outbox: outbox, fileName: fileName)
+        for stale in [paths.stagedData, paths.stagedSignature] { unlink(stale) }
+
+        let planner = DeltaPlanner(database: state.database, subscriber: subscriber.id,
+                                   visibility: Visibility(profile: profile, businessDate: run.businessDate))
+        let writer = try DeliveryWriter(path: paths.stagedData, header: header)
+        let summary: DeliveryFileSummary
+        do {
+            if isDelta {
+                try planner.forEachDeltaPerson { pnr, decisions in
+                    try writer.beginPerson(pnr: pnr)
+                    for decision in decisions {
+                        switch decision {
+                        case .new(let version): try writer.write(change: .new, version: version)
+                        case .changed(let version): try writer.write(change: .changed, version: version)
+                        case .removed(let key, _): try writer.writeRemoved(key: key)
+                        case .none: break
+                        }
+                    }
+                    try writer.endPerson()
+                }
+                try planner.forEachUnsubscribed { try writer.writeUnsubscribed(pnr: $0) }
+            } else {
+                try planner.forEachFullPerson { pnr, versions in
+                    try writer.beginPerson(pnr: pnr)
+                    for version in versions { try writer.write(change: .new, version: version) }
+                    try writer.endPerson()
+                }
+            }
+            summary = try writer.finish()
+        } catch {
+            writer.abandon()
+            throw error
+        }
+        faults.reach(.deliverAfterWrite, subscriber: subscriber.id)
+
+        let signature = try signer.signFile(paths.stagedData)
+        try DurableFiles.write(signature, to: paths.stagedSignature)
+        try DurableFiles.sync(folder: DeliveryPublisher.stagingFolder(outbox: outbox))
+        let signatureHash = try SHA256Digest.hex(ofFile: paths.stagedSignature)
+        faults.reach(.deliverAfterSign, subscriber: subscriber.id)
+
+        let delivery = DeliveryRecord(subscriber: subscriber.id, sequence: sequence, runID: run.id, businessDate: run.businessDate,
+                                      kind: kind.rawValue, fileName: fileName, outbox: outbox, xmlSHA256: summary.sha256,
+                                      xmlBytes: Int64(summary.byteCount), signatureSHA256: signatureHash, keyID: signer.keyID,
+                                      persons: summary.persons, records: summary.records, unsubscribed: summary.unsubscribed,
+                                      status: .staged)
+        try state.database.transaction {
+            try ledger.stage(delivery, watermark: run.highWater, profile: profile.fingerprint, stagedAt: Timestamp.format(Date()))
+        }
+        faults.reach(.deliverAfterStage, subscriber: subscriber.id)
+
+        try publisher.publishFresh(delivery)
+        try ledger.markPublished(subscriber: subscriber.id, sequence: sequence, at: Timestamp.format(Date()))
+        faults.reach(.deliverAfterPublish, subscriber: subscriber.id)
+        log.log(.info, "delivery.published", [
+            "subscriber": subscriber.id, "sequence": sequence, "kind": kind.rawValue, "persons": summary.persons,
+            "records": summary.records, "unsubscribed": summary.unsubscribed, "bytes": summary.byteCount,
+            "durationSeconds": String(format: "%.3f", Date().timeIntervalSince(began)),
+        ])
+        return DeliveryRecord(subscriber: delivery.subscriber, sequence: sequence, runID: run.id, businessDate: run.businessDate,
+                              kind: delivery.kind, fileName: fileName, outbox: outbox, xmlSHA256: delivery.xmlSHA256,
+                              xmlBytes: delivery.xmlBytes, signatureSHA256: signatureHash, keyID: signer.keyID,
+                              persons: delivery.persons, records: delivery.records, unsubscribed: delivery.unsubscribed,
+                              status: .published)
+    }
+}

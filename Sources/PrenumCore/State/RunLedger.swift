@@ -1,0 +1,161 @@
+import Foundation
+import PrenumSQLite
+
+/// Reads and writes runs, deliveries and subscriber positions in Prenum's state.
+public struct RunLedger {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    // MARK: Runs
+
+    static let runColumns = "id, business_date, created_at, base_watermark, high_water, status, started_at, finished_at, delivered, failed"
+
+    func decodeRun(_ row: Statement) -> RunRecord? {
+        guard let date = CalendarDate(row.text(1)), let status = RunRecord.Status(rawValue: row.text(5)) else { return nil }
+        return RunRecord(id: row.int64(0), businessDate: date, createdAt: row.text(2), baseWatermark: row.int64(3),
+                         highWater: row.int64(4), status: status, startedAt: row.text(6), finishedAt: row.optionalText(7),
+                         delivered: row.int(8), failed: row.int(9))
+    }
+
+    private func runs(_ sql: String, _ arguments: [SQLiteBindable] = []) throws -> [RunRecord] {
+        var runs: [RunRecord] = []
+        try database.cached("SELECT \(Self.runColumns) FROM run \(sql)").forEachRow(arguments) { row in
+            if let run = decodeRun(row) { runs.append(run) }
+        }
+        return runs
+    }
+
+    /// A run whose snapshot is taken but whose deliveries are not all made.
+    public func incompleteRun() throws -> RunRecord? {
+        try runs("WHERE status = 'delivering' ORDER BY id LIMIT 1").first
+    }
+
+    public func run(on date: CalendarDate) throws -> RunRecord? {
+        try runs("WHERE business_date = ?", [date.description]).first
+    }
+
+    public func lastCompletedRun() throws -> RunRecord? {
+        try runs("WHERE status = 'completed' ORDER BY business_date DESC LIMIT 1").first
+    }
+
+    public func recentRuns(limit: Int) throws -> [RunRecord] {
+        try runs("ORDER BY id DESC LIMIT ?", [limit])
+    }
+
+    func insertRun(date: CalendarDate, createdAt: String, base: Int64, highWater: Int64, startedAt: String) throws -> Int64 {
+        try database.run("""
+            INSERT INTO run(business_date, created_at, base_watermark, high_water, status, started_at)
+            VALUES (?, ?, ?, ?, 'delivering', ?)
+            """, [date.description, createdAt, base, highWater, startedAt])
+        return database.lastInsertRowID
+    }
+
+    func completeRun(_ id: Int64, finishedAt: String) throws {
+        try database.run("""
+            UPDATE run SET status = 'completed', finished_at = ?2,
+                delivered = (SELECT COUNT(*) FROM delivery WHERE run_id = ?1),
+                failed = (SELECT COUNT(DISTINCT subscriber) FROM run_failure f WHERE f.run_id = ?1
+                          AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.run_id = ?1 AND d.subscriber = f.subscriber))
+            WHERE id = ?1
+            """, [id, finishedAt])
+    }
+
+    func recordFailure(run: Int64, subscriber: String, at: String, message: String) throws {
+        try database.run("INSERT INTO run_failure(run_id, subscriber, failed_at, message) VALUES (?, ?, ?, ?)",
+                         [run, subscriber, at, message])
+    }
+
+    // MARK: Subscribers
+
+    public func position(of subscriber: String) throws -> SubscriberPosition {
+        let statement = try database.cached("""
+            SELECT last_sequence, last_xml_sha256, last_business_date, watermark, profile, refresh_pending
+            FROM subscriber_state WHERE subscriber = ?
+            """)
+        try statement.bind([subscriber])
+        defer { statement.reset() }
+        guard try statement.step() else { return .initial(subscriber) }
+        return SubscriberPosition(subscriber: subscriber, lastSequence: statement.int64(0), lastXMLSHA256: statement.text(1),
+                                  lastBusinessDate: statement.optionalText(2).flatMap { CalendarDate($0) },
+                                  watermark: statement.optionalInt64(3), profile: statement.optionalText(4),
+                                  refreshPending: statement.int64(5) != 0)
+    }
+
+    /// Orders a FULL file at the next run.
+    public func orderRefresh(subscriber: String, at: String) throws {
+        try database.run("""
+            INSERT INTO subscriber_state(subscriber, refresh_pending, refresh_ordered_at) VALUES (?, 1, ?)
+            ON CONFLICT(subscriber) DO UPDATE SET refresh_pending = 1, refresh_ordered_at = excluded.refresh_ordered_at
+            """, [subscriber, at])
+    }
+
+    // MARK: Deliveries
+
+    static let deliveryColumns = """
+        subscriber, sequence, run_id, business_date, kind, file_name, outbox, xml_sha256, xml_bytes, sig_sha256, key_id,
+        persons, records, unsubscribed, status
+        """
+
+    func decodeDelivery(_ row: Statement) -> DeliveryRecord? {
+        guard let date = CalendarDate(row.text(3)), let status = DeliveryRecord.Status(rawValue: row.text(14)) else { return nil }
+        return DeliveryRecord(subscriber: row.text(0), sequence: row.int64(1), runID: row.int64(2), businessDate: date,
+                              kind: row.text(4), fileName: row.text(5), outbox: row.text(6), xmlSHA256: row.text(7),
+                              xmlBytes: row.int64(8), signatureSHA256: row.text(9), keyID: row.text(10), persons: row.int(11),
+                              records: row.int(12), unsubscribed: row.int(13), status: status)
+    }
+
+    public func deliveries(where clause: String, _ arguments: [SQLiteBindable]) throws -> [DeliveryRecord] {
+        var found: [DeliveryRecord] = []
+        try database.cached("SELECT \(Self.deliveryColumns) FROM delivery WHERE \(clause)").forEachRow(arguments) { row in
+            if let delivery = decodeDelivery(row) { found.append(delivery) }
+        }
+        return found
+    }
+
+    public func stagedDeliveries() throws -> [DeliveryRecord] {
+        try deliveries(where: "status = 'staged' ORDER BY subscriber, sequence", [])
+    }
+
+    public func delivery(run: Int64, subscriber: String) throws -> DeliveryRecord? {
+        try deliveries(where: "run_id = ? AND subscriber = ?", [run, subscriber]).first
+    }
+
+    /// Records a made file pair and moves the subscriber's position and population to it, in
+    /// the caller's transaction: after this the file's bytes are fixed and will be published.
+    func stage(_ delivery: DeliveryRecord, watermark: Int64, profile: String, stagedAt: String) throws {
+        try database.run("""
+            INSERT INTO delivery(subscriber, sequence, run_id, business_date, kind, file_name, outbox, xml_sha256, xml_bytes,
+                sig_sha256, key_id, persons, records, unsubscribed, status, staged_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'staged', ?)
+            """, [delivery.subscriber, delivery.sequence, delivery.runID, delivery.businessDate.description, delivery.kind,
+                  delivery.fileName, delivery.outbox, delivery.xmlSHA256, delivery.xmlBytes, delivery.signatureSHA256,
+                  delivery.keyID, delivery.persons, delivery.records, delivery.unsubscribed, stagedAt])
+        try database.run("""
+            INSERT INTO subscriber_state(subscriber, last_sequence, last_xml_sha256, last_business_date, watermark, profile, refresh_pending)
+            VALUES (?, ?, ?, ?, ?, ?, 0)
+            ON CONFLICT(subscriber) DO UPDATE SET last_sequence = excluded.last_sequence,
+                last_xml_sha256 = excluded.last_xml_sha256, last_business_date = excluded.last_business_date,
+                watermark = excluded.watermark, profile = excluded.profile, refresh_pending = 0
+            """, [delivery.subscriber, delivery.sequence, delivery.xmlSHA256, delivery.businessDate.description,
+                  watermark, profile])
+        // The population as delivered is now the population as imported.
+        try database.run("""
+            INSERT OR IGNORE INTO untrack_candidate(pnr)
+            SELECT pnr FROM subscription WHERE subscriber = ? AND dirty = 1 AND present = 0
+            """, [delivery.subscriber])
+        try database.run("DELETE FROM subscription WHERE subscriber = ? AND dirty = 1 AND present = 0", [delivery.subscriber])
+        try database.run("""
+            UPDATE subscription SET delivered_present = present, delivered_consent = consent,
+                delivered_from_date = from_date, dirty = 0
+            WHERE subscriber = ? AND dirty = 1
+            """, [delivery.subscriber])
+    }
+
+    func markPublished(subscriber: String, sequence: Int64, at: String) throws {
+        try database.run("UPDATE delivery SET status = 'published', published_at = ? WHERE subscriber = ? AND sequence = ?",
+                         [at, subscriber, sequence])
+    }
+}

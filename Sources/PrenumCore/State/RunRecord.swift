@@ -1,0 +1,58 @@
+/// One nightly run as recorded in state: its date, the time stamped into its files, and the
+/// journal positions its snapshot spans.
+public struct RunRecord: Sendable, Equatable {
+    public enum Status: String, Sendable { case delivering, completed }
+
+    public let id: Int64
+    public let businessDate: CalendarDate
+    /// Written into every file of the run, so a file made again is byte-identical.
+    public let createdAt: String
+    /// Journal position before this run: subscribers at it can take a delta.
+    public let baseWatermark: Int64
+    /// Journal position of this run's snapshot.
+    public let highWater: Int64
+    public let status: Status
+    public let startedAt: String
+    public let finishedAt: String?
+    public let delivered: Int
+    public let failed: Int
+}
+
+/// A subscriber's position in its chain of files.
+public struct SubscriberPosition: Sendable, Equatable {
+    public let subscriber: String
+    public let lastSequence: Int64
+    public let lastXMLSHA256: String
+    public let lastBusinessDate: CalendarDate?
+    public let watermark: Int64?
+    public let profile: String?
+    public let refreshPending: Bool
+
+    public static func initial(_ subscriber: String) -> SubscriberPosition {
+        SubscriberPosition(subscriber: subscriber, lastSequence: 0, lastXMLSHA256: String(repeating: "0", count: 64),
+                           lastBusinessDate: nil, watermark: nil, profile: nil, refreshPending: false)
+    }
+}
+
+/// A delivered (or staged) file pair as recorded when it was made.
+public struct DeliveryRecord: Sendable, Equatable {
+    public enum Status: String, Sendable { case staged, published }
+
+    public let subscriber: String
+    public let sequence: Int64
+    public let runID: Int64
+    public let businessDate: CalendarDate
+    public let kind: String
+    public let fileName: String
+    public let outbox: String
+    public let xmlSHA256: String
+    public let xmlBytes: Int64
+    public let signatureSHA256: String
+    public let keyID: String
+    public let persons: Int
+    public let records: Int
+    public let unsubscribed: Int
+    public let status: Status
+
+    public var signatureFileName: String { fileName + ".sig" }
+}

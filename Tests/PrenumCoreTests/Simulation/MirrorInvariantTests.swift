@@ -1,0 +1,72 @@
+import Foundation
+import XCTest
+@testable import PrenumCore
+
+/// SPEC section 4's mirror invariant over many simulated days: a recipient applying every file
+/// in order holds exactly what the subscriber may see, field for field, whatever upstream,
+/// the populations and the orders did in between.
+final class MirrorInvariantTests: XCTestCase {
+    func testMirrorInvariantOverManySimulatedDays() throws {
+        for seed: UInt64 in [7, 2026] {
+            try simulate(seed: seed, days: 30)
+        }
+    }
+
+    private func simulate(seed: UInt64, days: Int) throws {
+        let world = try SimulationWorkspace(seed: seed)
+        try world.writeConfiguration()
+        var day = CalendarDate("2026-03-01")!
+        for index in world.subscribers.indices {
+            try world.dropPopulationFile(for: index, day: day, full: true, lines: 25)
+        }
+        for dayNumber in 0..<days {
+            if dayNumber > 0 {
+                day = day.adding(days: 1)
+                try world.chaos.advance(on: day, operations: 30, &world.random)
+                for index in world.subscribers.indices where world.random.chance(0.6) {
+                    let roll = world.random.chance(0.1)
+                    try world.dropPopulationFile(for: index, day: day, full: roll, invalid: !roll && world.random.chance(0.08),
+                                                 lines: Int.random(in: 1...6, using: &world.random))
+                }
+                try mutateOrders(world)
+            }
+            if dayNumber == 20 { world.subscribers[4].terminatedFrom = day.description }
+            try world.writeConfiguration()
+
+            let report = try world.run(day)
+            XCTAssertEqual(report.exitCode, .ok, "seed \(seed) \(day): \(report.subscribers.compactMap(\.message))")
+            for index in world.subscribers.indices {
+                let active = world.subscribers[index].terminatedFrom.map { day.description < $0 } ?? true
+                try world.collect(index, expectNew: active ? 1 : 0)
+                if active { try world.assertMirror(index, on: day) }
+            }
+            // A second run for the same date is a no-op.
+            if dayNumber % 10 == 3 {
+                XCTAssertEqual(try world.run(day).outcome, .alreadyCompleted)
+                for index in world.subscribers.indices { try world.collect(index, expectNew: 0) }
+            }
+        }
+        try world.assertSchemaValid()
+        let log = world.logLines.joined()
+        XCTAssertFalse(log.contains("[pnr]"), "a log line tried to carry a personnummer")
+        XCTAssertFalse(PersonnummerRedaction.containsPersonnummer(log), "log holds something shaped like a personnummer")
+    }
+
+    /// Random changes of what the subscribers order, how they want it, and refreshes.
+    private func mutateOrders(_ world: SimulationWorkspace) throws {
+        for index in world.subscribers.indices {
+            var subscriber = world.subscribers[index]
+            if world.random.chance(0.08) {
+                let permitted = SimulationWorkspace.categories[subscriber.category]!
+                let chosen = permitted.filter { _ in world.random.chance(0.5) }
+                subscriber.benefits = chosen.isEmpty ? [permitted[0]] : chosen
+            }
+            if world.random.chance(0.05) { subscriber.formatVersion = 3 - subscriber.formatVersion }
+            if world.random.chance(0.05) {
+                subscriber.purpose = subscriber.purpose == "coordination" ? "claims" : "coordination"
+            }
+            world.subscribers[index] = subscriber
+            if world.random.chance(0.05) { try world.orderRefresh(subscriber.id) }
+        }
+    }
+}

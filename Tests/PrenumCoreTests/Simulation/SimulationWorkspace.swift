@@ -1,0 +1,245 @@
+import Foundation
+import XCTest
+@testable import PrenumCore
+import PrenumCrypto
+import PrenumSQLite
+
+/// A subscriber as the simulation drives it: its order, its population, and the mirror its
+/// recipient builds from the files.
+struct SimulatedSubscriber {
+    let id: String
+    let category: String
+    var benefits: [String]
+    var purpose: String
+    var formatVersion: Int
+    var terminatedFrom: String?
+    var outbox: String?
+    var population: [String: VisibilityOracle.Member] = [:]
+    var mirror = RecipientMirror()
+    var lastHash = String(repeating: "0", count: 64)
+    var files: [URL] = []
+
+    var requiresConsent: Bool { purpose != "coordination" }
+}
+
+/// A temporary installation of Prenum with its own register, keys, config and folders, driven
+/// day by day by the tests.
+final class SimulationWorkspace {
+    static let categories: [String: [String]] = [
+        "insurance": ["SJP", "FP", "TFP", "SA", "AE"],
+        "municipality": RegisterChaos.benefits,
+        "enforcement": ["SJP", "FP", "TFP", "AKS", "UTV", "ETE", "SA", "AE"],
+        "pension": ["SA", "AE", "SJP", "FP"],
+        "agency": ["SJP", "FP", "TFP", "AKS", "UTV", "ETE", "SA", "AE", "BB"],
+    ]
+
+    let root: URL
+    let register: Database
+    let publicKey: VerifyingKey
+    let chaos: RegisterChaos
+    var subscribers: [SimulatedSubscriber]
+    var random: SeededRandom
+    var historyDays = 60
+    var logLines: [String] = []
+    private let logLock = NSLock()
+    private var fileCounter = 0
+
+    var configPath: String { root.appendingPathComponent("config/prenum.json").path }
+
+    init(seed: UInt64, persons: Int = 60) throws {
+        random = SeededRandom(seed: seed)
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("prenum-sim-\(seed)-\(UUID().uuidString.prefix(8))")
+        for folder in ["config", "inbox", "outbox", "archive", "keys", "moved"] {
+            try FileManager.default.createDirectory(at: root.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+        register = try Database(path: root.appendingPathComponent("register.db").path, mode: .readWrite(create: true))
+        try register.enableWriteAheadLog(synchronousFull: false)
+        try RegisterSchema.create(in: register)
+        let key = try SigningKey.generate()
+        try key.writePEM(privatePath: root.appendingPathComponent("keys/private.pem").path,
+                         publicPath: root.appendingPathComponent("keys/public.pem").path)
+        publicKey = key.publicKey
+        chaos = RegisterChaos(register: register, persons: RegisterChaos.personPool(count: persons, random: &random))
+        subscribers = [
+            SimulatedSubscriber(id: "ins-a", category: "insurance", benefits: ["SJP", "SA", "FP"], purpose: "claims", formatVersion: 2),
+            SimulatedSubscriber(id: "mun-b", category: "municipality", benefits: ["BOB", "SJP", "FP", "TFP", "AKS"], purpose: "coordination", formatVersion: 1),
+            SimulatedSubscriber(id: "enf-c", category: "enforcement", benefits: ["SJP", "AKS", "SA", "AE"], purpose: "coordination", formatVersion: 2, outbox: "../moved/enf-c"),
+            SimulatedSubscriber(id: "age-d", category: "agency", benefits: ["SJP", "FP", "BB", "UTV"], purpose: "risk_assessment", formatVersion: 1),
+            SimulatedSubscriber(id: "pen-e", category: "pension", benefits: ["SA", "AE", "SJP"], purpose: "coordination", formatVersion: 2),
+        ]
+        let start = CalendarDate("2026-01-01")!
+        for _ in 0..<120 { try chaos.insertPayment(on: start, &random) }
+        for _ in 0..<50 { try chaos.insertCase(on: start, &random) }
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    func outboxFolder(_ subscriber: SimulatedSubscriber) -> URL {
+        if let outbox = subscriber.outbox { return root.appendingPathComponent("config").appendingPathComponent(outbox).standardized }
+        return root.appendingPathComponent("outbox/\(subscriber.id)")
+    }
+
+    func writeConfiguration() throws {
+        var list: [[String: Any]] = []
+        for (index, subscriber) in subscribers.enumerated() {
+            var entry: [String: Any] = [
+                "id": subscriber.id,
+                "orgNumber": OrganisationNumber.make(nineDigits: "55600000\(index)")!.digits,
+                "name": "Simulated \(subscriber.id)",
+                "category": subscriber.category,
+                "benefits": subscriber.benefits,
+                "purpose": subscriber.purpose,
+                "formatVersion": subscriber.formatVersion,
+            ]
+            if let terminated = subscriber.terminatedFrom { entry["terminatedFrom"] = terminated }
+            if let outbox = subscriber.outbox { entry["outbox"] = outbox }
+            list.append(entry)
+        }
+        let config: [String: Any] = [
+            "register": "../register.db", "stateDatabase": "../state.db", "inbox": "../inbox", "outbox": "../outbox",
+            "archive": "../archive", "signingKey": "../keys/private.pem", "categories": "categories.json",
+            "historyDays": historyDays, "timeZone": "Europe/Stockholm", "subscribers": list,
+        ]
+        try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
+            .write(to: URL(fileURLWithPath: configPath))
+        try JSONSerialization.data(withJSONObject: Self.categories, options: [.prettyPrinted, .sortedKeys])
+            .write(to: root.appendingPathComponent("config/categories.json"))
+    }
+
+    /// Drops a population file for the subscriber and updates the expected population when
+    /// the file is valid (an invalid one must change nothing).
+    func dropPopulationFile(for index: Int, day: CalendarDate, full: Bool = false, invalid: Bool = false, lines count: Int) throws {
+        var subscriber = subscribers[index]
+        var lines = ["action;pnr;consent;from"]
+        var population = full ? [:] : subscriber.population
+        for _ in 0..<count {
+            let pnr = random.pick(chaos.persons)
+            if !full && random.chance(0.3) {
+                lines.append("REMOVE;\(pnr);;")
+                population[pnr] = nil
+                continue
+            }
+            let consent = subscriber.requiresConsent || random.chance(0.6)
+            let from: String? = random.chance(0.3) ? day.adding(days: Int.random(in: -300...20, using: &random)).description : nil
+            lines.append("ADD;\(pnr);\(consent ? "Y" : "");\(from ?? "")")
+            population[pnr] = VisibilityOracle.Member(consent: consent, fromDate: from)
+        }
+        if invalid { lines.insert("ADD;199001011234;Y;", at: lines.count / 2 + 1) }
+        fileCounter += 1
+        let name = (full ? "full-" : "") + "\(day.compact)-\(String(format: "%04d", fileCounter)).csv"
+        let folder = root.appendingPathComponent("inbox/\(subscriber.id)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: folder.appendingPathComponent(name))
+        if !invalid { subscriber.population = population }
+        subscribers[index] = subscriber
+    }
+
+    func makeLog() -> EventLog {
+        EventLog { [weak self] line in
+            guard let self else { return }
+            self.logLock.lock()
+            self.logLines.append(line)
+            self.logLock.unlock()
+        }
+    }
+
+    func run(_ day: CalendarDate, clock: Date? = nil) throws -> RunReport {
+        let configuration = try ConfigurationLoader.load(path: configPath)
+        let fixed = clock ?? Timestamp.parse("\(day)T01:00:00Z") ?? Date()
+        return try NightlyRun(configuration: configuration, log: makeLog(), clock: { fixed }).execute(businessDate: day)
+    }
+
+    func orderRefresh(_ id: String) throws {
+        let state = try StateDatabase(path: root.appendingPathComponent("state.db").path)
+        try RunLedger(database: state.database).orderRefresh(subscriber: id, at: "2026-01-01T00:00:00Z")
+    }
+
+    /// Reads the subscriber's new files, checks signature and chain, and applies them.
+    func collect(_ index: Int, expectNew: Int?, file: StaticString = #filePath, line: UInt = #line) throws {
+        var subscriber = subscribers[index]
+        let folder = outboxFolder(subscriber)
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+            .filter { $0.hasSuffix(".xml") }.sorted()
+        let fresh = names.filter { name in !subscriber.files.contains { $0.lastPathComponent == name } }
+        if let expectNew {
+            XCTAssertEqual(fresh.count, expectNew, "\(subscriber.id): files delivered this run: \(fresh)", file: file, line: line)
+        }
+        for name in fresh {
+            let url = folder.appendingPathComponent(name)
+            let signature = try [UInt8](Data(contentsOf: URL(fileURLWithPath: url.path + ".sig")))
+            XCTAssertEqual(signature.count, 64, file: file, line: line)
+            XCTAssertTrue(try publicKey.verifyFile(path: url.path, signature: signature), "\(name): signature", file: file, line: line)
+            let parsed = try DeliveryFileParser.parse(url)
+            let expectedSequence = subscriber.mirror.lastSequence + 1
+            XCTAssertEqual(parsed.header["sequence"], String(expectedSequence), "\(name): sequence gap or repeat", file: file, line: line)
+            XCTAssertEqual(parsed.header["previousSequence"], String(expectedSequence - 1), file: file, line: line)
+            XCTAssertEqual(parsed.header["previousHash"], subscriber.lastHash, "\(name): previousHash chain", file: file, line: line)
+            XCTAssertEqual(parsed.header["formatVersion"], String(subscriber.formatVersion), file: file, line: line)
+            XCTAssertEqual(parsed.header["keyId"], publicKey.keyID, file: file, line: line)
+            XCTAssertTrue(name.hasPrefix("\(subscriber.id)-\(String(format: "%08d", expectedSequence))-"), name, file: file, line: line)
+            subscriber.mirror.apply(parsed, name: name, file: file, line: line)
+            subscriber.lastHash = try SHA256Digest.hex(ofFile: url.path)
+            subscriber.files.append(url)
+        }
+        subscribers[index] = subscriber
+    }
+
+    func assertMirror(_ index: Int, on day: CalendarDate, file: StaticString = #filePath, line: UInt = #line) throws {
+        let subscriber = subscribers[index]
+        let expected = try VisibilityOracle(register: register).visible(
+            population: subscriber.population, requiresConsent: subscriber.requiresConsent, benefits: subscriber.benefits,
+            formatVersion: subscriber.formatVersion, businessDate: day.description, historyDays: historyDays)
+        let held = subscriber.mirror.records
+        let missing = expected.keys.filter { held[$0] == nil }.sorted()
+        let extra = held.keys.filter { expected[$0] == nil }.sorted()
+        let differing = expected.keys.filter { held[$0] != nil && held[$0] != expected[$0] }.sorted()
+        XCTAssertTrue(missing.isEmpty && extra.isEmpty && differing.isEmpty, """
+            \(subscriber.id) on \(day): mirror differs from the visible set: missing \(missing), extra \(extra), \
+            differing \(differing.map { "\(held[$0]!) vs expected \(expected[$0]!)" })
+            """, file: file, line: line)
+        for record in held.values {
+            XCTAssertNotNil(subscriber.population[record.pnr], "\(subscriber.id) holds a record of a person outside its population", file: file, line: line)
+            XCTAssertTrue(subscriber.benefits.contains(record.attributes["benefit"] ?? ""), "\(subscriber.id) holds an unordered benefit", file: file, line: line)
+        }
+    }
+
+    /// Every file validates against its format's XSD with xmllint.
+    func assertSchemaValid(file: StaticString = #filePath, line: UInt = #line) throws {
+        for version in [1, 2] {
+            let paths = subscribers.filter { _ in true }.flatMap { $0.files }.filter { url in
+                (try? String(contentsOf: url, encoding: .utf8).contains("formatVersion=\"\(version)\"")) ?? false
+            }.map(\.path)
+            guard !paths.isEmpty, let schema = DeliverySchema.xsdPath(formatVersion: version) else { continue }
+            let result = try ToolRunner.run("/usr/bin/xmllint", ["--noout", "--schema", schema] + paths)
+            XCTAssertEqual(result.status, 0, "xmllint v\(version): \(result.errorOutput.prefix(2000))", file: file, line: line)
+        }
+    }
+}
+
+/// Runs a command-line tool and collects its output.
+enum ToolRunner {
+    struct Result {
+        let status: Int32
+        let output: String
+        let errorOutput: String
+    }
+
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let outData = output.fileHandleForReading.readDataToEndOfFile()
+        let errData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self),
+                      errorOutput: String(decoding: errData, as: UTF8.self))
+    }
+}
