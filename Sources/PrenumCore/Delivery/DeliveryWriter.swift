@@ -258,7 +258,7 @@ public final class DeliveryWriter {
     }
 
     /// Once anything went wrong the file cannot be trusted: later calls throw too.
-    private func fail(_ error: some Error) -> some Error {
+    private func fail<Failure: Error>(_ error: Failure) -> Failure {
         if phase != .abandoned { phase = .failed }
         return error
     }
