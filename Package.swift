@@ -22,7 +22,7 @@ let package = Package(
         ),
         .target(name: "PrenumSQLite", dependencies: ["CSQLite"]),
         .target(name: "PrenumCrypto", dependencies: ["CCrypto"]),
-        .target(name: "PrenumCore", dependencies: ["PrenumSQLite", "PrenumCrypto"]),
+        .target(name: "PrenumCore", dependencies: ["PrenumSQLite", "PrenumCrypto"], resources: [.copy("Delivery/Schemas")]),
         .executableTarget(name: "prenum", dependencies: ["PrenumCore"]),
         .testTarget(name: "PrenumSQLiteTests", dependencies: ["PrenumSQLite"]),
         .testTarget(name: "PrenumCryptoTests", dependencies: ["PrenumCrypto"]),

@@ -1,8 +1,0 @@
-import XCTest
-@testable import PrenumCrypto
-
-final class CryptoSmokeTests: XCTestCase {
-    func testModuleLinks() {
-        XCTAssertTrue(true)
-    }
-}
