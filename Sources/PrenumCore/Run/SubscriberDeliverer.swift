@@ -87,8 +87,8 @@ struct SubscriberDeliverer {
         let kind: DeliveryKind = isDelta ? .delta : .full
         let sequence = position.lastSequence + 1
         let outbox = subscriber.outboxFolder(in: configuration)
-        let fileName = DeliveryFileName(subscriber: subscriber.id, sequence: sequence, businessDate: run.businessDate, kind: kind).dataFileName
-        let header = DeliveryHeader(subscriber: subscriber.id, orgNumber: subscriber.orgNumber.digits,
+        let fileName = DeliveryFileName(subscriberID: subscriber.id, sequence: sequence, businessDate: run.businessDate, kind: kind).xmlName
+        let header = DeliveryHeader(subscriberID: subscriber.id, orgNumber: subscriber.orgNumber.digits,
                                     formatVersion: subscriber.formatVersion, sequence: sequence,
                                     previousSequence: position.lastSequence, kind: kind, businessDate: run.businessDate,
                                     createdAt: run.createdAt, keyID: signer.keyID,
@@ -140,7 +140,7 @@ struct SubscriberDeliverer {
 
         let delivery = DeliveryRecord(subscriber: subscriber.id, sequence: sequence, runID: run.id, businessDate: run.businessDate,
                                       kind: kind.rawValue, fileName: fileName, outbox: outbox, xmlSHA256: summary.sha256,
-                                      xmlBytes: Int64(summary.byteCount), signatureSHA256: signatureHash, keyID: signer.keyID,
+                                      xmlBytes: summary.byteCount, signatureSHA256: signatureHash, keyID: signer.keyID,
                                       persons: summary.persons, records: summary.records, unsubscribed: summary.unsubscribed,
                                       status: .staged)
         try state.database.transaction {
