@@ -299,3 +299,35 @@ final class DatabaseTests: XCTestCase {
         XCTAssertEqual(try waiter.scalarInt("SELECT sum(n) FROM t"), 3)
     }
 }
+
+final class SimulatedClockTests: XCTestCase {
+    func testNowFollowsTheSimulatedClockOnlyOnItsConnections() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let clock = try SimulatedClock(unixSeconds: 1_793_000_000)
+        let db = try Database(path: directory.path("clock.db"), mode: .readWrite(create: true), clock: clock)
+        // 1793000000 s after the epoch, computed independently: 2026-10-26T07:33:20Z.
+        XCTAssertEqual(try db.scalarText("SELECT strftime('%Y-%m-%dT%H:%M:%SZ','now')"), "2026-10-26T07:33:20Z")
+        clock.unixSeconds = 0
+        XCTAssertEqual(try db.scalarText("SELECT datetime('now')"), "1970-01-01 00:00:00")
+        XCTAssertEqual(clock.unixSeconds, 0)
+        // A file written through the clock's VFS is an ordinary database (WAL included).
+        try db.enableWriteAheadLog()
+        try db.execute("CREATE TABLE t(at TEXT DEFAULT (datetime('now')))")
+        try db.execute("INSERT INTO t DEFAULT VALUES")
+        let plain = try Database(path: db.path, mode: .readOnly)
+        XCTAssertEqual(try plain.scalarText("SELECT at FROM t"), "1970-01-01 00:00:00")
+        let systemYear = try plain.scalarInt("SELECT CAST(strftime('%Y','now') AS INTEGER)") ?? 0
+        XCTAssertGreaterThan(systemYear, 2000, "other connections keep the real clock")
+    }
+
+    func testTwoClocksAreIndependent() throws {
+        let first = try SimulatedClock(unixSeconds: 86_400)
+        let second = try SimulatedClock(unixSeconds: 2 * 86_400)
+        XCTAssertNotEqual(first.vfsName, second.vfsName)
+        let a = try Database(path: ":memory:", mode: .readWrite(create: true), clock: first)
+        let b = try Database(path: ":memory:", mode: .readWrite(create: true), clock: second)
+        XCTAssertEqual(try a.scalarText("SELECT date('now')"), "1970-01-02")
+        XCTAssertEqual(try b.scalarText("SELECT date('now')"), "1970-01-03")
+    }
+}
