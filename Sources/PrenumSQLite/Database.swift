@@ -24,10 +24,14 @@ public final class Database {
     /// The file this connection is open on; part of every error message.
     public let path: String
     private var statementCache: [String: Statement] = [:]
+    /// Kept alive for as long as the connection uses it.
+    private let clock: SimulatedClock?
 
     /// Opens the file and proves it is a database by reading its schema version, so that
     /// a file that is not a database fails here, naming the file, rather than mid-run.
-    public init(path: String, mode: Mode, busyTimeoutMilliseconds: Int32 = 5_000) throws {
+    ///
+    /// With a `clock`, SQLite's `'now'` on this connection is the clock's simulated time.
+    public init(path: String, mode: Mode, busyTimeoutMilliseconds: Int32 = 5_000, clock: SimulatedClock? = nil) throws {
         var flags: Int32 = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
         switch mode {
         case .readOnly: flags |= SQLITE_OPEN_READONLY
@@ -36,7 +40,7 @@ public final class Database {
             if create { flags |= SQLITE_OPEN_CREATE }
         }
         var pointer: OpaquePointer?
-        let code = sqlite3_open_v2(path, &pointer, flags, nil)
+        let code = sqlite3_open_v2(path, &pointer, flags, clock?.vfsName)
         guard let pointer else {
             throw SQLiteError(resultCode: code, message: "cannot allocate a connection", path: path)
         }
@@ -48,6 +52,7 @@ public final class Database {
         }
         self.handle = pointer
         self.path = path
+        self.clock = clock
         sqlite3_extended_result_codes(pointer, 1)
         sqlite3_busy_timeout(pointer, busyTimeoutMilliseconds)
         do {

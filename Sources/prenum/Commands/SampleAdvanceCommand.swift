@@ -3,9 +3,24 @@ import PrenumCore
 struct SampleAdvanceCommand: Command {
     static let words = ["sample", "advance"]
     static let abstract = "add one simulated day of upstream activity to a register"
+    static let discussion = """
+    Writes the day's inserts, updates and deletes in one transaction through the register's
+    own journal triggers, as upstream systems do. Days must not go backwards.
+    """
     static let options: [CommandLineOption] = [.value("register", "R", help: "register file", required: true), .value("date", "D", help: "the day to simulate", required: true), .value("seed", "S", help: "random seed", default: "derived from the date")]
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        throw OperationFailure(.usage, "not implemented yet")
+        let path = try arguments.required("register")
+        guard let date = try arguments.date("date") else { throw ParsedArguments.UsageError(message: "missing --date", usage: usage) }
+        let seed = try SampleCreateCommand.sampleSeed(arguments)
+        let summary = try SampleRegister.advance(path: path, date: date, seed: seed)
+        let w = summary.writes
+        print("""
+            advanced=\(path) date=\(summary.date) seed=\(summary.seed) journal_rows=\(summary.journalRows) \
+            seq=\(summary.firstSeq)-\(summary.lastSeq) payment_inserts=\(w.paymentInserts) payment_updates=\(w.paymentUpdates) \
+            payment_deletes=\(w.paymentDeletes) case_inserts=\(w.caseInserts) case_updates=\(w.caseUpdates) \
+            deduction_inserts=\(w.deductionInserts) deduction_updates=\(w.deductionUpdates) deduction_deletes=\(w.deductionDeletes)
+            """)
+        return .ok
     }
 }
