@@ -53,11 +53,7 @@ public struct PopulationFileParser: Sendable {
             totals.bytes += count
             try splitter.consume(chunk) { try handle($0, &totals, body) }
         }
-        try splitter.finish { try handle($0, &totals, body) }
-        if splitter.lineCount == 0 {
-            totals.badLines += 1
-            try body(.problem(PopulationLineProblem(lineNumber: 1, reason: .emptyFile)))
-        }
+        try finish(&splitter, &totals, body)
         return totals
     }
 
@@ -68,12 +64,17 @@ public struct PopulationFileParser: Sendable {
         try bytes.withUnsafeBytes { chunk in
             try splitter.consume(chunk) { try handle($0, &totals, body) }
         }
+        try finish(&splitter, &totals, body)
+        return totals
+    }
+
+    /// The last line without a line end, and the empty file, which has no header to check.
+    private func finish(_ splitter: inout LineSplitter, _ totals: inout Totals, _ body: (Item) throws -> Void) throws {
         try splitter.finish { try handle($0, &totals, body) }
         if splitter.lineCount == 0 {
             totals.badLines += 1
             try body(.problem(PopulationLineProblem(lineNumber: 1, reason: .emptyFile)))
         }
-        return totals
     }
 
     private func handle(_ raw: RawLine, _ totals: inout Totals, _ body: (Item) throws -> Void) throws {
