@@ -148,6 +148,7 @@ public struct PopulationFileParser: Sendable {
         private var current: [UInt8] = []
         private var length = 0
         private var pendingBytes = false
+        private var lastByte: UInt8 = 0
         private(set) var lineCount = 0
 
         init() {
@@ -178,6 +179,7 @@ public struct PopulationFileParser: Sendable {
             guard bytes.count > 0 else { return }
             pendingBytes = true
             length += bytes.count
+            lastByte = bytes[bytes.count - 1]
             let room = PopulationFileParser.maximumLineBytes + 1 - current.count
             if room > 0 { current.append(contentsOf: bytes.prefix(room)) }
         }
@@ -185,13 +187,14 @@ public struct PopulationFileParser: Sendable {
         private mutating func emitLine(_ emit: (RawLine) throws -> Void) throws {
             lineCount += 1
             var measured = length
-            if current.count == length, current.last == UInt8(ascii: "\r") {
-                current.removeLast()
+            if lastByte == UInt8(ascii: "\r") {
                 measured -= 1
+                if current.count == length { current.removeLast() }
             }
             let line = RawLine(number: lineCount, bytes: measured > PopulationFileParser.maximumLineBytes ? [] : current, length: measured)
             current.removeAll(keepingCapacity: true)
             length = 0
+            lastByte = 0
             pendingBytes = false
             try emit(line)
         }
