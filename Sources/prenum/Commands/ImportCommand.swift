@@ -1,11 +1,46 @@
+import Foundation
 import PrenumCore
 
 struct ImportCommand: Command {
     static let words = ["import"]
     static let abstract = "import pending population files now (a run does this first anyway)"
+    static let discussion = """
+        Applies every file waiting in <inbox>/<subscriber id>/ in file-name order, moves it to
+        processed/ or rejected/ and writes a receipt to the subscriber's outbox. One line per
+        file goes to standard output. A rejected file is a normal outcome (exit 0); a file that
+        could not be handled at all (unreadable, disk full) exits 65, 66 or 73 and is retried
+        by the next import.
+        """
     static let options: [CommandLineOption] = [.config]
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        throw OperationFailure(.usage, "not implemented yet")
+        let configuration = try ConfigurationLoader.load(path: arguments.configPath)
+        try configuration.prepareStateFolder()
+        let lock = try ProcessLock.acquire(path: configuration.lockPath)
+        defer { lock.release() }
+        let state = try StateDatabase(path: configuration.stateDatabase)
+        let importer = PopulationImporter(state: state, configuration: configuration, log: .standardError)
+        let outcomes = try importer.importPending(now: Date())
+        if outcomes.isEmpty { print("no population files pending") }
+        for outcome in outcomes {
+            print(PersonnummerRedaction.redact(summary(outcome)))
+        }
+        return outcomes.first { $0.kind == .failed }?.exitCode ?? .ok
+    }
+
+    static func summary(_ outcome: PopulationFileOutcome) -> String {
+        let c = outcome.counts
+        var line = "\(outcome.subscriber) \(outcome.fileName): \(outcome.kind.rawValue)"
+        switch outcome.kind {
+        case .accepted:
+            line += " lines=\(c.lines) added=\(c.added) removed=\(c.removed) updated=\(c.updated) unchanged=\(c.unchanged) not_subscribed=\(c.notSubscribed)"
+        case .rejected:
+            line += " lines=\(c.lines) bad_lines=\(c.badLines)"
+            if let report = outcome.reportPath { line += " report=\(report)" }
+        case .duplicate, .deferred, .failed:
+            break
+        }
+        if let message = outcome.message { line += " (\(message))" }
+        return line
     }
 }

@@ -1,0 +1,194 @@
+import Foundation
+import PrenumCrypto
+import PrenumSQLite
+
+/// Imports the population files waiting in the subscribers' inboxes (SPEC section 3).
+///
+/// The state commit is the point of truth. Each file is applied in one transaction, whole or
+/// not at all; only after the commit is the file moved out of the inbox. A crash before the
+/// commit leaves the file where it was; a crash after it is finished by the next import,
+/// which recognises the file's SHA-256 as already applied and only moves it.
+public final class PopulationImporter {
+    let state: StateDatabase
+    let configuration: Configuration
+    let log: EventLog
+
+    public init(state: StateDatabase, configuration: Configuration, log: EventLog) {
+        self.state = state
+        self.configuration = configuration
+        self.log = log
+    }
+
+    var database: Database { state.database }
+
+    /// Imports every pending file of every configured subscriber (terminated ones too: their
+    /// populations are kept consistent until their configuration is removed).
+    ///
+    /// Throws only when the state database cannot be prepared; a file that cannot be handled
+    /// is reported as a `failed` outcome and stops that subscriber's later files, since their
+    /// order matters, while other subscribers go on.
+    public func importPending(now: Date = Date()) throws -> [PopulationFileOutcome] {
+        try PopulationApplier.prepare(database)
+        var outcomes: [PopulationFileOutcome] = []
+        for subscriber in configuration.subscribers {
+            outcomes += importPending(for: subscriber, now: now)
+        }
+        return outcomes
+    }
+
+    /// Imports one subscriber's pending files in byte-wise name order.
+    public func importPending(for subscriber: Subscriber, now: Date = Date()) -> [PopulationFileOutcome] {
+        let folder = subscriber.inboxFolder(in: configuration)
+        let entries: [InboxListing.Entry]
+        do {
+            try PopulationApplier.prepare(database)
+            entries = try InboxListing.entries(in: folder)
+        } catch {
+            let outcome = failedOutcome(subscriber, name: "(inbox)", error: error)
+            record(outcome)
+            return [outcome]
+        }
+        var outcomes: [PopulationFileOutcome] = []
+        for entry in entries {
+            if entry.kind == .directory {
+                log.log(.warning, "population_inbox_folder_ignored", ["subscriber": subscriber.id, "folder": entry.name])
+                continue
+            }
+            let outcome: PopulationFileOutcome
+            do {
+                outcome = try importEntry(entry, subscriber: subscriber, folder: folder, now: now)
+            } catch {
+                outcome = failedOutcome(subscriber, name: entry.name, error: error)
+            }
+            record(outcome)
+            outcomes.append(outcome)
+            if outcome.kind == .failed || outcome.kind == .deferred { break }
+        }
+        return outcomes
+    }
+
+    private func importEntry(_ entry: InboxListing.Entry, subscriber: Subscriber, folder: String, now: Date) throws -> PopulationFileOutcome {
+        switch entry.kind {
+        case .symbolicLink:
+            return try rejectWhole(entry, subscriber: subscriber, folder: folder, reason: "the file is a symbolic link; links are not followed", now: now)
+        case .other, .directory:
+            return try rejectWhole(entry, subscriber: subscriber, folder: folder, reason: "not a regular file", now: now)
+        case .regular:
+            if let problem = entry.nameProblem {
+                return try rejectWhole(entry, subscriber: subscriber, folder: folder, reason: problem, now: now)
+            }
+            return try importRegular(entry, subscriber: subscriber, folder: folder, now: now)
+        }
+    }
+
+    /// Reads, hashes and applies one file in a single pass inside one transaction, then
+    /// commits it, or rolls back and rejects it, or recognises it as a duplicate.
+    private func importRegular(_ entry: InboxListing.Entry, subscriber: Subscriber, folder: String, now: Date) throws -> PopulationFileOutcome {
+        let display = folder + "/" + entry.name
+        let descriptor = InboxListing.withPath(folder: folder, rawName: entry.rawName) { open($0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK) }
+        guard descriptor >= 0 else {
+            switch errno {
+            case ELOOP: return try rejectWhole(entry, subscriber: subscriber, folder: folder, reason: "the file is a symbolic link; links are not followed", now: now)
+            case ENOENT: return PopulationFileOutcome(subscriber: subscriber.id, fileName: entry.name, sha256: nil, kind: .deferred,
+                                                      counts: PopulationCounts(), message: "the file disappeared before it was read")
+            default: throw OperationFailure(.noInput, "cannot open population file \(display): \(String(cString: strerror(errno)))")
+            }
+        }
+        defer { close(descriptor) }
+        let before = try FileIdentity(descriptor: descriptor, path: display)
+        guard before.isRegular else {
+            return try rejectWhole(entry, subscriber: subscriber, folder: folder, reason: "not a regular file", now: now)
+        }
+
+        let isFull = entry.rawName.starts(with: Array("full-".utf8))
+        let receivedAt = Timestamp.format(now)
+        var digest = SHA256Digest()
+        var counts = PopulationCounts()
+        var report: RejectionReport?
+        let rejectedFolder = folder + "/" + InboxListing.rejectedFolder
+        let parser = PopulationFileParser(purpose: subscriber.purpose)
+
+        try database.execute("BEGIN IMMEDIATE")
+        do {
+            try database.run("""
+                INSERT INTO population_file(subscriber, file_name, sha256, bytes, outcome, lines, bad_lines, added, removed, updated, received_at)
+                VALUES (?1, ?2, '', 0, 'applied', 0, 0, 0, 0, 0, ?3)
+                """, [subscriber.id, entry.name, receivedAt])
+            let fileID = database.lastInsertRowID
+            let applier = try PopulationApplier(database: database, subscriber: subscriber.id, fileID: fileID, tracksSeen: isFull)
+            let totals = try parser.parse(fileDescriptor: descriptor, path: display, observe: { digest.update($0) }) { item in
+                switch item {
+                case .line(let line):
+                    if report == nil { try applier.apply(line, to: &counts) }
+                case .problem(let problem):
+                    let writer = try report ?? RejectionReport(folder: rejectedFolder, subscriber: subscriber.id, fileName: entry.name)
+                    report = writer
+                    try writer.add(problem)
+                }
+            }
+            let sha256 = digest.finalizeHex()
+            counts.lines = totals.dataLines
+            counts.badLines = totals.badLines
+
+            let after = try FileIdentity(descriptor: descriptor, path: display)
+            if after != before || after.size != totals.bytes {
+                try database.execute("ROLLBACK")
+                return PopulationFileOutcome(subscriber: subscriber.id, fileName: entry.name, sha256: nil, kind: .deferred,
+                                             counts: PopulationCounts(), message: "the file changed while it was read (still being written?); it is left for the next import")
+            }
+            if let report {
+                try database.execute("ROLLBACK")
+                return try finishRejection(entry, subscriber: subscriber, folder: folder, report: report, sha256: sha256,
+                                           bytes: totals.bytes, counts: counts, reason: nil, now: now)
+            }
+            if let original = try appliedFile(subscriber: subscriber.id, sha256: sha256) {
+                try database.execute("ROLLBACK")
+                return try finishDuplicate(entry, subscriber: subscriber, folder: folder, sha256: sha256, bytes: totals.bytes,
+                                           lines: counts.lines, original: original, now: now)
+            }
+            if isFull { try applier.removeUnseen(&counts) }
+            try database.run("""
+                UPDATE population_file SET sha256 = ?2, bytes = ?3, lines = ?4, bad_lines = 0, added = ?5, removed = ?6, updated = ?7
+                WHERE id = ?1
+                """, [fileID, sha256, totals.bytes, counts.lines, counts.added, counts.removed, counts.updated])
+            try database.execute("COMMIT")
+            return try finishAcceptance(entry, subscriber: subscriber, folder: folder, sha256: sha256, counts: counts, now: now)
+        } catch {
+            if !database.isAutocommit { try? database.execute("ROLLBACK") }
+            throw error
+        }
+    }
+
+    /// The earlier applied file with these bytes, if any.
+    private func appliedFile(subscriber: String, sha256: String) throws -> PopulationReceipt.AppliedAs? {
+        let statement = try database.cached("""
+            SELECT file_name, received_at FROM population_file WHERE subscriber = ?1 AND sha256 = ?2 AND outcome = 'applied'
+            """)
+        try statement.bind([subscriber, sha256])
+        defer { statement.reset() }
+        guard try statement.step() else { return nil }
+        return PopulationReceipt.AppliedAs(file: statement.text(0), receivedAt: statement.text(1))
+    }
+
+    func failedOutcome(_ subscriber: Subscriber, name: String, error: Error) -> PopulationFileOutcome {
+        let failure = error as? PrenumFailure
+        let message = failure?.description ?? "\(error)"
+        return PopulationFileOutcome(subscriber: subscriber.id, fileName: name, sha256: nil, kind: .failed, counts: PopulationCounts(),
+                                     message: message, exitCode: failure?.exitCode ?? .cannotCreate)
+    }
+
+    /// One log line per file; counts and names only, never a line's content.
+    private func record(_ outcome: PopulationFileOutcome) {
+        let level: EventLog.Level = switch outcome.kind {
+        case .accepted, .duplicate: .info
+        case .rejected, .deferred: .warning
+        case .failed: .error
+        }
+        let c = outcome.counts
+        log.log(level, "population_file", [
+            "subscriber": outcome.subscriber, "file": outcome.fileName, "outcome": outcome.kind.rawValue,
+            "lines": c.lines, "added": c.added, "removed": c.removed, "updated": c.updated, "unchanged": c.unchanged,
+            "not_subscribed": c.notSubscribed, "bad_lines": c.badLines, "message": outcome.message ?? "",
+        ])
+    }
+}
