@@ -88,7 +88,7 @@ public struct DeltaPlanner {
             }
         }
         var others: [String: SubscriptionRow?] = [:]
-        func row(of other: String) throws -> SubscriptionRow? {
+        func termsRow(of other: String) throws -> SubscriptionRow? {
             if let cached = others[other] { return cached }
             let found = try subscriptionRow(other)
             others[other] = found
@@ -99,11 +99,11 @@ public struct DeltaPlanner {
         for (key, versions) in candidates {
             var heldTerms: PersonTerms?
             if let old = versions.old {
-                heldTerms = old.pnr == pnr ? heldHere : try row(of: old.pnr)?.heldTerms(requiresConsent: requiresConsent)
+                heldTerms = old.pnr == pnr ? heldHere : try termsRow(of: old.pnr)?.heldTerms(requiresConsent: requiresConsent)
             }
             var nowTerms: PersonTerms?
             if let new = versions.new {
-                nowTerms = new.pnr == pnr ? nowHere : try row(of: new.pnr)?.nowTerms(requiresConsent: requiresConsent)
+                nowTerms = new.pnr == pnr ? nowHere : try termsRow(of: new.pnr)?.nowTerms(requiresConsent: requiresConsent)
             }
             let decision = ChangeDecision.decide(old: versions.old, new: versions.new, heldTerms: heldTerms,
                                                  nowTerms: nowTerms, visibility: visibility)

@@ -59,7 +59,7 @@ public final class NightlyRun {
             throw OperationFailure(.dataError, "business date \(businessDate) is before the last completed run (\(last.businessDate)); to deliver past files again use `prenum rerun --subscriber S --from D1 --to D2`")
         }
 
-        let imported = try PopulationImporter(state: state, configuration: configuration, log: log, faults: faults)
+        let imported = try PopulationImporter(state: state, configuration: configuration, log: log)
             .importPending(now: clock())
         let run = try RegisterSnapshotPhase(state: state, register: register, log: log, faults: faults)
             .take(businessDate: businessDate, createdAt: Timestamp.format(clock()), startedAt: Timestamp.format(Date()))

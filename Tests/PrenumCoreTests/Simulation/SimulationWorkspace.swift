@@ -128,7 +128,7 @@ final class SimulationWorkspace {
         }
         if invalid { lines.insert("ADD;199001011234;Y;", at: lines.count / 2 + 1) }
         fileCounter += 1
-        let name = (full ? "full-" : "") + "\(day.compact)-\(String(format: "%04d", fileCounter)).csv"
+        let name = (full ? "full-" : "") + "\(day.compact)-n\(String(format: "%04d", fileCounter)).csv"
         let folder = root.appendingPathComponent("inbox/\(subscriber.id)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: folder.appendingPathComponent(name))
