@@ -179,6 +179,17 @@ final class SimulationWorkspace {
             XCTAssertEqual(parsed.header["formatVersion"], String(subscriber.formatVersion), file: file, line: line)
             XCTAssertEqual(parsed.header["keyId"], publicKey.keyID, file: file, line: line)
             XCTAssertTrue(name.hasPrefix("\(subscriber.id)-\(String(format: "%08d", expectedSequence))-"), name, file: file, line: line)
+            // Confidentiality, file by file: only persons of the population (with consent
+            // where needed) and only ordered benefits ever appear.
+            for person in parsed.persons {
+                let member = subscriber.population[person.pnr]
+                XCTAssertNotNil(member, "\(name): a person outside the population", file: file, line: line)
+                XCTAssertTrue(member?.consent == true || !subscriber.requiresConsent, "\(name): a person without required consent", file: file, line: line)
+                for (change, record) in person.records where change != "REMOVED" {
+                    XCTAssertTrue(subscriber.benefits.contains(record.attributes["benefit"] ?? ""), "\(name): benefit not ordered", file: file, line: line)
+                    XCTAssertTrue(Self.categories[subscriber.category]!.contains(record.attributes["benefit"] ?? ""), "\(name): benefit not permitted", file: file, line: line)
+                }
+            }
             subscriber.mirror.apply(parsed, name: name, file: file, line: line)
             subscriber.lastHash = try SHA256Digest.hex(ofFile: url.path)
             subscriber.files.append(url)
@@ -202,6 +213,16 @@ final class SimulationWorkspace {
         for record in held.values {
             XCTAssertNotNil(subscriber.population[record.pnr], "\(subscriber.id) holds a record of a person outside its population", file: file, line: line)
             XCTAssertTrue(subscriber.benefits.contains(record.attributes["benefit"] ?? ""), "\(subscriber.id) holds an unordered benefit", file: file, line: line)
+        }
+    }
+
+    /// Every file's signature verifies with the SPEC's openssl command.
+    func assertOpenSSLVerifies(file: StaticString = #filePath, line: UInt = #line) throws {
+        let publicPEM = root.appendingPathComponent("keys/public.pem").path
+        for url in subscribers.flatMap(\.files) {
+            let result = try ToolRunner.run("/usr/bin/openssl", ["pkeyutl", "-verify", "-pubin", "-inkey", publicPEM, "-rawin",
+                                                                  "-in", url.path, "-sigfile", url.path + ".sig"])
+            XCTAssertEqual(result.status, 0, "\(url.lastPathComponent): openssl: \(result.output) \(result.errorOutput)", file: file, line: line)
         }
     }
 
