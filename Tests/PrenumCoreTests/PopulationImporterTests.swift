@@ -95,15 +95,8 @@ final class PopulationImporterTests: XCTestCase {
 
     /// `sha256sum`, as the independent other side of the hash the importer records.
     func sha256sum(_ path: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        process.arguments = [path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: output, as: UTF8.self).split(separator: " ").first.map(String.init) ?? ""
+        let output = try TestFolder.runTool("/usr/bin/sha256sum", [path]).1
+        return output.split(separator: " ").first.map(String.init) ?? ""
     }
 
     // MARK: Applying
