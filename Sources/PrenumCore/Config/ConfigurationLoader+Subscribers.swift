@@ -19,14 +19,19 @@ extension ConfigurationLoader {
                 continue
             }
             let idText = reader.string(object, "id", at: prefix, required: true)
+            var isRepeated = false
             if let idText {
                 if let first = firstIndexByID[idText] {
                     reader.report(prefix + ".id", expected: "an id used once", found: "\"\(idText)\", already used by subscribers[\(first)]")
+                    isRepeated = true
                 } else if Subscriber.isValidID(idText) {
                     firstIndexByID[idText] = index
                 }
             }
-            guard let subscriber = readSubscriber(object, id: idText, at: prefix, categories: categories, folder: folder, reader: reader) else {
+            // A repeated id is still checked field by field, but its outbox clash would only
+            // repeat the same mistake.
+            guard let subscriber = readSubscriber(object, id: idText, at: prefix, categories: categories, folder: folder, reader: reader),
+                  !isRepeated else {
                 continue
             }
             if let outboxRoot {
