@@ -68,6 +68,6 @@ extension Configuration {
     /// Creates the state database's folder (mode 0750) if missing, so a first run on a fresh
     /// machine works; the loader has already checked that it can be created.
     public func prepareStateFolder() throws {
-        try DurableFile.makeFolder((stateDatabase as NSString).deletingLastPathComponent)
+        try DurableFiles.makeFolder((stateDatabase as NSString).deletingLastPathComponent)
     }
 }

@@ -22,7 +22,7 @@ extension PopulationImporter {
                          lines: Int, original: PopulationReceipt.AppliedAs, now: Date) throws -> PopulationFileOutcome {
         let receipts = receiptsFolder(subscriber)
         let processed = folder + "/" + InboxListing.processedFolder
-        if original.file == entry.name, !DurableFile.exists(processed + "/" + entry.name),
+        if original.file == entry.name, !DurableFiles.exists(processed + "/" + entry.name),
            let earlier = PopulationReceipt.existing(for: entry.name, in: receipts).first(where: { $0.sha256 == sha256 && $0.outcome == "accepted" }) {
             let movedTo = try moveToProcessed(entry, folder: folder)
             return PopulationFileOutcome(subscriber: subscriber.id, fileName: entry.name, sha256: sha256, kind: .accepted,
@@ -59,8 +59,8 @@ extension PopulationImporter {
     func finishRejection(_ entry: InboxListing.Entry, subscriber: Subscriber, folder: String, report: RejectionReport,
                          sha256: String?, bytes: Int, counts: PopulationCounts, reason: String?, now: Date) throws -> PopulationFileOutcome {
         let rejected = folder + "/" + InboxListing.rejectedFolder
-        try DurableFile.makeFolder(rejected)
-        let finalName = DurableFile.freeName(entry.name, in: rejected, companions: [RejectionReport.suffix])
+        try DurableFiles.makeFolder(rejected)
+        let finalName = DurableFiles.freeName(entry.name, in: rejected, companions: [RejectionReport.suffix])
         let reportPath = rejected + "/" + finalName + RejectionReport.suffix
         try report.install(at: reportPath, sha256: sha256, lines: reason == nil ? counts.lines : nil)
         try database.transaction {
@@ -72,7 +72,7 @@ extension PopulationImporter {
                                         reason: reason, appliedAs: nil)
         let receiptPath = try receipt.write(in: receiptsFolder(subscriber))
         let movedTo = rejected + "/" + finalName
-        try DurableFile.move(folder: folder, rawName: entry.rawName, to: movedTo)
+        try DurableFiles.move(folder: folder, rawName: entry.rawName, to: movedTo)
         let summary = reason ?? "\(counts.badLines) bad \(counts.badLines == 1 ? "line" : "lines"); see the report"
         return PopulationFileOutcome(subscriber: subscriber.id, fileName: entry.name, sha256: sha256, kind: .rejected, counts: counts,
                                      movedTo: movedTo, reportPath: reportPath, receiptPath: receiptPath, message: summary)
@@ -84,9 +84,9 @@ extension PopulationImporter {
 
     private func moveToProcessed(_ entry: InboxListing.Entry, folder: String) throws -> String {
         let processed = folder + "/" + InboxListing.processedFolder
-        try DurableFile.makeFolder(processed)
-        let destination = processed + "/" + DurableFile.freeName(entry.name, in: processed)
-        try DurableFile.move(folder: folder, rawName: entry.rawName, to: destination)
+        try DurableFiles.makeFolder(processed)
+        let destination = processed + "/" + DurableFiles.freeName(entry.name, in: processed)
+        try DurableFiles.move(folder: folder, rawName: entry.rawName, to: destination)
         return destination
     }
 

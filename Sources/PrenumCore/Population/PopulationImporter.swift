@@ -12,11 +12,13 @@ public final class PopulationImporter {
     let state: StateDatabase
     let configuration: Configuration
     let log: EventLog
+    let faults: FaultInjector
 
-    public init(state: StateDatabase, configuration: Configuration, log: EventLog) {
+    public init(state: StateDatabase, configuration: Configuration, log: EventLog, faults: FaultInjector = .none) {
         self.state = state
         self.configuration = configuration
         self.log = log
+        self.faults = faults
     }
 
     var database: Database { state.database }
@@ -151,7 +153,9 @@ public final class PopulationImporter {
                 UPDATE population_file SET sha256 = ?2, bytes = ?3, lines = ?4, bad_lines = 0, added = ?5, removed = ?6, updated = ?7
                 WHERE id = ?1
                 """, [fileID, sha256, totals.bytes, counts.lines, counts.added, counts.removed, counts.updated])
+            faults.reach(.importBeforeCommit, subscriber: subscriber.id)
             try database.execute("COMMIT")
+            faults.reach(.importAfterCommit, subscriber: subscriber.id)
             return try finishAcceptance(entry, subscriber: subscriber, folder: folder, sha256: sha256, counts: counts, now: now)
         } catch {
             if !database.isAutocommit { try? database.execute("ROLLBACK") }

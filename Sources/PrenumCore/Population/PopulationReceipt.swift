@@ -50,14 +50,14 @@ public struct PopulationReceipt: Codable, Equatable, Sendable {
 
     /// Writes the receipt under a name no earlier receipt uses, atomically.
     func write(in folder: String) throws -> String {
-        try DurableFile.makeFolder(folder)
+        try DurableFiles.makeFolder(folder)
         var number = 1
         var path = folder + "/" + file + Self.suffix
-        while DurableFile.exists(path) {
+        while DurableFiles.exists(path) {
             number += 1
             path = folder + "/" + file + ".\(number)" + Self.suffix
         }
-        try DurableFile.writeAtomically(try encoded(), to: path)
+        try DurableFiles.writeAtomically(try encoded(), to: path)
         return path
     }
 }

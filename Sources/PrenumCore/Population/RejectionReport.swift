@@ -16,10 +16,10 @@ final class RejectionReport {
     private(set) var total = 0
 
     init(folder: String, subscriber: String, fileName: String) throws {
-        try DurableFile.makeFolder(folder)
+        try DurableFiles.makeFolder(folder)
         temporaryPath = folder + "/.report-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).tmp"
-        descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, DurableFile.fileMode)
-        guard descriptor >= 0 else { throw DurableFile.failure("create", temporaryPath) }
+        descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, DurableFiles.fileMode)
+        guard descriptor >= 0 else { throw DurableFiles.failure("create", temporaryPath) }
         append("Population file \(fileName) for subscriber \(subscriber) was rejected.\n")
         append("Nothing in it was applied. Correct every line listed below and send the whole file again.\n\n")
     }
@@ -55,11 +55,11 @@ final class RejectionReport {
         }
         if let sha256 { append("SHA-256 of the file: \(sha256)\n") }
         try flush()
-        guard fsync(descriptor) == 0 else { throw DurableFile.failure("flush", temporaryPath) }
+        guard fsync(descriptor) == 0 else { throw DurableFiles.failure("flush", temporaryPath) }
         close(descriptor)
         descriptor = -1
         guard rename(temporaryPath, path) == 0 else {
-            let error = DurableFile.failure("rename into place", path)
+            let error = DurableFiles.failure("rename into place", path)
             unlink(temporaryPath)
             throw error
         }
@@ -70,7 +70,7 @@ final class RejectionReport {
     }
 
     private func flush() throws {
-        try buffer.withUnsafeBytes { try DurableFile.writeAll(descriptor, $0, path: temporaryPath) }
+        try buffer.withUnsafeBytes { try DurableFiles.writeAll(descriptor, $0, path: temporaryPath) }
         buffer.removeAll(keepingCapacity: true)
     }
 }

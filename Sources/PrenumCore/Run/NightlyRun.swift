@@ -25,6 +25,7 @@ public final class NightlyRun {
     public func execute(businessDate requested: CalendarDate? = nil) throws -> RunReport {
         let started = Date()
         let businessDate = requested ?? configuration.today(now: clock())
+        try configuration.prepareStateFolder()
         let lock = try ProcessLock.acquire(path: configuration.lockPath)
         defer { withExtendedLifetime(lock) {} }
         log.log(.info, "run.start", ["businessDate": businessDate.description])
@@ -59,7 +60,7 @@ public final class NightlyRun {
             throw OperationFailure(.dataError, "business date \(businessDate) is before the last completed run (\(last.businessDate)); to deliver past files again use `prenum rerun --subscriber S --from D1 --to D2`")
         }
 
-        let imported = try PopulationImporter(state: state, configuration: configuration, log: log)
+        let imported = try PopulationImporter(state: state, configuration: configuration, log: log, faults: faults)
             .importPending(now: clock())
         let run = try RegisterSnapshotPhase(state: state, register: register, log: log, faults: faults)
             .take(businessDate: businessDate, createdAt: Timestamp.format(clock()), startedAt: Timestamp.format(Date()))

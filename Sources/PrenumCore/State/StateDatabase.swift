@@ -22,6 +22,11 @@ public final class StateDatabase {
 
     public init(path: String) throws {
         self.path = path
+        // Created 0640 before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
+        if !FileManager.default.fileExists(atPath: path) {
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, DurableFiles.fileMode)
+            if descriptor >= 0 { close(descriptor) }
+        }
         do {
             database = try Database(path: path, mode: .readWrite(create: true))
             try database.enableWriteAheadLog()

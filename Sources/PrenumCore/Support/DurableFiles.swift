@@ -3,108 +3,147 @@ import Foundation
 import Glibc
 #endif
 
-/// The few file-system operations publication depends on, each made durable with fsync so
-/// that a power loss cannot leave a renamed name pointing at missing bytes.
+/// The file-system steps that must survive a crash or a power loss at any point: folders made
+/// with a known mode, files written whole or not at all and fsynced, atomic renames followed by
+/// a folder fsync, and moves that never overwrite.
 public enum DurableFiles {
-    /// An output file or folder could not be created, written or moved.
-    public struct Failure: PrenumFailure {
-        public let path: String
-        public let operation: String
-        public let errorNumber: Int32
-        public var exitCode: ExitCode { .cannotCreate }
-        public var description: String { "cannot \(operation) \(path): \(String(cString: strerror(errorNumber)))" }
-    }
+    public static let folderMode: mode_t = 0o750
+    public static let fileMode: mode_t = 0o640
 
-    /// Creates a folder and its parents with mode 0750 where missing.
+    /// Creates the folder and any missing parents with mode 0750.
     public static func makeFolder(_ path: String) throws {
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
-            guard isFolder.boolValue else { throw Failure(path: path, operation: "use as a folder (it is a file)", errorNumber: ENOTDIR) }
+        var info = stat()
+        if stat(path, &info) == 0 {
+            guard info.st_mode & S_IFMT == S_IFDIR else {
+                throw OperationFailure(.cannotCreate, "\(path) exists and is not a folder")
+            }
             return
         }
         let parent = (path as NSString).deletingLastPathComponent
-        if !parent.isEmpty && parent != path { try makeFolder(parent) }
-        if mkdir(path, 0o750) != 0 && errno != EEXIST {
-            throw Failure(path: path, operation: "create folder", errorNumber: errno)
+        if !parent.isEmpty, parent != path { try makeFolder(parent) }
+        if mkdir(path, folderMode) != 0, errno != EEXIST { throw failure("create folder", path) }
+    }
+
+    /// Writes all bytes to an open descriptor, retrying short writes and interruptions.
+    public static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(descriptor, bytes.baseAddress?.advanced(by: offset), bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw failure("write", path)
+            }
+            offset += written
         }
-    }
-
-    /// Flushes a file's data and metadata to disk.
-    public static func sync(file path: String) throws {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw Failure(path: path, operation: "open for fsync", errorNumber: errno) }
-        defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw Failure(path: path, operation: "fsync", errorNumber: errno) }
-    }
-
-    /// Flushes a folder, so that renames and creations in it survive a power loss.
-    public static func sync(folder path: String) throws {
-        let descriptor = open(path, O_RDONLY | O_DIRECTORY)
-        guard descriptor >= 0 else { throw Failure(path: path, operation: "open folder for fsync", errorNumber: errno) }
-        defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw Failure(path: path, operation: "fsync folder", errorNumber: errno) }
     }
 
     /// Writes bytes to a new file (mode 0640) and fsyncs it; an existing file is replaced.
     public static func write(_ bytes: [UInt8], to path: String) throws {
         unlink(path)
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o640)
-        guard descriptor >= 0 else { throw Failure(path: path, operation: "create", errorNumber: errno) }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, fileMode)
+        guard descriptor >= 0 else { throw failure("create", path) }
         defer { close(descriptor) }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-            guard written > 0 else { throw Failure(path: path, operation: "write", errorNumber: errno) }
-            offset += written
-        }
-        guard fsync(descriptor) == 0 else { throw Failure(path: path, operation: "fsync", errorNumber: errno) }
+        try bytes.withUnsafeBytes { try writeAll(descriptor, $0, path: path) }
+        guard fsync(descriptor) == 0 else { throw failure("flush", path) }
     }
 
     /// Writes a file whole or not at all: a temporary sibling, fsync, rename, fsync the folder.
-    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+    /// A reader sees the old state or the whole new file, never a part.
+    public static func writeAtomically(_ bytes: some ContiguousBytes, to path: String) throws {
         let folder = (path as NSString).deletingLastPathComponent
-        let temporary = (folder as NSString).appendingPathComponent(".\((path as NSString).lastPathComponent).tmp")
-        try write(bytes, to: temporary)
-        try move(temporary, to: path)
+        let temporary = folder + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, fileMode)
+        guard descriptor >= 0 else { throw failure("create", temporary) }
+        do {
+            try bytes.withUnsafeBytes { try writeAll(descriptor, $0, path: temporary) }
+            guard fsync(descriptor) == 0 else { throw failure("flush", temporary) }
+            close(descriptor)
+        } catch {
+            close(descriptor)
+            unlink(temporary)
+            throw error
+        }
+        guard rename(temporary, path) == 0 else {
+            let error = failure("rename into place", path)
+            unlink(temporary)
+            throw error
+        }
         try sync(folder: folder)
     }
 
-    /// Copies a file durably (temporary name, fsync, rename), streaming in bounded memory.
+    /// Copies a file durably (temporary name, fsync, rename, folder fsync) in bounded memory.
     public static func copy(_ source: String, to destination: String) throws {
-        let input = open(source, O_RDONLY)
-        guard input >= 0 else { throw Failure(path: source, operation: "read", errorNumber: errno) }
+        let input = open(source, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw OperationFailure(.noInput, "cannot read \(source): \(String(cString: strerror(errno)))") }
         defer { close(input) }
         let folder = (destination as NSString).deletingLastPathComponent
-        let temporary = (folder as NSString).appendingPathComponent(".\((destination as NSString).lastPathComponent).tmp")
-        unlink(temporary)
-        let output = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o640)
-        guard output >= 0 else { throw Failure(path: temporary, operation: "create", errorNumber: errno) }
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
-            if count < 0 { close(output); throw Failure(path: source, operation: "read", errorNumber: errno) }
-            if count == 0 { break }
-            var offset = 0
-            while offset < count {
-                let written = buffer.withUnsafeBytes { Glibc.write(output, $0.baseAddress! + offset, count - offset) }
-                if written <= 0 { close(output); throw Failure(path: temporary, operation: "write", errorNumber: errno) }
-                offset += written
+        let temporary = folder + "/." + (destination as NSString).lastPathComponent + ".tmp-\(getpid())"
+        let output = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, fileMode)
+        guard output >= 0 else { throw failure("create", temporary) }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
+        do {
+            while true {
+                let count = read(input, buffer.baseAddress, buffer.count)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw OperationFailure(.noInput, "cannot read \(source): \(String(cString: strerror(errno)))")
+                }
+                if count == 0 { break }
+                try writeAll(output, UnsafeRawBufferPointer(rebasing: buffer[0..<count]), path: temporary)
             }
+            guard fsync(output) == 0 else { throw failure("flush", temporary) }
+            close(output)
+        } catch {
+            close(output)
+            unlink(temporary)
+            throw error
         }
-        guard fsync(output) == 0 else { close(output); throw Failure(path: temporary, operation: "fsync", errorNumber: errno) }
-        close(output)
         try move(temporary, to: destination)
         try sync(folder: folder)
     }
 
-    /// Renames within one file system (atomic).
+    /// Renames within one file system (atomic). The caller syncs the folder.
     public static func move(_ source: String, to destination: String) throws {
-        guard rename(source, destination) == 0 else {
-            throw Failure(path: destination, operation: "rename \((source as NSString).lastPathComponent) to", errorNumber: errno)
-        }
+        guard rename(source, destination) == 0 else { throw failure("rename \((source as NSString).lastPathComponent) to", destination) }
     }
 
+    /// Flushes a file's data and metadata to disk.
+    public static func sync(file path: String) throws {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw failure("open", path) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw failure("flush", path) }
+    }
+
+    /// Makes renames and creations in a folder durable.
+    public static func sync(folder: String) throws {
+        let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw failure("open", folder) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw failure("flush", folder) }
+    }
+
+    /// A name in `folder` that is not taken: `name`, else `name.2`, `name.3`, ... Every
+    /// listed companion suffix (e.g. `.report.txt`) must be free as well.
+    public static func freeName(_ name: String, in folder: String, companions: [String] = []) -> String {
+        var candidate = name
+        var number = 1
+        while ([""] + companions).contains(where: { exists(folder + "/" + candidate + $0) }) {
+            number += 1
+            candidate = "\(name).\(number)"
+        }
+        return candidate
+    }
+
+    /// True when anything, even a dangling symbolic link, has this name.
     public static func exists(_ path: String) -> Bool {
-        FileManager.default.fileExists(atPath: path)
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+
+    /// An output that could not be created, written or moved: exit 73, naming the file.
+    public static func failure(_ action: String, _ path: String) -> OperationFailure {
+        OperationFailure(.cannotCreate, "cannot \(action) \(path): \(String(cString: strerror(errno)))")
     }
 }

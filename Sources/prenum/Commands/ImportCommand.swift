@@ -9,18 +9,14 @@ struct ImportCommand: Command {
         processed/ or rejected/ and writes a receipt to the subscriber's outbox. One line per
         file goes to standard output. A rejected file is a normal outcome (exit 0); a file that
         could not be handled at all (unreadable, disk full) exits 65, 66 or 73 and is retried
-        by the next import.
+        by the next import. While an interrupted run is unfinished, files wait (exit 75) until
+        `prenum run` has finished it.
         """
     static let options: [CommandLineOption] = [.config]
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         let configuration = try ConfigurationLoader.load(path: arguments.configPath)
-        try configuration.prepareStateFolder()
-        let lock = try ProcessLock.acquire(path: configuration.lockPath)
-        defer { lock.release() }
-        let state = try StateDatabase(path: configuration.stateDatabase)
-        let importer = PopulationImporter(state: state, configuration: configuration, log: .standardError)
-        let outcomes = try importer.importPending(now: Date())
+        let outcomes = try StandaloneImport.run(configuration: configuration, log: .standardError)
         if outcomes.isEmpty { print("no population files pending") }
         for outcome in outcomes {
             print(PersonnummerRedaction.redact(summary(outcome)))
