@@ -366,9 +366,10 @@ struct SampleDaySimulator {
         }
     }
 
-    /// A payment registered by mistake, removed outright with its deductions.
+    /// A payment registered by mistake, removed outright with its deductions. Never the
+    /// newest payment, whose id SQLite would hand out again.
     private mutating func deletePayment() throws {
-        guard let id = try randomPreliminaryPayment() else { return }
+        guard let id = try randomPreliminaryPayment(notNewest: true) else { return }
         tick()
         try writer.write("DELETE FROM payment_deduction WHERE payment_id = ?", [id], counting: \.deductionDeletes)
         try writer.write("DELETE FROM payment WHERE id = ?", [id], counting: \.paymentDeletes)
@@ -420,13 +421,14 @@ struct SampleDaySimulator {
         try firstFromRandomPoint(sql, to: maximum) { $0.int64(0) }
     }
 
-    private mutating func randomPreliminaryPayment(notSickness: Bool = false) throws -> Int64? {
+    private mutating func randomPreliminaryPayment(notSickness: Bool = false, notNewest: Bool = false) throws -> Int64? {
         let low = try database.scalarInt("SELECT min(id) FROM payment WHERE status = 'preliminary'") ?? 0
         let high = try database.scalarInt("SELECT max(id) FROM payment") ?? 0
-        return try firstFromRandomPoint("""
+        let found = try firstFromRandomPoint("""
             SELECT id FROM payment WHERE status = 'preliminary' AND id >= ?\(notSickness ? " AND benefit <> 'SJP'" : "")
             ORDER BY id LIMIT 1
             """, from: low, to: high) { $0.int64(0) }
+        return notNewest && found == high ? nil : found
     }
 
     private mutating func randomDeduction() throws -> (Int64, String)? {

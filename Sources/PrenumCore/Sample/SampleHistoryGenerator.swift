@@ -253,16 +253,16 @@ struct SampleHistoryGenerator {
             registeredDay: registered, registeredSecond: second)
         payment.status = SampleCalendar.isExecuted(paymentDate: date, registeredDay: registered, today: until) ? "executed" : "preliminary"
         writer.setTime(day: registered, second: second)
-        if random.chance(SampleModel.hardDeletedShare) {
-            let duplicate = try writer.insert(payment)
-            try writer.write("DELETE FROM payment WHERE id = ?", [duplicate], counting: \.paymentDeletes)
-        }
+        // A duplicate registered by mistake and deleted again. It is deleted only after the
+        // next insert, so that SQLite never hands its id out again.
+        let duplicate = random.chance(SampleModel.hardDeletedShare) ? try writer.insert(payment) : nil
+        var registerCorrection = true
         if random.chance(SampleModel.cancelledShare) {
             var cancelled = payment
             cancelled.status = "cancelled"
             try writer.insert(cancelled)
             let corrected = registered + random.int(1...5)
-            guard corrected <= until else { return }
+            registerCorrection = corrected <= until
             payment.registeredDay = corrected
             if tax == nil && benefit.code != "SJP" {
                 // A corrected amount; sickness payments (karens among them) only move in time.
@@ -272,10 +272,16 @@ struct SampleHistoryGenerator {
             payment.paymentDate = max(date, SampleCalendar.nextPayout(onOrAfter: corrected + 2))
             payment.status = SampleCalendar.isExecuted(paymentDate: payment.paymentDate, registeredDay: corrected, today: until)
                 ? "executed" : "preliminary"
-            writer.setTime(day: corrected, second: second)
+            writer.setTime(day: min(corrected, until), second: second)
         }
-        let id = try writer.insert(payment)
-        try deduct(id, person: person, payment: payment, retroactive: retroactive, &random)
+        if registerCorrection {
+            let id = try writer.insert(payment)
+            try deduct(id, person: person, payment: payment, retroactive: retroactive, &random)
+        }
+        if let duplicate {
+            writer.setTime(day: registered, second: second)
+            try writer.write("DELETE FROM payment WHERE id = ?", [duplicate], counting: \.paymentDeletes)
+        }
     }
 
     private func deduct(_ id: Int64, person: SamplePerson, payment: SampleRegisterWriter.Payment, retroactive: Bool,

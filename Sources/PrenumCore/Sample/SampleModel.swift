@@ -23,7 +23,7 @@ enum SampleModel {
     static let youngestAge = 18
     /// People of this age and older get their housing allowance from the pensions authority.
     static let pensionAge = 65
-    static let pensionAgeShare = 0.25
+    static let pensionAgeShare = 0.12
 
     // MARK: Payments
 

@@ -44,7 +44,7 @@ struct SamplePerson {
         var keys: [Int64] = []
         keys.reserveCapacity(count)
         while keys.count < count {
-            // About a quarter of adults are of pension age.
+            // Pensioners are a minority of the register (most of their benefits are the pensions authority's).
             let age = random.chance(SampleModel.pensionAgeShare)
                 ? random.int(SampleModel.pensionAge...SampleModel.oldestAge)
                 : random.int(SampleModel.youngestAge...(SampleModel.pensionAge - 1))

@@ -87,7 +87,9 @@ public enum SampleRegister {
         guard try database.scalarInt("SELECT count(*) FROM sqlite_schema WHERE name IN ('payment', 'benefit_case', 'change_log')") == 3 else {
             throw OperationFailure(.dataError, "\(path) is not a register (no payment, benefit_case and change_log tables)")
         }
-        if let last = try database.scalarText("SELECT substr(registered_at, 1, 10) FROM payment ORDER BY id DESC LIMIT 1"),
+        // A payment stays preliminary on the day it is registered, so the newest registration
+        // is among the (few, indexed) preliminary payments.
+        if let last = try database.scalarText("SELECT substr(max(registered_at), 1, 10) FROM payment WHERE status = 'preliminary'"),
            let lastDate = CalendarDate(last), lastDate > date {
             throw OperationFailure(.usage, "the register already holds activity of \(lastDate); advance only moves forward (got \(date))")
         }
