@@ -41,30 +41,57 @@ struct SubscriberDeliverer {
         return results
     }
 
-    /// Delivers to every subscriber active on the run's date that has no file of this run yet.
+    /// How many subscribers are delivered at once. Much of a delivery waits on fsync, so a
+    /// few more workers than cores keep both the disk and the CPUs busy.
+    static var workerCount: Int {
+        if let text = ProcessInfo.processInfo.environment["PRENUM_DELIVERY_WORKERS"], let count = Int(text), count > 0 {
+            return min(count, 64)
+        }
+        return max(2, ProcessInfo.processInfo.activeProcessorCount * 2)
+    }
+
+    /// Delivers to every subscriber active on the run's date that has no file of this run yet,
+    /// several at a time, each worker reading state through its own connection.
     func deliverAll(run: RunRecord) throws -> [RunReport.SubscriberResult] {
-        var results: [RunReport.SubscriberResult] = []
-        for subscriber in configuration.subscribers {
-            guard subscriber.isActive(on: run.businessDate) else {
-                results.append(.init(subscriber: subscriber.id, status: .inactive, businessDate: run.businessDate, sequence: nil,
-                                     kind: nil, fileName: nil, persons: 0, records: 0, unsubscribed: 0, message: "terminated"))
-                continue
-            }
-            if let done = try ledger.delivery(run: run.id, subscriber: subscriber.id) {
-                results.append(Self.result(done, status: .delivered))
-                continue
-            }
-            do {
-                results.append(Self.result(try deliver(subscriber, run: run), status: .delivered))
-            } catch {
-                let message = String(describing: error)
-                log.log(.error, "delivery.failed", ["subscriber": subscriber.id, "message": message])
-                try? ledger.recordFailure(run: run.id, subscriber: subscriber.id, at: Timestamp.format(Date()), message: message)
-                results.append(.init(subscriber: subscriber.id, status: .failed, businessDate: run.businessDate, sequence: nil,
-                                     kind: nil, fileName: nil, persons: 0, records: 0, unsubscribed: 0, message: message))
+        let subscribers = configuration.subscribers
+        let board = ResultBoard(count: subscribers.count)
+        let writer = StateWriter(state)
+        let workers = min(max(subscribers.count, 1), Self.workerCount)
+        let work = UncheckedBox(self)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let deliverer = work.value
+            var reader: Database?
+            while let index = board.nextIndex() {
+                let subscriber = subscribers[index]
+                do {
+                    if reader == nil { reader = try deliverer.state.openReader() }
+                    guard let reader else { continue }
+                    board.set(index, try deliverer.deliverIfDue(subscriber, run: run, reader: reader, writer: writer))
+                } catch {
+                    board.set(index, deliverer.failed(subscriber, run: run, error: error, writer: writer))
+                }
             }
         }
-        return results
+        return board.results
+    }
+
+    private func deliverIfDue(_ subscriber: Subscriber, run: RunRecord, reader: Database, writer: StateWriter) throws -> RunReport.SubscriberResult {
+        guard subscriber.isActive(on: run.businessDate) else {
+            return .init(subscriber: subscriber.id, status: .inactive, businessDate: run.businessDate, sequence: nil,
+                         kind: nil, fileName: nil, persons: 0, records: 0, unsubscribed: 0, message: "terminated")
+        }
+        if let done = try RunLedger(database: reader).delivery(run: run.id, subscriber: subscriber.id) {
+            return Self.result(done, status: .delivered)
+        }
+        return Self.result(try deliver(subscriber, run: run, reader: reader, writer: writer), status: .delivered)
+    }
+
+    private func failed(_ subscriber: Subscriber, run: RunRecord, error: Error, writer: StateWriter) -> RunReport.SubscriberResult {
+        let message = String(describing: error)
+        log.log(.error, "delivery.failed", ["subscriber": subscriber.id, "message": message])
+        try? writer.withLedger { try $0.recordFailure(run: run.id, subscriber: subscriber.id, at: Timestamp.format(Date()), message: message) }
+        return .init(subscriber: subscriber.id, status: .failed, businessDate: run.businessDate, sequence: nil,
+                     kind: nil, fileName: nil, persons: 0, records: 0, unsubscribed: 0, message: message)
     }
 
     static func result(_ delivery: DeliveryRecord, status: RunReport.SubscriberResult.Status) -> RunReport.SubscriberResult {
@@ -79,10 +106,10 @@ struct SubscriberDeliverer {
     }
 
     /// Writes, signs, stages and publishes the subscriber's file for `run`.
-    func deliver(_ subscriber: Subscriber, run: RunRecord) throws -> DeliveryRecord {
+    func deliver(_ subscriber: Subscriber, run: RunRecord, reader: Database, writer stateWriter: StateWriter) throws -> DeliveryRecord {
         let began = Date()
         let profile = profile(of: subscriber)
-        let position = try ledger.position(of: subscriber.id)
+        let position = try RunLedger(database: reader).position(of: subscriber.id)
         let isDelta = position.watermark == run.baseWatermark && position.profile == profile.fingerprint && !position.refreshPending
         let kind: DeliveryKind = isDelta ? .delta : .full
         let sequence = position.lastSequence + 1
@@ -99,7 +126,7 @@ struct SubscriberDeliverer {
         let paths = publisher.paths(subscriber: subscriber.id, outbox: outbox, fileName: fileName)
         for stale in [paths.stagedData, paths.stagedSignature] { unlink(stale) }
 
-        let planner = DeltaPlanner(database: state.database, subscriber: subscriber.id,
+        let planner = DeltaPlanner(database: reader, subscriber: subscriber.id,
                                    visibility: Visibility(profile: profile, businessDate: run.businessDate))
         let writer = try DeliveryWriter(path: paths.stagedData, header: header)
         let summary: DeliveryFileSummary
@@ -143,13 +170,13 @@ struct SubscriberDeliverer {
                                       xmlBytes: summary.byteCount, signatureSHA256: signatureHash, keyID: signer.keyID,
                                       persons: summary.persons, records: summary.records, unsubscribed: summary.unsubscribed,
                                       status: .staged)
-        try state.database.transaction {
-            try ledger.stage(delivery, watermark: run.highWater, profile: profile.fingerprint, stagedAt: Timestamp.format(Date()))
+        try stateWriter.transaction {
+            try $0.stage(delivery, watermark: run.highWater, profile: profile.fingerprint, stagedAt: Timestamp.format(Date()))
         }
         faults.reach(.deliverAfterStage, subscriber: subscriber.id)
 
         try publisher.publishFresh(delivery)
-        try ledger.markPublished(subscriber: subscriber.id, sequence: sequence, at: Timestamp.format(Date()))
+        try stateWriter.withLedger { try $0.markPublished(subscriber: subscriber.id, sequence: sequence, at: Timestamp.format(Date())) }
         faults.reach(.deliverAfterPublish, subscriber: subscriber.id)
         log.log(.info, "delivery.published", [
             "subscriber": subscriber.id, "sequence": sequence, "kind": kind.rawValue, "persons": summary.persons,
@@ -162,4 +189,43 @@ struct SubscriberDeliverer {
                               persons: delivery.persons, records: delivery.records, unsubscribed: delivery.unsubscribed,
                               status: .published)
     }
+}
+
+/// Hands out subscriber indexes to the workers and collects their results in config order.
+private final class ResultBoard: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    private var slots: [RunReport.SubscriberResult?]
+
+    init(count: Int) {
+        slots = Array(repeating: nil, count: count)
+    }
+
+    func nextIndex() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < slots.count else { return nil }
+        next += 1
+        return next - 1
+    }
+
+    func set(_ index: Int, _ result: RunReport.SubscriberResult) {
+        lock.lock()
+        slots[index] = result
+        lock.unlock()
+    }
+
+    var results: [RunReport.SubscriberResult] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.compactMap { $0 }
+    }
+}
+
+/// Carries a value into `concurrentPerform`'s closure. Safe here because the workers only
+/// read the deliverer's immutable configuration and reach shared state through `StateWriter`
+/// and their own connections.
+struct UncheckedBox<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }
