@@ -52,15 +52,19 @@ public final class RegisterReader {
         return Failure(exitCode: .dataError, description: "register \(path): \(error.description)")
     }
 
-    /// Runs `body` on one consistent snapshot of the register and lets go of it at once after.
-    public func withSnapshot<T>(_ body: (RegisterSnapshot) throws -> T) throws -> T {
-        do {
-            return try database.readTransaction {
-                let highWater = try database.scalarInt("SELECT COALESCE(MAX(seq), 0) FROM change_log") ?? 0
-                return try body(RegisterSnapshot(database: database, highWater: highWater))
+    /// The register as a `file:` URI that SQLite opens read-only when attached, so even an
+    /// attached register refuses every write.
+    public var readOnlyURI: String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var escaped = ""
+        for character in absolute {
+            switch character {
+            case "%": escaped += "%25"
+            case "?": escaped += "%3F"
+            case "#": escaped += "%23"
+            default: escaped.append(character)
             }
-        } catch let error as SQLiteError where error.path == path {
-            throw Self.failure(error, path: path)
         }
+        return "file:\(escaped)?mode=ro"
     }
 }

@@ -4,47 +4,50 @@ import PrenumSQLite
 /// Brings the shared record copy up to one snapshot of the register and records the run, in
 /// one state transaction: either the whole snapshot is taken, or none of it.
 ///
-/// The register is read inside one read transaction (high-water mark and rows together) and
-/// released as soon as the copy is written, so the upstream write-ahead log is pinned briefly.
+/// The register is attached read-only to the state connection, so the high-water mark and the
+/// rows are read in one register read transaction and copied set-wise inside SQLite; the
+/// register is released (detached) as soon as the transaction commits, so the upstream
+/// write-ahead log is pinned briefly.
 struct RegisterSnapshotPhase {
     let state: StateDatabase
     let register: RegisterReader
     let log: EventLog
     let faults: FaultInjector
 
+    static let schema = "register"
+
     func take(businessDate: CalendarDate, createdAt: String, startedAt: String) throws -> RunRecord {
         let database = state.database
-        let records = RecordStore(database: database)
         let began = Date()
-        var counts = (baselinePersons: 0, journaled: 0, kept: 0)
-        let runID: Int64 = try database.transaction {
-            try records.clearChanges()
-            let base = Int64(try state.meta("watermark") ?? "0") ?? 0
-            let trackedBefore = try database.scalarInt("SELECT EXISTS (SELECT 1 FROM tracked_person)") ?? 0
-            let highWater: Int64 = try register.withSnapshot { snapshot in
-                guard snapshot.highWater >= base else {
-                    throw OperationFailure(.dataError, "register \(register.path) journal ends at seq \(snapshot.highWater), before Prenum's watermark \(base): was the register restored from an older copy?")
+        try attach()
+        defer { try? database.execute("DETACH DATABASE \(Self.schema)") }
+        var counts = (newPersons: 0, journaled: 0, kept: 0)
+        let runID: Int64
+        do {
+            runID = try database.transaction {
+                try RecordStore(database: database).clearChanges()
+                let base = Int64(try state.meta("watermark") ?? "0") ?? 0
+                let trackedBefore = try database.scalarInt("SELECT EXISTS (SELECT 1 FROM tracked_person)") ?? 0
+                // The first read of the attached register starts its read transaction: every
+                // statement below sees this high-water mark and the rows as of it.
+                let highWater = try database.scalarInt("SELECT COALESCE(MAX(seq), 0) FROM \(Self.schema).change_log") ?? 0
+                guard highWater >= base else {
+                    throw OperationFailure(.dataError, "register \(register.path) journal ends at seq \(highWater), before Prenum's watermark \(base): was the register restored from an older copy?")
                 }
                 // Newly subscribed persons first, so a record that moved to one of them is seen
                 // as a move by the journal pass below.
-                for pnr in try records.untrackedNewPersons() {
-                    try records.track(pnr)
-                    try snapshot.forEachRecord(ofPerson: pnr) { try records.insertBaseline($0) }
-                    counts.baselinePersons += 1
-                }
+                counts.newPersons = try trackNewPersons()
                 // Before anyone was tracked there is nothing to bring up to date.
                 if trackedBefore != 0 {
-                    try snapshot.forEachChangedRecord(after: base) { key, current in
-                        counts.journaled += 1
-                        if try records.applyJournaled(key: key, current: current) { counts.kept += 1 }
-                    }
+                    (counts.journaled, counts.kept) = try applyJournal(after: base, upTo: highWater)
                 }
-                return snapshot.highWater
+                faults.reach(.snapshotBeforeCommit)
+                try state.setMeta("watermark", String(highWater))
+                return try RunLedger(database: database).insertRun(date: businessDate, createdAt: createdAt, base: base,
+                                                                   highWater: highWater, startedAt: startedAt)
             }
-            faults.reach(.snapshotBeforeCommit)
-            try state.setMeta("watermark", String(highWater))
-            return try RunLedger(database: database).insertRun(date: businessDate, createdAt: createdAt, base: base,
-                                                               highWater: highWater, startedAt: startedAt)
+        } catch let error as SQLiteError {
+            throw registerFailure(error)
         }
         faults.reach(.snapshotAfterCommit)
         guard let run = try RunLedger(database: database).run(on: businessDate), run.id == runID else {
@@ -52,9 +55,91 @@ struct RegisterSnapshotPhase {
         }
         log.log(.info, "snapshot.taken", [
             "businessDate": businessDate.description, "run": run.id, "baseWatermark": run.baseWatermark,
-            "highWater": run.highWater, "newPersons": counts.baselinePersons, "changedRecords": counts.journaled,
+            "highWater": run.highWater, "newPersons": counts.newPersons, "changedRecords": counts.journaled,
             "keptChanges": counts.kept, "durationSeconds": String(format: "%.3f", Date().timeIntervalSince(began)),
         ])
         return run
+    }
+
+    private func attach() throws {
+        do {
+            try state.database.run("ATTACH DATABASE ? AS \(Self.schema)", [register.readOnlyURI])
+        } catch let error as SQLiteError {
+            throw registerFailure(error)
+        }
+    }
+
+    /// Errors while the register is attached: a busy register is the upstream's lock (75).
+    private func registerFailure(_ error: SQLiteError) -> Error {
+        if error.isBusy {
+            return RegisterReader.Failure(exitCode: .temporaryFailure, description: "register \(register.path) stayed locked by an upstream writer past the busy timeout; try again later (\(error.message))")
+        }
+        return error
+    }
+
+    /// Tracks persons newly in a population and copies their current records.
+    private func trackNewPersons() throws -> Int {
+        let database = state.database
+        let r = Self.schema
+        try database.execute("""
+            CREATE TEMP TABLE IF NOT EXISTS new_person(pnr TEXT PRIMARY KEY) WITHOUT ROWID;
+            DELETE FROM temp.new_person;
+            INSERT INTO temp.new_person
+                SELECT DISTINCT s.pnr FROM subscription s
+                WHERE s.dirty = 1 AND s.present = 1 AND NOT EXISTS (SELECT 1 FROM tracked_person t WHERE t.pnr = s.pnr);
+            INSERT INTO tracked_person(pnr) SELECT pnr FROM temp.new_person;
+            INSERT OR IGNORE INTO record(entity, id, pnr, benefit, fields)
+                SELECT \(RecordEntity.benefitCase.rawValue), c.id, c.pnr, c.benefit, \(RegisterColumns.caseFields("c"))
+                FROM temp.new_person n JOIN \(r).benefit_case c ON c.pnr = n.pnr;
+            INSERT OR IGNORE INTO record(entity, id, pnr, benefit, fields)
+                SELECT \(RecordEntity.payment.rawValue), p.id, p.pnr, p.benefit, \(RegisterColumns.paymentFields("p", schema: r))
+                FROM temp.new_person n JOIN \(r).payment p ON p.pnr = n.pnr;
+            """)
+        return Int(try database.scalarInt("SELECT COUNT(*) FROM temp.new_person") ?? 0)
+    }
+
+    /// Copies every record journaled in (base, highWater] of a tracked person: old and new
+    /// version into the change set, the new one into the copy.
+    private func applyJournal(after base: Int64, upTo highWater: Int64) throws -> (journaled: Int, kept: Int) {
+        let database = state.database
+        let r = Self.schema
+        try database.execute("""
+            CREATE TEMP TABLE IF NOT EXISTS changed_key(entity INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (entity, id)) WITHOUT ROWID;
+            CREATE TEMP TABLE IF NOT EXISTS changed_new(entity INTEGER NOT NULL, id INTEGER NOT NULL, pnr TEXT NOT NULL,
+                benefit TEXT NOT NULL, fields TEXT NOT NULL, PRIMARY KEY (entity, id)) WITHOUT ROWID;
+            DELETE FROM temp.changed_key;
+            DELETE FROM temp.changed_new;
+            """)
+        try database.run("""
+            INSERT OR IGNORE INTO temp.changed_key(entity, id)
+            SELECT CASE entity WHEN 'payment' THEN \(RecordEntity.payment.rawValue) ELSE \(RecordEntity.benefitCase.rawValue) END, entity_id
+            FROM \(r).change_log WHERE seq > ? AND seq <= ?
+            """, [base, highWater])
+        try database.execute("""
+            INSERT INTO temp.changed_new(entity, id, pnr, benefit, fields)
+                SELECT k.entity, p.id, p.pnr, p.benefit, \(RegisterColumns.paymentFields("p", schema: r))
+                FROM temp.changed_key k JOIN \(r).payment p ON p.id = k.id
+                WHERE k.entity = \(RecordEntity.payment.rawValue) AND EXISTS (SELECT 1 FROM tracked_person t WHERE t.pnr = p.pnr);
+            INSERT INTO temp.changed_new(entity, id, pnr, benefit, fields)
+                SELECT k.entity, c.id, c.pnr, c.benefit, \(RegisterColumns.caseFields("c"))
+                FROM temp.changed_key k JOIN \(r).benefit_case c ON c.id = k.id
+                WHERE k.entity = \(RecordEntity.benefitCase.rawValue) AND EXISTS (SELECT 1 FROM tracked_person t WHERE t.pnr = c.pnr);
+            INSERT INTO record_change(entity, id, old_pnr, old_benefit, old_fields, new_pnr, new_benefit, new_fields)
+                SELECT k.entity, k.id, o.pnr, o.benefit, o.fields, n.pnr, n.benefit, n.fields
+                FROM temp.changed_key k
+                LEFT JOIN record o ON o.entity = k.entity AND o.id = k.id
+                LEFT JOIN temp.changed_new n ON n.entity = k.entity AND n.id = k.id
+                WHERE (o.pnr IS NOT NULL OR n.pnr IS NOT NULL)
+                  AND NOT (o.pnr IS n.pnr AND o.benefit IS n.benefit AND o.fields IS n.fields);
+            DELETE FROM record WHERE (entity, id) IN (SELECT entity, id FROM record_change WHERE new_pnr IS NULL);
+            INSERT OR REPLACE INTO record(entity, id, pnr, benefit, fields)
+                SELECT entity, id, new_pnr, new_benefit, new_fields FROM record_change WHERE new_pnr IS NOT NULL;
+            INSERT OR IGNORE INTO change_person(pnr) SELECT old_pnr FROM record_change WHERE old_pnr IS NOT NULL;
+            INSERT OR IGNORE INTO change_person(pnr) SELECT new_pnr FROM record_change WHERE new_pnr IS NOT NULL;
+            """)
+        let journaled = Int(try database.scalarInt("SELECT COUNT(*) FROM temp.changed_key") ?? 0)
+        let kept = Int(try database.scalarInt("SELECT COUNT(*) FROM record_change") ?? 0)
+        try database.execute("DELETE FROM temp.changed_key; DELETE FROM temp.changed_new;")
+        return (journaled, kept)
     }
 }

@@ -10,6 +10,12 @@ public final class StateDatabase {
     public let database: Database
     public let path: String
 
+    /// Page cache of the writing connection: the snapshot phase updates the shared record
+    /// copy's B-trees, and a cache that holds their upper levels saves a read per row.
+    static let writerCacheKiB = 65_536
+    /// Page cache of each delivery worker's read connection.
+    static let readerCacheKiB = 16_384
+
     /// The schema version this build writes.
     public static var currentVersion: Int { StateSchema.migrations.count }
 
@@ -30,7 +36,7 @@ public final class StateDatabase {
         do {
             database = try Database(path: path, mode: .readWrite(create: true))
             try database.enableWriteAheadLog()
-            try database.execute("PRAGMA foreign_keys=ON")
+            try database.execute("PRAGMA foreign_keys=ON; PRAGMA cache_size=-\(Self.writerCacheKiB); PRAGMA temp_store=MEMORY")
         } catch let error as SQLiteError {
             throw OpenFailure(exitCode: error.isCannotOpen ? .cannotCreate : .dataError, path: path,
                               reason: error.isCorrupt ? "not a SQLite database or damaged (\(error.message)); restore it from backup" : error.description)
@@ -42,7 +48,7 @@ public final class StateDatabase {
     /// main connection writes).
     public func openReader() throws -> Database {
         let reader = try Database(path: path, mode: .readWrite(create: false))
-        try reader.execute("PRAGMA query_only=ON")
+        try reader.execute("PRAGMA query_only=ON; PRAGMA cache_size=-\(Self.readerCacheKiB)")
         return reader
     }
 
