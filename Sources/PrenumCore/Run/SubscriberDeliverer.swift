@@ -63,12 +63,17 @@ struct SubscriberDeliverer {
             var reader: Database?
             while let index = board.nextIndex() {
                 let subscriber = subscribers[index]
+                let done: Int
                 do {
                     if reader == nil { reader = try deliverer.state.openReader() }
                     guard let reader else { continue }
-                    board.set(index, try deliverer.deliverIfDue(subscriber, run: run, reader: reader, writer: writer))
+                    done = board.set(index, try deliverer.deliverIfDue(subscriber, run: run, reader: reader, writer: writer))
                 } catch {
-                    board.set(index, deliverer.failed(subscriber, run: run, error: error, writer: writer))
+                    done = board.set(index, deliverer.failed(subscriber, run: run, error: error, writer: writer))
+                }
+                // Progress for long runs: about every tenth of the subscribers.
+                if subscribers.count >= 20 && done % max(1, subscribers.count / 10) == 0 {
+                    deliverer.log.log(.info, "run.progress", ["subscribersDone": done, "subscribers": subscribers.count])
                 }
             }
         }
@@ -195,6 +200,7 @@ struct SubscriberDeliverer {
 private final class ResultBoard: @unchecked Sendable {
     private let lock = NSLock()
     private var next = 0
+    private var done = 0
     private var slots: [RunReport.SubscriberResult?]
 
     init(count: Int) {
@@ -209,10 +215,14 @@ private final class ResultBoard: @unchecked Sendable {
         return next - 1
     }
 
-    func set(_ index: Int, _ result: RunReport.SubscriberResult) {
+    /// Records a result; returns how many subscribers are done.
+    @discardableResult
+    func set(_ index: Int, _ result: RunReport.SubscriberResult) -> Int {
         lock.lock()
+        defer { lock.unlock() }
         slots[index] = result
-        lock.unlock()
+        done += 1
+        return done
     }
 
     var results: [RunReport.SubscriberResult] {
