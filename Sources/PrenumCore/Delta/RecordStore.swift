@@ -13,7 +13,7 @@ public struct RecordStore {
         self.database = database
     }
 
-    // MARK: Snapshot phase (inside the state write transaction)
+    // MARK: Run bookkeeping (the snapshot itself is copied set-wise by RegisterSnapshotPhase)
 
     /// Empties the previous run's change set; only called once every subscriber of that run
     /// has its file.
@@ -34,16 +34,6 @@ public struct RecordStore {
     }
 
     // MARK: Reading
-
-    /// The copy's version of one record.
-    public func version(of key: RecordKey) throws -> RecordVersion? {
-        let statement = try database.cached("SELECT pnr, benefit, fields FROM record WHERE entity = ? AND id = ?")
-        try statement.bind(Int64(key.entity.rawValue), at: 1)
-        try statement.bind(key.id, at: 2)
-        defer { statement.reset() }
-        guard try statement.step() else { return nil }
-        return try Self.decode(key.entity, key.id, statement.text(0), statement.text(1), statement.text(2))
-    }
 
     /// Every current record of a person, cases first, each by id.
     public func records(ofPerson pnr: String) throws -> [RecordVersion] {
