@@ -60,6 +60,9 @@ public final class DeliveryFileReader: NSObject, XMLParserDelegate {
             let line = parser.lineNumber
             let detail = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "parse error"
             reader.problem("not well-formed XML near line \(line) (\(PersonnummerRedaction.redact(detail))); truncated or damaged file?")
+        } else if reader.depth != 0 {
+            // XMLParser over a stream may not call an unfinished document an error.
+            reader.problem("the file ends inside an element: truncated file?")
         } else if !reader.sawTrailer && reader.content.header.isEmpty == false {
             reader.problem("no trailer element: truncated file?")
         }

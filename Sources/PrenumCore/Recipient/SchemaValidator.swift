@@ -40,7 +40,7 @@ public struct SchemaValidator: Sendable {
         // xmllint quotes offending values, which may be a personnummer; keep the first lines, masked.
         let lines = String(decoding: output.prefix(4096), as: UTF8.self).split(separator: "\n")
             .map { PersonnummerRedaction.redact(String($0)).replacingOccurrences(of: path, with: (path as NSString).lastPathComponent) }
-            .filter { !$0.hasSuffix("fails to validate") }
+            .filter { !$0.hasSuffix("fails to validate") && !$0.hasSuffix(" validates") }
         return ["not valid against delivery-v\(formatVersion).xsd: " + (lines.prefix(3).joined(separator: " | ").nilIfEmpty ?? "xmllint exit \(process.terminationStatus)")]
     }
 }
