@@ -16,11 +16,4 @@ public enum KronorAmount {
         for byte in cents { value = value * 10 + Int64(byte - 0x30) }
         return negative ? -value : value
     }
-
-    /// `-1250` → `"-12.50"`: the file's own notation, for comparing a mirror with a file.
-    public static func text(ore: Int64) -> String {
-        let magnitude = ore.magnitude
-        let cents = magnitude % 100
-        return "\(ore < 0 ? "-" : "")\(magnitude / 100).\(cents < 10 ? "0" : "")\(cents)"
-    }
 }
