@@ -4,13 +4,40 @@ import Foundation
 public enum DeliverySchema {
     public static let supportedFormatVersions = [1, 2]
 
-    /// Path of `delivery-v<N>.xsd` in the PrenumCore resource bundle, for `xmllint --schema`;
-    /// nil for an unsupported version.
+    /// `PRENUM_SCHEMA_DIR` names a folder holding `delivery-v<N>.xsd`, for installations that
+    /// keep the schemas somewhere other than beside the executable.
+    public static let folderVariable = "PRENUM_SCHEMA_DIR"
+
+    /// Path of `delivery-v<N>.xsd`, for `xmllint --schema`; nil for an unsupported version or
+    /// when no copy is found (`searchedFolders` says where it looked).
     ///
-    /// The bundle (`Prenum_PrenumCore.resources`) must be installed next to the `prenum`
-    /// executable; SwiftPM's accessor stops the process when it is missing.
+    /// SwiftPM's `Bundle.module` stops the process when the resource bundle
+    /// (`Prenum_PrenumCore.resources`) is not installed next to the executable, so the bundle
+    /// is looked for here by hand and a missing schema is an error the caller can report.
     public static func xsdPath(formatVersion: Int) -> String? {
         guard supportedFormatVersions.contains(formatVersion) else { return nil }
-        return Bundle.module.path(forResource: "delivery-v\(formatVersion)", ofType: "xsd", inDirectory: "Schemas")
+        let name = "delivery-v\(formatVersion).xsd"
+        for folder in searchedFolders() {
+            let path = (folder as NSString).appendingPathComponent(name)
+            if FileManager.default.isReadableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    /// Where the schemas are looked for, in order: `PRENUM_SCHEMA_DIR`, the resource bundle
+    /// beside the main bundle and beside the (symlink-resolved) executable, and the source tree
+    /// this library was built from.
+    public static func searchedFolders(environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        var folders: [String] = []
+        if let explicit = environment[folderVariable], !explicit.isEmpty { folders.append(explicit) }
+        let bundleName = "Prenum_PrenumCore.resources"
+        folders.append(Bundle.main.bundleURL.appendingPathComponent(bundleName).appendingPathComponent("Schemas").path)
+        if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
+            folders.append(executable.deletingLastPathComponent().appendingPathComponent(bundleName)
+                .appendingPathComponent("Schemas").path)
+        }
+        folders.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Schemas").path)
+        var seen = Set<String>()
+        return folders.filter { seen.insert($0).inserted }
     }
 }

@@ -3,9 +3,27 @@ import PrenumCore
 struct ApplyCommand: Command {
     static let words = ["apply"]
     static let abstract = "recipient side: verify, then apply delivered files in sequence order to a local SQLite mirror"
-    static let options: [CommandLineOption] = [.value("dir", "DIR", help: "folder holding the delivered files", required: true), .value("public-key", "F", help: "signing public key PEM", required: true), .value("mirror", "M", help: "mirror database file", required: true)]
+    static let discussion = """
+        Runs every check of `prenum verify` on DIR first and applies nothing if any file fails. Then
+        applies one subscriber's files in sequence order to the mirror M (created when missing), each
+        file in one transaction: FULL clears the mirror first, NEW and CHANGED replace a record whole,
+        REMOVED deletes it, unsubscribed deletes the person's records, then the history window is
+        applied. Files already applied are skipped (idempotent). Refuses (exit 65) a gap, a file that
+        does not chain onto the mirror's last file, and files of another subscriber.
+        The mirror's tables are documented in docs/OPERATIONS.md.
+        """
+    static let options: [CommandLineOption] = [
+        .value("dir", "DIR", help: "folder holding the delivered files", required: true),
+        .value("public-key", "F", help: "signing public key PEM, or a folder of them (key rotation)", required: true),
+        .value("mirror", "M", help: "mirror database file", required: true),
+    ]
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        throw OperationFailure(.usage, "not implemented yet")
+        let verifier = DeliveryVerifier(keys: try PublicKeyRing.load(path: try arguments.required("public-key")),
+                                        schemas: try SchemaValidator.locate())
+        let report = try MirrorApplier(verifier: verifier, log: .standardError)
+            .apply(directory: try arguments.required("dir"), mirrorPath: try arguments.required("mirror"))
+        print(report.text, terminator: "")
+        return report.exitCode
     }
 }

@@ -11,17 +11,35 @@ struct RunCommand: Command {
         no-op; a date before the last completed one is refused (exit 65; use `prenum rerun`).
         Exit 1 when some subscribers failed: the others were delivered, the failed ones catch up
         at the next run. Logs go to standard error as key=value lines; a summary to standard output.
+        After every run (also a failed one) a Prometheus textfile is written atomically, and after a
+        run that delivered, a JSON report <state database folder>/reports/run-YYYY-MM-DD.json
+        (both documented in docs/OPERATIONS.md).
         """
-    static let options: [CommandLineOption] = [.config, .date]
+    static let options: [CommandLineOption] = [
+        .config, .date,
+        .value("metrics-file", "F", help: "Prometheus textfile written after the run", default: "<state database folder>/metrics/prenum.prom"),
+    ]
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        let configuration = try ConfigurationLoader.load(path: arguments.configPath)
-        let date = try arguments.date("date")
-        let clock = try TestClock.fromEnvironment()
-        let report = try NightlyRun(configuration: configuration, log: .standardError, faults: .fromEnvironment(),
-                                    clock: clock).execute(businessDate: date)
-        print(RunSummary.text(report), terminator: "")
-        return report.exitCode
+        let started = Date()
+        let metricsFile = arguments.string("metrics-file")
+        var configuration: Configuration?
+        var date: CalendarDate?
+        do {
+            let loaded = try ConfigurationLoader.load(path: arguments.configPath)
+            configuration = loaded
+            let clock = try TestClock.fromEnvironment()
+            date = try arguments.date("date") ?? loaded.today(now: clock())
+            let report = try NightlyRun(configuration: loaded, log: .standardError, faults: .fromEnvironment(),
+                                        clock: clock).execute(businessDate: date)
+            RunMetrics.record(report, configuration: loaded, metricsFile: metricsFile, started: started, log: .standardError)
+            print(RunSummary.text(report), terminator: "")
+            return report.exitCode
+        } catch {
+            RunMetrics.recordFailure(error, configuration: configuration, businessDate: date, metricsFile: metricsFile,
+                                     started: started, log: .standardError)
+            throw error
+        }
     }
 }
 

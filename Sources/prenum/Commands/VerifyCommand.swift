@@ -3,9 +3,25 @@ import PrenumCore
 struct VerifyCommand: Command {
     static let words = ["verify"]
     static let abstract = "recipient side: check signatures, schema, sequence chain and trailers of delivered files"
-    static let options: [CommandLineOption] = [.value("dir", "DIR", help: "folder holding the delivered files", required: true), .value("public-key", "F", help: "signing public key PEM", required: true)]
+    static let discussion = """
+        Checks every *.xml delivery file directly in DIR (other files are ignored): the .sig signature
+        with the public key named by the header's keyId, the XSD of its format version (xmllint), the
+        rules the XSD cannot state, the trailer counts, the header against the file name, and per
+        subscriber the chain: consecutive sequences from the lowest present, previousSequence and
+        previousHash. --public-key may be a folder of *.pem files to verify across a key rotation.
+        Prints one line per file (ok / FAILED: reasons). Exit 0 when all pass, 65 when any fails,
+        66 when DIR, the key, xmllint or the schema is missing.
+        """
+    static let options: [CommandLineOption] = [
+        .value("dir", "DIR", help: "folder holding the delivered files", required: true),
+        .value("public-key", "F", help: "signing public key PEM, or a folder of them (key rotation)", required: true),
+    ]
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        throw OperationFailure(.usage, "not implemented yet")
+        let verifier = DeliveryVerifier(keys: try PublicKeyRing.load(path: try arguments.required("public-key")),
+                                        schemas: try SchemaValidator.locate())
+        let report = try verifier.verify(directory: try arguments.required("dir"))
+        print(report.text, terminator: "")
+        return report.exitCode
     }
 }

@@ -59,13 +59,19 @@ struct VisibilityOracle {
             WHERE c.benefit IN (SELECT code FROM oracle_benefit)
               AND (c.closed_on IS NULL OR c.closed_on >= max(?1, COALESCE(o.from_date, '')))
             """).forEachRow([windowStart]) { row in
-            var attributes = ["benefit": row.text(2), "decision": row.text(3), "openedOn": row.text(4)]
-            if let closed = row.optionalText(5) { attributes["closedOn"] = closed }
-            if let extent = row.optionalInt64(6) { attributes["extentPct"] = String(extent) }
-            if let daily = row.optionalInt64(7) { attributes["dailyAmount"] = Self.kronor(daily) }
-            let record = MirrorRecord(entity: "case", id: row.int64(0), pnr: row.text(1), attributes: attributes, deductions: [])
+            let record = Self.caseRecord(row)
             result[record.key] = record
         }
         return result
+    }
+
+    /// A case row (id, pnr, benefit, decision, opened_on, closed_on, extent_pct, daily amount in
+    /// öre) as a recipient holds it; shared with the tests that read a mirror database.
+    static func caseRecord(_ row: Statement) -> MirrorRecord {
+        var attributes = ["benefit": row.text(2), "decision": row.text(3), "openedOn": row.text(4)]
+        if let closed = row.optionalText(5) { attributes["closedOn"] = closed }
+        if let extent = row.optionalInt64(6) { attributes["extentPct"] = String(extent) }
+        if let daily = row.optionalInt64(7) { attributes["dailyAmount"] = kronor(daily) }
+        return MirrorRecord(entity: "case", id: row.int64(0), pnr: row.text(1), attributes: attributes, deductions: [])
     }
 }

@@ -1,0 +1,50 @@
+import Foundation
+
+/// Validates delivery files against the shipped XSDs with `xmllint`, the stock tool recipients
+/// use too, in streaming mode so that a huge FULL file is not built as a tree in memory.
+public struct SchemaValidator: Sendable {
+    public let xmllint: String
+
+    public init(xmllint: String) {
+        self.xmllint = xmllint
+    }
+
+    /// Finds `xmllint` on `PATH` (exit 66 when it is not installed).
+    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SchemaValidator {
+        let folders = (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":").map(String.init)
+        for folder in folders {
+            let candidate = (folder as NSString).appendingPathComponent("xmllint")
+            if FileManager.default.isExecutableFile(atPath: candidate) { return SchemaValidator(xmllint: candidate) }
+        }
+        throw OperationFailure(.noInput, "xmllint not found on PATH (install libxml2-utils); it is needed to check files against the XSD")
+    }
+
+    /// Problems with the file against the XSD of `formatVersion`; empty when it validates.
+    public func problems(file path: String, formatVersion: Int) throws -> [String] {
+        guard DeliverySchema.supportedFormatVersions.contains(formatVersion) else {
+            return ["formatVersion \(formatVersion) is not supported (supported: \(DeliverySchema.supportedFormatVersions.map(String.init).joined(separator: ", ")))"]
+        }
+        guard let schema = DeliverySchema.xsdPath(formatVersion: formatVersion) else {
+            throw OperationFailure(.noInput, "schema delivery-v\(formatVersion).xsd not found; looked in \(DeliverySchema.searchedFolders().joined(separator: ", ")); set \(DeliverySchema.folderVariable) to the folder holding it")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: xmllint)
+        process.arguments = ["--noout", "--nonet", "--stream", "--schema", schema, path]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let output = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus != 0 else { return [] }
+        // xmllint quotes offending values, which may be a personnummer; keep the first lines, masked.
+        let lines = String(decoding: output.prefix(4096), as: UTF8.self).split(separator: "\n")
+            .map { PersonnummerRedaction.redact(String($0)).replacingOccurrences(of: path, with: (path as NSString).lastPathComponent) }
+            .filter { !$0.hasSuffix("fails to validate") && !$0.hasSuffix(" validates") }
+        return ["not valid against delivery-v\(formatVersion).xsd: " + (lines.prefix(3).joined(separator: " | ").nilIfEmpty ?? "xmllint exit \(process.terminationStatus)")]
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}

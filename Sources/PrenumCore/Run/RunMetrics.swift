@@ -1,0 +1,86 @@
+import Foundation
+
+/// The numbers monitoring needs after every `prenum run`, as a Prometheus textfile-collector
+/// file (node_exporter `--collector.textfile.directory`): did the job succeed, when, how long it
+/// took, and where each subscriber's chain stands. Documented in docs/OPERATIONS.md.
+///
+/// Only gauges: each file describes the last invocation, and the last success time is carried
+/// over from the previous file when this one failed, so an alert on its age keeps working.
+public struct RunMetrics: Sendable, Equatable {
+    public struct SubscriberSample: Sendable, Equatable {
+        public let id: String
+        public let active: Bool
+        /// The subscriber's last sequence in state (0 before its first file).
+        public let lastSequence: Int64
+        /// Filled only when the run got as far as delivering.
+        public var delivery: Delivery?
+
+        public struct Delivery: Sendable, Equatable {
+            public let failed: Bool
+            public let full: Bool
+            public let persons: Int
+            public let records: Int
+            public let unsubscribed: Int
+        }
+    }
+
+    /// When this invocation ended.
+    public var finishedAt: Date
+    /// When a run last ended with exit 0 (this one or an earlier one); nil if never known.
+    public var lastSuccess: Date?
+    public var durationSeconds: Double
+    public var exitCode: Int32
+    public var businessDate: CalendarDate?
+    public var populationFiles: Int?
+    public var subscribers: [SubscriberSample]
+
+    /// The exposition text, ending with a newline.
+    public var prometheusText: String {
+        var out = ""
+        func family(_ name: String, _ help: String, _ samples: [(labels: String, value: String)]) {
+            guard !samples.isEmpty else { return }
+            out += "# HELP \(name) \(help)\n# TYPE \(name) gauge\n"
+            for sample in samples { out += "\(name)\(sample.labels) \(sample.value)\n" }
+        }
+        func single(_ value: String) -> [(labels: String, value: String)] { [("", value)] }
+        func seconds(_ date: Date) -> String { String(Int64(date.timeIntervalSince1970.rounded(.down))) }
+
+        family("prenum_run_last_success_timestamp_seconds", "Unix time the last prenum run ended with exit code 0.",
+               lastSuccess.map { single(seconds($0)) } ?? [])
+        family("prenum_run_last_run_timestamp_seconds", "Unix time the last prenum run ended, whatever its outcome.",
+               single(seconds(finishedAt)))
+        family("prenum_run_duration_seconds", "Wall-clock duration of the last prenum run.",
+               single(String(format: "%.3f", durationSeconds)))
+        family("prenum_run_exit_code", "Exit code of the last prenum run (0 ok, 1 some subscribers failed, 65/66/73/75/78 see OPERATIONS.md).",
+               single(String(exitCode)))
+        family("prenum_run_business_date_timestamp_seconds", "Business date of the last prenum run, as Unix time of its midnight UTC.",
+               businessDate.flatMap { Timestamp.parse("\($0)T00:00:00Z") }.map { single(seconds($0)) } ?? [])
+        family("prenum_run_population_files", "Population files handled by the last prenum run.",
+               populationFiles.map { single(String($0)) } ?? [])
+
+        func perSubscriber(_ value: (SubscriberSample) -> String?) -> [(labels: String, value: String)] {
+            subscribers.compactMap { sample in value(sample).map { ("{subscriber=\"\(Self.escape(sample.id))\"}", $0) } }
+        }
+        family("prenum_subscriber_active", "1 when the subscriber is active on the run's business date.",
+               perSubscriber { $0.active ? "1" : "0" })
+        family("prenum_subscriber_last_sequence", "Sequence of the subscriber's last delivery file (0 before the first).",
+               perSubscriber { String($0.lastSequence) })
+        family("prenum_subscriber_failed", "1 when the last prenum run failed to deliver to the subscriber.",
+               perSubscriber { $0.delivery.map { $0.failed ? "1" : "0" } })
+        family("prenum_subscriber_full_delivery", "1 when the subscriber's file of the last run was a FULL file.",
+               perSubscriber { $0.delivery.map { $0.full ? "1" : "0" } })
+        family("prenum_subscriber_persons_delivered", "Person elements in the subscriber's file of the last run.",
+               perSubscriber { $0.delivery.map { String($0.persons) } })
+        family("prenum_subscriber_records_delivered", "Case and payment elements in the subscriber's file of the last run.",
+               perSubscriber { $0.delivery.map { String($0.records) } })
+        family("prenum_subscriber_unsubscribed_delivered", "Unsubscribed elements in the subscriber's file of the last run.",
+               perSubscriber { $0.delivery.map { String($0.unsubscribed) } })
+        return out
+    }
+
+    /// Label values may hold `\`, `"` and newlines only escaped.
+    static func escape(_ value: String) -> String {
+        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
+    }
+}
