@@ -14,6 +14,8 @@ struct SampleDaySimulator {
     /// The number of cases in the register, the scale for event counts.
     private let scale: Int64
     private var second = 7 * 3600
+    private var pendingCases: [Int64]?
+    private var preliminaryDeductions: [(Int64, String)]?
 
     private enum Rate {
         static let newSickness = 0.0012
@@ -37,9 +39,13 @@ struct SampleDaySimulator {
         static let deductionDelete = 0.0003
     }
 
-    init(writer: SampleRegisterWriter, day: Int, seed: UInt64) throws {
+    /// The last day the register saw activity on, before this one.
+    private let previousDay: Int
+
+    init(writer: SampleRegisterWriter, day: Int, previousDay: Int, seed: UInt64) throws {
         self.writer = writer
         self.day = day
+        self.previousDay = previousDay
         random = SampleRandom(seed: seed, stream: UInt64(bitPattern: Int64(day)))
         scale = try writer.database.scalarInt("SELECT coalesce(max(id), 0) FROM benefit_case") ?? 0
     }
@@ -99,10 +105,13 @@ struct SampleDaySimulator {
             """, [calendar.text(SampleCalendar.lastExecutableDate(today: day)), today], counting: \.paymentUpdates)
     }
 
-    /// From the 15th, next month's payment for every ongoing monthly allowance that has none yet.
+    /// On the 15th (or the first simulated day after it), next month's payment for every
+    /// ongoing monthly allowance that has none yet. Allowances granted later in the month get
+    /// theirs when granted, so the scan runs once a month.
     private mutating func registerMonthlyPayments() throws {
         let month = SampleCalendar.addingMonths(day, 1)
-        guard day >= SampleCalendar.recurringRegistration(forMonth: month) else { return }
+        let registration = SampleCalendar.recurringRegistration(forMonth: month)
+        guard day >= registration && previousDay < registration else { return }
         let monthText = calendar.text(month)
         var due: [(pnr: String, benefit: String, extent: Int64?, closed: String?)] = []
         try database.cached("""
@@ -124,17 +133,25 @@ struct SampleDaySimulator {
             let closed = SampleCalendar.day(item.closed)
             let end = min(monthEnd, closed ?? monthEnd)
             let prorated = end == monthEnd ? gross : gross * Int64(end - month + 1) / Int64(monthEnd - month + 1) / 100 * 100
-            try writer.insert(SampleRegisterWriter.Payment(
+            let tax = taxOf(prorated, benefit: benefit, pnr: item.pnr)
+            let id = try writer.insert(SampleRegisterWriter.Payment(
                 pnr: item.pnr, benefit: item.benefit, company: previous?.company ?? company(item.benefit, pnr: item.pnr),
                 status: "preliminary", periodFrom: month, periodTo: end, paymentDate: SampleCalendar.payoutDay(ofMonth: month),
-                grossOre: prorated, taxOre: taxOf(prorated, benefit: benefit, pnr: item.pnr),
-                registeredDay: day, registeredSecond: 3 * 3600))
+                grossOre: prorated, taxOre: tax, registeredDay: day, registeredSecond: 3 * 3600))
+            if let previous {
+                // A garnishment goes on from month to month, within half the net amount.
+                try writer.write("""
+                    INSERT INTO payment_deduction(payment_id, kind, amount_ore)
+                    SELECT ?1, kind, min(amount_ore, ?2) FROM payment_deduction
+                    WHERE payment_id = ?3 AND kind = 'GARNISHMENT' AND ?2 >= 100
+                    """, [id, (prorated - tax) / 2 / 100 * 100, previous.id], counting: \.deductionInserts)
+            }
         }
     }
 
-    private func latestMonthlyPayment(pnr: String, benefit: String) throws -> (gross: Int64, company: String)? {
+    private func latestMonthlyPayment(pnr: String, benefit: String) throws -> (id: Int64, gross: Int64, company: String)? {
         let statement = try database.cached("""
-            SELECT gross_ore, company FROM payment
+            SELECT gross_ore, company, id FROM payment
             WHERE pnr = ? AND benefit = ? AND status <> 'cancelled' AND substr(period_from, 9) = '01'
               AND period_to = date(period_from, '+1 month', '-1 day')
             ORDER BY period_from DESC, id DESC LIMIT 1
@@ -142,7 +159,7 @@ struct SampleDaySimulator {
         try statement.bind([pnr, benefit])
         defer { statement.reset() }
         guard try statement.step() else { return nil }
-        return (statement.int64(0), statement.text(1))
+        return (statement.int64(2), statement.int64(0), statement.text(1))
     }
 
     /// Claims handled today: each ongoing claimed-benefit case is handled about every two
@@ -207,10 +224,19 @@ struct SampleDaySimulator {
             let end = SampleCalendar.monthEnd(day)
             let monthly = SampleModel.monthlyAmount(benefit, extent: item.extent, &random)
             let gross = monthly * Int64(end - item.opened + 1) / 30 / 100 * 100
+            let company = company(item.benefit, pnr: item.pnr)
             try writer.insert(SampleRegisterWriter.Payment(
-                pnr: item.pnr, benefit: item.benefit, company: company(item.benefit, pnr: item.pnr), status: "preliminary",
+                pnr: item.pnr, benefit: item.benefit, company: company, status: "preliminary",
                 periodFrom: item.opened, periodTo: end, paymentDate: SampleCalendar.nextPayout(onOrAfter: day + 2),
                 grossOre: gross, taxOre: taxOf(gross, benefit: benefit, pnr: item.pnr), registeredDay: day, registeredSecond: second))
+            let next = end + 1
+            if day >= SampleCalendar.recurringRegistration(forMonth: next) {
+                // This month's registration run is over: next month's payment comes with the decision.
+                try writer.insert(SampleRegisterWriter.Payment(
+                    pnr: item.pnr, benefit: item.benefit, company: company, status: "preliminary",
+                    periodFrom: next, periodTo: SampleCalendar.monthEnd(next), paymentDate: SampleCalendar.payoutDay(ofMonth: next),
+                    grossOre: monthly, taxOre: taxOf(monthly, benefit: benefit, pnr: item.pnr), registeredDay: day, registeredSecond: second))
+            }
         }
     }
 
@@ -242,9 +268,14 @@ struct SampleDaySimulator {
             taxOre: taxOf(gross, benefit: benefit, pnr: pnr), registeredDay: day, registeredSecond: second))
     }
 
+    /// Pending cases are few and mostly new; listed once a day rather than searched for.
     private mutating func withdrawCase() throws {
-        guard let id = try randomID("SELECT id FROM benefit_case WHERE decision = 'pending' AND id >= ? ORDER BY id LIMIT 1",
-                                    upTo: scale) else { return }
+        if pendingCases == nil {
+            var ids: [Int64] = []
+            try database.cached("SELECT id FROM benefit_case WHERE decision = 'pending' ORDER BY id").forEachRow { ids.append($0.int64(0)) }
+            pendingCases = ids
+        }
+        guard let count = pendingCases?.count, count > 0, let id = pendingCases?.remove(at: random.int(0...(count - 1))) else { return }
         tick()
         try writer.write("UPDATE benefit_case SET decision = 'withdrawn', closed_on = ? WHERE id = ?", [today, id], counting: \.caseUpdates)
     }
@@ -431,11 +462,19 @@ struct SampleDaySimulator {
         return notNewest && found == high ? nil : found
     }
 
+    /// A deduction on a preliminary payment. They can be rare (after the cut-off), so they
+    /// are listed once a day rather than searched for; each is picked at most once.
     private mutating func randomDeduction() throws -> (Int64, String)? {
-        try firstFromRandomPoint("""
-            SELECT d.payment_id, d.kind FROM payment_deduction d JOIN payment p ON p.id = d.payment_id
-            WHERE d.payment_id >= ? AND p.status = 'preliminary' ORDER BY d.payment_id, d.kind LIMIT 1
-            """, to: try database.scalarInt("SELECT max(id) FROM payment") ?? 0) { ($0.int64(0), $0.text(1)) }
+        if preliminaryDeductions == nil {
+            var found: [(Int64, String)] = []
+            try database.cached("""
+                SELECT d.payment_id, d.kind FROM payment_deduction d JOIN payment p ON p.id = d.payment_id
+                WHERE p.status = 'preliminary' ORDER BY d.payment_id, d.kind
+                """).forEachRow { found.append(($0.int64(0), $0.text(1))) }
+            preliminaryDeductions = found
+        }
+        guard let count = preliminaryDeductions?.count, count > 0 else { return nil }
+        return preliminaryDeductions?.remove(at: random.int(0...(count - 1)))
     }
 
     /// Someone already in the register: the holder of a random case.
