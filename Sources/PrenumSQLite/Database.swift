@@ -151,19 +151,12 @@ public final class Database {
     /// however much other connections commit meanwhile.
     ///
     /// SQLite starts a deferred transaction's snapshot at its first read, so this reads the
-    /// schema version first: every statement in `body` then sees the same state. Keep the
-    /// body short on a database others write to: an open reader pins the write-ahead log.
+    /// schema first: every statement in `body` then sees the same state. Keep the body short
+    /// on a database others write to: an open reader pins the write-ahead log.
     public func readTransaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN DEFERRED")
-        do {
-            _ = try scalarInt("PRAGMA schema_version")
+        try transaction(.deferred) {
             _ = try scalarInt("SELECT 1 FROM sqlite_schema LIMIT 1")
-            let result = try body()
-            try execute("COMMIT")
-            return result
-        } catch {
-            if !isAutocommit { try? execute("ROLLBACK") }
-            throw error
+            return try body()
         }
     }
 

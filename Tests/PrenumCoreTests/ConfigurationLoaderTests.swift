@@ -306,16 +306,8 @@ final class TestFolder {
     /// Runs a command-line tool (the independent other side of a check) and returns its
     /// exit status and standard output.
     static func runTool(_ path: String, _ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        let result = try ToolRunner.run(path, arguments)
+        return (result.status, result.output)
     }
 
     /// Every file and folder below, relative.

@@ -7,21 +7,11 @@ import PrenumSQLite
 /// a tool that shares no code with Prenum.
 enum RegisterShell {
     static func run(_ path: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sqlite3", "-batch", path] + arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw OperationFailure(.dataError, "sqlite3 failed: \(String(decoding: errorData, as: UTF8.self))")
+        let result = try ToolRunner.run("/usr/bin/env", ["sqlite3", "-batch", path] + arguments)
+        guard result.status == 0 else {
+            throw OperationFailure(.dataError, "sqlite3 failed: \(result.errorOutput)")
         }
-        return String(decoding: data, as: UTF8.self)
+        return result.output
     }
 
     static func query(_ path: String, _ sql: String) throws -> String {

@@ -23,18 +23,21 @@ final class MirrorInvariantTests: XCTestCase {
             if dayNumber > 0 {
                 day = day.adding(days: 1)
                 try world.chaos.advance(on: day, operations: 30, &world.random)
+                // Orders change first, so each population file is written for the purpose in
+                // force when the run imports it.
+                try mutateOrders(world)
                 for index in world.subscribers.indices where world.random.chance(0.6) {
                     let roll = world.random.chance(0.1)
                     try world.dropPopulationFile(for: index, day: day, full: roll, invalid: !roll && world.random.chance(0.08),
                                                  lines: Int.random(in: 1...6, using: &world.random))
                 }
-                try mutateOrders(world)
             }
             if dayNumber == 20 { world.subscribers[4].terminatedFrom = day.description }
             try world.writeConfiguration()
 
             let report = try world.run(day)
             XCTAssertEqual(report.exitCode, .ok, "seed \(seed) \(day): \(report.subscribers.compactMap(\.message))")
+            try world.assertPopulationFilesHandledAsExpected()
             for index in world.subscribers.indices {
                 let active = world.subscribers[index].terminatedFrom.map { day.description < $0 } ?? true
                 try world.collect(index, expectNew: active ? 1 : 0)

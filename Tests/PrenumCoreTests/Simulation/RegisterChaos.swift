@@ -1,5 +1,5 @@
 import Foundation
-import PrenumCore
+@testable import PrenumCore
 import PrenumSQLite
 
 /// Upstream activity for the simulation: random inserts, updates (status, dates, amounts, moves

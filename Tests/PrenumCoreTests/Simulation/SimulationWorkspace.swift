@@ -43,6 +43,8 @@ final class SimulationWorkspace {
     var logLines: [String] = []
     private let logLock = NSLock()
     private var fileCounter = 0
+    /// Population files dropped since the last check, and whether each must be accepted.
+    private var droppedFiles: [(subscriber: String, name: String, valid: Bool)] = []
 
     var configPath: String { root.appendingPathComponent("config/prenum.json").path }
 
@@ -73,7 +75,10 @@ final class SimulationWorkspace {
     }
 
     deinit {
-        try? FileManager.default.removeItem(at: root)
+        // PRENUM_KEEP_SIMULATION=1 keeps the folder for a post-mortem of a failing seed.
+        if ProcessInfo.processInfo.environment["PRENUM_KEEP_SIMULATION"] == nil {
+            try? FileManager.default.removeItem(at: root)
+        }
     }
 
     func outboxFolder(_ subscriber: SimulatedSubscriber) -> URL {
@@ -134,6 +139,18 @@ final class SimulationWorkspace {
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: folder.appendingPathComponent(name))
         if !invalid { subscriber.population = population }
         subscribers[index] = subscriber
+        droppedFiles.append((subscriber.id, name, !invalid))
+    }
+
+    /// Every dropped file was applied (moved to processed/) or refused (rejected/) exactly as
+    /// the expected populations assume.
+    func assertPopulationFilesHandledAsExpected(file: StaticString = #filePath, line: UInt = #line) throws {
+        for dropped in droppedFiles {
+            let folder = root.appendingPathComponent("inbox/\(dropped.subscriber)")
+            let expected = folder.appendingPathComponent((dropped.valid ? "processed/" : "rejected/") + dropped.name).path
+            XCTAssertTrue(FileManager.default.fileExists(atPath: expected), "\(dropped.subscriber) \(dropped.name) should be in \(expected)", file: file, line: line)
+        }
+        droppedFiles.removeAll()
     }
 
     func makeLog() -> EventLog {
@@ -209,11 +226,34 @@ final class SimulationWorkspace {
         XCTAssertTrue(missing.isEmpty && extra.isEmpty && differing.isEmpty, """
             \(subscriber.id) on \(day): mirror differs from the visible set: missing \(missing), extra \(extra), \
             differing \(differing.map { "\(held[$0]!) vs expected \(expected[$0]!)" })
+            \((missing + extra + differing).prefix(2).map { diagnose($0, subscriber: subscriber, expected: expected[$0]) }.joined(separator: "\n"))
             """, file: file, line: line)
         for record in held.values {
             XCTAssertNotNil(subscriber.population[record.pnr], "\(subscriber.id) holds a record of a person outside its population", file: file, line: line)
             XCTAssertTrue(subscriber.benefits.contains(record.attributes["benefit"] ?? ""), "\(subscriber.id) holds an unordered benefit", file: file, line: line)
         }
+    }
+
+    /// What a failing comparison needs for a post-mortem: the record's journal, the subscriber's
+    /// terms for its person, and every line of the subscriber's files that mentions it.
+    func diagnose(_ key: String, subscriber: SimulatedSubscriber, expected: MirrorRecord?) -> String {
+        let parts = key.split(separator: ":")
+        let entity = parts[0] == "case" ? "case" : "payment"
+        var text = "[\(key)] expected=\(expected.map { "\($0.pnr) \($0)" } ?? "nil")"
+        let journal = (try? register.prepare("SELECT seq, op FROM change_log WHERE entity = ? AND entity_id = ? ORDER BY seq")) ?? nil
+        var rows: [String] = []
+        try? journal?.forEachRow([entity, Int64(parts[1]) ?? 0]) { rows.append("\($0.int64(0))\($0.text(1))") }
+        text += " journal=\(rows)"
+        if let pnr = expected?.pnr { text += " terms=\(String(describing: subscriber.population[pnr]))" }
+        for url in subscriber.files {
+            let lines = ((try? String(contentsOf: url, encoding: .utf8)) ?? "").split(separator: "\n")
+            var person = ""
+            for line in lines {
+                if line.contains("<person ") { person = String(line) }
+                if line.contains("<\(parts[0]) id=\"\(parts[1])\"") { text += "\n   \(url.lastPathComponent): \(person.trimmingCharacters(in: .whitespaces)) \(line.trimmingCharacters(in: .whitespaces))" }
+            }
+        }
+        return text
     }
 
     /// Every file's signature verifies with the SPEC's openssl command.
@@ -236,31 +276,5 @@ final class SimulationWorkspace {
             let result = try ToolRunner.run("/usr/bin/xmllint", ["--noout", "--schema", schema] + paths)
             XCTAssertEqual(result.status, 0, "xmllint v\(version): \(result.errorOutput.prefix(2000))", file: file, line: line)
         }
-    }
-}
-
-/// Runs a command-line tool and collects its output.
-enum ToolRunner {
-    struct Result {
-        let status: Int32
-        let output: String
-        let errorOutput: String
-    }
-
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let outData = output.fileHandleForReading.readDataToEndOfFile()
-        let errData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self),
-                      errorOutput: String(decoding: errData, as: UTF8.self))
     }
 }
