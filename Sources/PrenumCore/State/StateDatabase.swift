@@ -36,7 +36,7 @@ public final class StateDatabase {
         do {
             database = try Database(path: path, mode: .readWrite(create: true))
             try database.enableWriteAheadLog()
-            try database.execute("PRAGMA foreign_keys=ON; PRAGMA cache_size=-\(Self.writerCacheKiB); PRAGMA temp_store=MEMORY")
+            try database.execute("PRAGMA foreign_keys=ON; PRAGMA cache_size=-\(Self.writerCacheKiB)")
         } catch let error as SQLiteError {
             throw OpenFailure(exitCode: error.isCannotOpen ? .cannotCreate : .dataError, path: path,
                               reason: error.isCorrupt ? "not a SQLite database or damaged (\(error.message)); restore it from backup" : error.description)
