@@ -51,15 +51,31 @@ public struct DeltaPlanner {
             """).forEachRow([subscriber]) { try body($0.text(0)) }
     }
 
-    /// Joins the run's changed persons with the population from whichever side is smaller:
-    /// SQLite's CROSS JOIN fixes the outer loop, so a small population never scans a big night
-    /// and a quiet night never scans a big population.
+    /// The subscriber's ordered benefits as SQL literals. Codes are validated by the
+    /// configuration loader to `[A-Z]{1,8}`; anything else is dropped rather than quoted.
+    var orderedBenefitList: String {
+        let codes = visibility.profile.benefits.sorted().filter { code in
+            !code.isEmpty && code.utf8.allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
+        }
+        return codes.isEmpty ? "''" : codes.map { "'\($0)'" }.joined(separator: ", ")
+    }
+
+    /// Joins the run's changed persons (only changes to benefits the subscriber orders) with its
+    /// population from whichever side is smaller: SQLite's CROSS JOIN fixes the outer loop, so a
+    /// small population never scans a big night and a quiet night never scans a big population.
     func deltaPersonsQuery() throws -> String {
         let changed = try database.scalarInt("SELECT COUNT(*) FROM change_person") ?? 0
         let population = try database.scalarInt("SELECT COUNT(*) FROM subscription WHERE subscriber = ?", [subscriber]) ?? 0
+        let benefits = orderedBenefitList
         let touched = changed <= population
-            ? "SELECT \(SubscriptionRow.columns) FROM change_person c CROSS JOIN subscription s ON s.subscriber = ?1 AND s.pnr = c.pnr"
-            : "SELECT \(SubscriptionRow.columns) FROM subscription s CROSS JOIN change_person c ON c.pnr = s.pnr WHERE s.subscriber = ?1"
+            ? """
+              SELECT DISTINCT \(SubscriptionRow.columns) FROM change_person c CROSS JOIN subscription s ON s.subscriber = ?1 AND s.pnr = c.pnr
+              WHERE c.benefit IN (\(benefits))
+              """
+            : """
+              SELECT \(SubscriptionRow.columns) FROM subscription s WHERE s.subscriber = ?1
+              AND EXISTS (SELECT 1 FROM change_person c WHERE c.pnr = s.pnr AND c.benefit IN (\(benefits)))
+              """
         return """
             SELECT \(SubscriptionRow.columns) FROM subscription s WHERE s.subscriber = ?1 AND s.dirty = 1
             UNION
@@ -80,10 +96,11 @@ public struct DeltaPlanner {
         let pnr = row.pnr
         let heldHere = row.heldTerms(requiresConsent: requiresConsent)
         let nowHere = row.nowTerms(requiresConsent: requiresConsent)
-        var candidates = try records.changes(touching: pnr)
+        var candidates = try records.changes(touching: pnr, benefits: orderedBenefitList)
         if row.dirty && (heldHere != nowHere) {
             // Consent, from-date or membership changed: every record of the person is in play.
-            for version in try records.records(ofPerson: pnr) where candidates[version.key] == nil {
+            for version in try records.records(ofPerson: pnr)
+            where candidates[version.key] == nil && visibility.profile.benefits.contains(version.benefit) {
                 candidates[version.key] = (version, version)
             }
         }

@@ -45,13 +45,16 @@ public struct RecordStore {
         return versions
     }
 
-    /// This run's changes touching a person in either version.
-    public func changes(touching pnr: String) throws -> [RecordKey: (old: RecordVersion?, new: RecordVersion?)] {
+    /// This run's changes touching a person in either version, where either version is of one
+    /// of `benefits` (SQL literals): a change between two unordered benefits says nothing.
+    public func changes(touching pnr: String, benefits: String) throws -> [RecordKey: (old: RecordVersion?, new: RecordVersion?)] {
         var result: [RecordKey: (old: RecordVersion?, new: RecordVersion?)] = [:]
+        let columns = "entity, id, old_pnr, old_benefit, old_fields, new_pnr, new_benefit, new_fields"
+        let relevant = "(old_benefit IN (\(benefits)) OR new_benefit IN (\(benefits)))"
         try database.cached("""
-            SELECT entity, id, old_pnr, old_benefit, old_fields, new_pnr, new_benefit, new_fields FROM record_change WHERE old_pnr = ?1
+            SELECT \(columns) FROM record_change WHERE old_pnr = ?1 AND \(relevant)
             UNION
-            SELECT entity, id, old_pnr, old_benefit, old_fields, new_pnr, new_benefit, new_fields FROM record_change WHERE new_pnr = ?1
+            SELECT \(columns) FROM record_change WHERE new_pnr = ?1 AND \(relevant)
             """).forEachRow([pnr]) { row in
             guard let entity = RecordEntity(rawValue: row.int(0)) else { return }
             let id = row.int64(1)

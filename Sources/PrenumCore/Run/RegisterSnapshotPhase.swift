@@ -134,8 +134,8 @@ struct RegisterSnapshotPhase {
             DELETE FROM record WHERE (entity, id) IN (SELECT entity, id FROM record_change WHERE new_pnr IS NULL);
             INSERT OR REPLACE INTO record(entity, id, pnr, benefit, fields)
                 SELECT entity, id, new_pnr, new_benefit, new_fields FROM record_change WHERE new_pnr IS NOT NULL;
-            INSERT OR IGNORE INTO change_person(pnr) SELECT old_pnr FROM record_change WHERE old_pnr IS NOT NULL;
-            INSERT OR IGNORE INTO change_person(pnr) SELECT new_pnr FROM record_change WHERE new_pnr IS NOT NULL;
+            INSERT OR IGNORE INTO change_person(pnr, benefit) SELECT old_pnr, old_benefit FROM record_change WHERE old_pnr IS NOT NULL;
+            INSERT OR IGNORE INTO change_person(pnr, benefit) SELECT new_pnr, new_benefit FROM record_change WHERE new_pnr IS NOT NULL;
             """)
         let journaled = Int(try database.scalarInt("SELECT COUNT(*) FROM temp.changed_key") ?? 0)
         let kept = Int(try database.scalarInt("SELECT COUNT(*) FROM record_change") ?? 0)

@@ -101,8 +101,13 @@ enum StateSchema {
         CREATE INDEX record_change_by_old_person ON record_change(old_pnr) WHERE old_pnr IS NOT NULL;
         CREATE INDEX record_change_by_new_person ON record_change(new_pnr) WHERE new_pnr IS NOT NULL;
 
-        -- Persons the current run's changes touch (either version), in pnr order for the deltas.
-        CREATE TABLE change_person(pnr TEXT PRIMARY KEY) WITHOUT ROWID;
+        -- Persons the current run's changes touch (either version), with the benefits concerned,
+        -- so a delta visits only persons whose changes matter to the subscriber's order.
+        CREATE TABLE change_person(
+            pnr TEXT NOT NULL,
+            benefit TEXT NOT NULL,
+            PRIMARY KEY (pnr, benefit)
+        ) WITHOUT ROWID;
 
         -- Persons some subscriber dropped in this run; untracked at its end if nobody has them.
         CREATE TABLE untrack_candidate(pnr TEXT PRIMARY KEY) WITHOUT ROWID;
