@@ -18,10 +18,20 @@ struct RunCommand: Command {
         let configuration = try ConfigurationLoader.load(path: arguments.configPath)
         let date = try arguments.date("date")
         let clock = try TestClock.fromEnvironment()
-        let report = try NightlyRun(configuration: configuration, log: .standardError, faults: .fromEnvironment(),
-                                    clock: clock).execute(businessDate: date)
+        let report = try NightlyRun(configuration: configuration, log: .standardError, faults: .fromEnvironment(), clock: clock,
+                                    registerBusyTimeoutMilliseconds: try registerBusyTimeout()).execute(businessDate: date)
         print(RunSummary.text(report), terminator: "")
         return report.exitCode
+    }
+
+    /// `PRENUM_REGISTER_BUSY_TIMEOUT_MS` (operational tuning, docs/OPERATIONS.md): how long a run
+    /// waits for an upstream writer that holds the register locked before it exits 75.
+    static func registerBusyTimeout() throws -> Int32 {
+        guard let text = ProcessInfo.processInfo.environment["PRENUM_REGISTER_BUSY_TIMEOUT_MS"] else { return 10_000 }
+        guard let value = Int32(text), value >= 0 else {
+            throw OperationFailure(.usage, "PRENUM_REGISTER_BUSY_TIMEOUT_MS must be a whole number of milliseconds, got '\(text)'")
+        }
+        return value
     }
 }
 
