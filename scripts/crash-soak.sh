@@ -12,6 +12,6 @@ started=$(date +%s)
 log="$(mktemp "${TMPDIR:-/tmp}/prenum-crash-soak.XXXXXX")"
 status=0
 PRENUM_SOAK_KILLS="$kills" swift test --skip-build --filter CrashSoakTests >"$log" 2>&1 || status=$?
-grep -E "^crash-soak:|error:|Executed" "$log" | sort -u || true
+grep -E "^crash-soak:|error:|Executed" "$log" | awk '!seen[$0]++' || true
 echo "crash-soak: $kills kills asked, $(( $(date +%s) - started )) s, test status $status (full log: $log)"
 exit "$status"

@@ -23,7 +23,8 @@ enum PrenumProcess {
         }
     }
 
-    static var binary: String { FaultInjectionTests.prenum }
+    /// The debug build, or `PRENUM_BINARY` (the long scripts use the release build).
+    static var binary: String { ProcessInfo.processInfo.environment["PRENUM_BINARY"] ?? FaultInjectionTests.prenum }
 
     /// Runs `prenum arguments --config <root>/config/prenum.json`; `killAfter` seconds after the
     /// start it is sent SIGKILL unless it has ended. `shell` wraps the call in `bash -c` (for
