@@ -26,15 +26,16 @@ enum PrenumProcess {
     /// The debug build, or `PRENUM_BINARY` (the long scripts use the release build).
     static var binary: String { ProcessInfo.processInfo.environment["PRENUM_BINARY"] ?? FaultInjectionTests.prenum }
 
-    /// Runs `prenum arguments --config <root>/config/prenum.json`; `killAfter` seconds after the
+    /// Runs `prenum arguments --config <root>/config/prenum.json` (without `--config` when not
+    /// `configured`); `killAfter` seconds after the
     /// start it is sent SIGKILL unless it has ended. `shell` wraps the call in `bash -c` (for
     /// `ulimit`), with the command line appended after `shell`.
-    static func run(_ arguments: [String], in root: URL, environment extra: [String: String] = [:],
+    static func run(_ arguments: [String], in root: URL, environment extra: [String: String] = [:], configured: Bool = true,
                     killAfter: TimeInterval? = nil, shell: String? = nil) throws -> Outcome {
         var environment = ProcessInfo.processInfo.environment
         for key in environment.keys where key.hasPrefix("PRENUM_FAULT") { environment[key] = nil }
         for (key, value) in extra { environment[key] = value }
-        let all = arguments + ["--config", root.appendingPathComponent("config/prenum.json").path]
+        let all = arguments + (configured ? ["--config", root.appendingPathComponent("config/prenum.json").path] : [])
         let process = Process()
         if let shell {
             process.executableURL = URL(fileURLWithPath: "/bin/bash")
