@@ -16,6 +16,8 @@ echo "fuzz: building the targets with -sanitize=fuzzer (PrenumCore instrumented 
 swift build --package-path Fuzz -Xswiftc -sanitize=fuzzer 2>&1 | grep -E "error|Build complete" || true
 bin="Fuzz/.build/debug"
 
+# Let libFuzzer, not Swift's backtracer, handle a crash, so that it writes the reproducer.
+export SWIFT_BACKTRACE=enable=no
 work="$(mktemp -d "${TMPDIR:-/tmp}/prenum-fuzz.XXXXXX")"
 status=0
 total=0
@@ -24,7 +26,7 @@ for target in population:FuzzPopulationFile:4096 configuration:FuzzConfiguration
     mkdir -p "$work/$corpus"
     log="$work/$corpus.log"
     echo "fuzz: $binary for ${seconds}s (seeds Fuzz/Corpus/$corpus)"
-    if (cd "$work" && "$OLDPWD/$bin/$binary" -max_total_time="$seconds" -max_len="$maxlen" -print_final_stats=1 \
+    if (cd "$work" && "$OLDPWD/$bin/$binary" -max_total_time="$seconds" -max_len="$maxlen" -print_final_stats=1 -artifact_prefix="$work/$corpus-" \
             "$work/$corpus" "$OLDPWD/Fuzz/Corpus/$corpus") >"$log" 2>&1; then
         result=ok
     else

@@ -47,7 +47,8 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     } catch let error as ConfigurationError {
         precondition(!error.problems.isEmpty, "a configuration error without a problem")
         for problem in error.problems {
-            precondition(!problem.file.isEmpty && !problem.field.isEmpty && !problem.expected.isEmpty, "a problem without file, field or expectation")
+            precondition(!problem.file.isEmpty && !problem.field.isEmpty && !problem.expected.isEmpty,
+                         "a problem without file, field or expectation: file '\(problem.file)' field '\(problem.field)' expected '\(problem.expected)'")
         }
     } catch let failure as any PrenumFailure {
         precondition(!failure.description.isEmpty, "a failure without a message")
