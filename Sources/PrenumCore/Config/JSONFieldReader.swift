@@ -24,6 +24,13 @@ final class JSONFieldReader {
         prefix.isEmpty ? key : prefix + "." + key
     }
 
+    /// An unknown key as it can be shown in a message: as is when plain, otherwise quoted with
+    /// escapes, so an empty key still has a name and a line break cannot split the message.
+    static func displayKey(_ key: String) -> String {
+        let plain = !key.isEmpty && key.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7f && $0 != "\"" && $0 != "\\" }
+        return plain ? key : "\"" + key.unicodeScalars.map { $0.escaped(asASCII: true) }.joined() + "\""
+    }
+
     /// A short, quoted rendering of what a field held, for "found ...".
     static func describe(_ value: Any?) -> String {
         guard let value else { return "nothing (the field is missing)" }
@@ -62,7 +69,7 @@ final class JSONFieldReader {
     /// Reports every key not in `allowed`.
     func rejectUnknownKeys(_ object: [String: Any], allowed: [String], at prefix: String) {
         for key in object.keys.sorted() where !allowed.contains(key) {
-            report(Self.path(prefix, key), expected: "no such field (known fields: \(allowed.joined(separator: ", ")))", found: "an unknown field")
+            report(Self.path(prefix, Self.displayKey(key)), expected: "no such field (known fields: \(allowed.joined(separator: ", ")))", found: "an unknown field")
         }
     }
 

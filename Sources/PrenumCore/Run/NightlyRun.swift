@@ -12,13 +12,16 @@ public final class NightlyRun {
     let log: EventLog
     let faults: FaultInjector
     let clock: @Sendable () -> Date
+    /// How long to wait for an upstream writer's lock on the register before giving up (75).
+    let registerBusyTimeoutMilliseconds: Int32
 
     public init(configuration: Configuration, log: EventLog, faults: FaultInjector = .none,
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+                clock: @escaping @Sendable () -> Date = { Date() }, registerBusyTimeoutMilliseconds: Int32 = 10_000) {
         self.configuration = configuration
         self.log = log
         self.faults = faults
         self.clock = clock
+        self.registerBusyTimeoutMilliseconds = registerBusyTimeoutMilliseconds
     }
 
     /// Runs for `businessDate` (default: today in the configured zone).
@@ -32,7 +35,7 @@ public final class NightlyRun {
 
         let state = try StateDatabase(path: configuration.stateDatabase)
         let signer = try DeliverySigner(keyPath: configuration.signingKey)
-        let register = try RegisterReader(path: configuration.register)
+        let register = try RegisterReader(path: configuration.register, busyTimeoutMilliseconds: registerBusyTimeoutMilliseconds)
         let ledger = RunLedger(database: state.database)
         let publisher = DeliveryPublisher(archiveRoot: configuration.archive, faults: faults)
         let deliverer = SubscriberDeliverer(configuration: configuration, state: state, signer: signer,

@@ -30,8 +30,8 @@ struct RunCommand: Command {
             configuration = loaded
             let clock = try TestClock.fromEnvironment()
             date = try arguments.date("date") ?? loaded.today(now: clock())
-            let report = try NightlyRun(configuration: loaded, log: .standardError, faults: .fromEnvironment(),
-                                        clock: clock).execute(businessDate: date)
+            let report = try NightlyRun(configuration: loaded, log: .standardError, faults: .fromEnvironment(), clock: clock,
+                                        registerBusyTimeoutMilliseconds: try registerBusyTimeout()).execute(businessDate: date)
             RunMetrics.record(report, configuration: loaded, metricsFile: metricsFile, started: started, log: .standardError)
             print(RunSummary.text(report), terminator: "")
             return report.exitCode
@@ -40,6 +40,16 @@ struct RunCommand: Command {
                                      started: started, log: .standardError)
             throw error
         }
+    }
+
+    /// `PRENUM_REGISTER_BUSY_TIMEOUT_MS` (operational tuning, docs/OPERATIONS.md): how long a run
+    /// waits for an upstream writer that holds the register locked before it exits 75.
+    static func registerBusyTimeout() throws -> Int32 {
+        guard let text = ProcessInfo.processInfo.environment["PRENUM_REGISTER_BUSY_TIMEOUT_MS"] else { return 10_000 }
+        guard let value = Int32(text), value >= 0 else {
+            throw OperationFailure(.usage, "PRENUM_REGISTER_BUSY_TIMEOUT_MS must be a whole number of milliseconds, got '\(text)'")
+        }
+        return value
     }
 }
 

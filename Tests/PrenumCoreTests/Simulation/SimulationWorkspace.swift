@@ -40,6 +40,8 @@ final class SimulationWorkspace {
     var subscribers: [SimulatedSubscriber]
     var random: SeededRandom
     var historyDays = 60
+    /// The categories file this workspace writes (a test may draw its own).
+    var categories: [String: [String]] = SimulationWorkspace.categories
     var logLines: [String] = []
     private let logLock = NSLock()
     private var fileCounter = 0
@@ -109,7 +111,7 @@ final class SimulationWorkspace {
         ]
         try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
             .write(to: URL(fileURLWithPath: configPath))
-        try JSONSerialization.data(withJSONObject: Self.categories, options: [.prettyPrinted, .sortedKeys])
+        try JSONSerialization.data(withJSONObject: categories, options: [.prettyPrinted, .sortedKeys])
             .write(to: root.appendingPathComponent("config/categories.json"))
     }
 
@@ -204,7 +206,7 @@ final class SimulationWorkspace {
                 XCTAssertTrue(member?.consent == true || !subscriber.requiresConsent, "\(name): a person without required consent", file: file, line: line)
                 for (change, record) in person.records where change != "REMOVED" {
                     XCTAssertTrue(subscriber.benefits.contains(record.attributes["benefit"] ?? ""), "\(name): benefit not ordered", file: file, line: line)
-                    XCTAssertTrue(Self.categories[subscriber.category]!.contains(record.attributes["benefit"] ?? ""), "\(name): benefit not permitted", file: file, line: line)
+                    XCTAssertTrue(categories[subscriber.category]!.contains(record.attributes["benefit"] ?? ""), "\(name): benefit not permitted", file: file, line: line)
                 }
             }
             subscriber.mirror.apply(parsed, name: name, file: file, line: line)

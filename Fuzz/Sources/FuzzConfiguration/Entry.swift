@@ -1,0 +1,6 @@
+import FuzzDriver
+
+@_cdecl("FuzzConfiguration_main")
+public func fuzzerEntry(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runLibFuzzer(argc, argv) { fuzzOne($0, $1) }
+}
