@@ -4,7 +4,6 @@ import XCTest
 
 /// Helpers the reliability tests share on top of the simulation workspace.
 extension SimulationWorkspace {
-    static let firstNight = CalendarDate("2026-03-01")!
 
     /// A workspace whose first night was delivered to every subscriber by the real binary and
     /// checked, with the second night's upstream changes and population files waiting.
