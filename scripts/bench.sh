@@ -99,9 +99,9 @@ swift build -c "$BUILD" --product prenum 2>&1 | tail -1
 prenum="$root/.build/$BUILD/prenum"
 [ -x "$prenum" ] || { echo "bench: $prenum was not built" >&2; exit 1; }
 
-# The cache key names every parameter and the helpers' contents: change either, and the
+# The cache key names every parameter and the data recipes' contents: change either, and the
 # scenario is rebuilt. (A newer prenum binary reuses the baseline; --rebuild forces it.)
-recipe=$(cat "$helpers/subscribers.awk" "$helpers/night.sql" "$0" | sha256sum | cut -c1-10)
+recipe=$(cat "$helpers/subscribers.awk" "$helpers/night.sql" | sha256sum | cut -c1-10)
 
 # prepare_scenario DIR PERSONS SUBSCRIPTIONS: the register, subscribers, first run, night.
 prepare_scenario() {
