@@ -181,18 +181,36 @@ prepare_scenario() {
     echo "   night: $(cat "$night/night-rows") rows from the recipe, $(cat "$night/journal-rows") journal rows after watermark $(cat "$night/watermark")"
 }
 
-# report_run PREFIX LABEL: one line from a timed run's files.
+# epoch_of EVENT LOGFILE: the second of the first log line with that event (ts=...Z).
+epoch_of() {
+    local ts
+    ts=$(grep -m1 "event=$1 " "$2" | sed -n 's/^ts=\([^ ]*\) .*/\1/p')
+    [ -n "$ts" ] && date -u -d "$ts" +%s || echo ""
+}
+
+# cpu_io PREFIX: "cpu U+S s, NNN% of a core, writes N MB" from /usr/bin/time -v.
+cpu_io() {
+    awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } /Percent of CPU/ { c = $2 }
+                /File system outputs/ { o = $2 }
+                END { printf "cpu %.1f+%.1f s (%s of one core), writes %d MB", u, s, c, o * 512 / 1048576 }' "$1.time"
+}
+
+# report_run PREFIX LABEL: two lines from a timed run's files. The phases come from the log:
+# snapshot (logged duration), deliveries (snapshot.taken to run.completed, whole seconds).
 report_run() {
     local prefix=$1 label=$2
-    local records files snapshot deliveries
+    local records files snapshot deliveries taken completed
     records=$(awk '/ delivered / { for (i = 1; i <= NF; i++) if ($i ~ /^records=/) { sub("records=", "", $i); n += $i } } END { print n + 0 }' "$prefix.out")
     files=$(grep -c ' delivered ' "$prefix.out" || true)
     snapshot=$(grep -o 'snapshot.taken.*' "$prefix.log" | grep -o 'durationSeconds=[0-9.]*' | cut -d= -f2 | head -1)
     deliveries=$(grep 'delivery.published' "$prefix.log" | grep -o 'durationSeconds=[0-9.]*' | cut -d= -f2 |
-        awk '{ s += $1; if ($1 > m) m = $1 } END { printf "%.1f s summed, slowest %.1f s", s, m }')
-    printf '   %-12s wall %8.2f s  peak %7.1f MB  files %4d  records %9d  snapshot %s s  deliveries %s\n' \
+        awk '{ s += $1; if ($1 > m) m = $1 } END { printf "%.1f s summed over subscribers, slowest %.1f s", s, m }')
+    taken=$(epoch_of snapshot.taken "$prefix.log") completed=$(epoch_of run.completed "$prefix.log")
+    printf '   %-12s wall %8.2f s  peak %7.1f MB  files %4d  records %9d  %s\n' \
         "$label" "$(wall_seconds "$prefix.time")" "$(calc "$(peak_kb "$prefix.time") / 1024" 1)" \
-        "$files" "$records" "${snapshot:-?}" "$deliveries"
+        "$files" "$records" "$(cpu_io "$prefix")"
+    printf '   %-12s phases: snapshot %s s, delivery phase %s s (%s)\n' "" "${snapshot:-?}" \
+        "$([ -n "$taken" ] && [ -n "$completed" ] && echo $((completed - taken)) || echo '?')" "$deliveries"
     echo "$records" > "$prefix.records"
     echo "$files" > "$prefix.files"
 }
@@ -242,8 +260,9 @@ time_floor() {
     median < "$dir/floor.peaks" > "$dir/floor.peak"
     cat "$floor/payments.csv" "$floor/cases.csv" | wc -l | tr -d ' ' > "$dir/floor.rows"
     [ "$(cat "$dir/floor.rows")" -gt 0 ] || { echo "bench: the floor selected nothing" >&2; exit 1; }
-    printf '   %-12s wall %8.2f s  peak %7.1f MB  rows %d (payments and cases, CSV)\n' "floor" \
-        "$(cat "$dir/floor.wall")" "$(calc "$(cat "$dir/floor.peak") / 1024" 1)" "$(cat "$dir/floor.rows")"
+    printf '   %-12s wall %8.2f s  peak %7.1f MB  rows %d (payments and cases, CSV)  %s\n' "floor" \
+        "$(cat "$dir/floor.wall")" "$(calc "$(cat "$dir/floor.peak") / 1024" 1)" "$(cat "$dir/floor.rows")" \
+        "$(cpu_io "$floor/floor-$REPS")"
 }
 
 main_dir="$WORK/p$PERSONS-sub$SUBSCRIBERS-n$SUBSCRIPTIONS-seed$SEED-$recipe"
@@ -264,6 +283,8 @@ time_floor "$main_dir"
 if [ "$SCALING" = 1 ]; then
     log "timing the heavy run on the $SCALE times smaller register"
     time_heavy_run "$small_dir"
+    log "timing the floor on the $SCALE times smaller register (for reference)"
+    time_floor "$small_dir"
 fi
 
 # The results, also kept in WORK/results.txt.
@@ -287,5 +308,7 @@ floor=$(cat "$main_dir/floor.wall")
         echo "  scaling: $small_persons-person register, same night: median wall $(calc "$small") s," \
              "$(cat "$small_dir/heavy.records") records, median peak RSS $(calc "$(cat "$small_dir/heavy.peak") / 1024" 1) MB"
         echo "  target $PERSONS <= 1.3 x $small_persons register:   $scaling x   $(verdict "$scaling <= 1.3")"
+        echo "  (for reference, the floor on the $small_persons-person register: $(calc "$(cat "$small_dir/floor.wall")") s," \
+             "so the floor itself scales $(calc "$floor / ($(cat "$small_dir/floor.wall") > 0 ? $(cat "$small_dir/floor.wall") : 0.001)") x)"
     fi
 } | tee "$WORK/results.txt"
