@@ -308,7 +308,8 @@ floor=$(cat "$main_dir/floor.wall")
         echo "  scaling: $small_persons-person register, same night: median wall $(calc "$small") s," \
              "$(cat "$small_dir/heavy.records") records, median peak RSS $(calc "$(cat "$small_dir/heavy.peak") / 1024" 1) MB"
         echo "  target $PERSONS <= 1.3 x $small_persons register:   $scaling x   $(verdict "$scaling <= 1.3")"
-        echo "  (for reference, the floor on the $small_persons-person register: $(calc "$(cat "$small_dir/floor.wall")") s," \
-             "so the floor itself scales $(calc "$floor / ($(cat "$small_dir/floor.wall") > 0 ? $(cat "$small_dir/floor.wall") : 0.001)") x)"
+        small_floor=$(cat "$small_dir/floor.wall")
+        echo "  (for reference, the floor on the $small_persons-person register: $(calc "$small_floor") s, so the floor" \
+             "itself scales $(awk "BEGIN { if ($small_floor > 0) printf \"%.2f x\", $floor / $small_floor; else print \"n/a\" }"))"
     fi
 } | tee "$WORK/results.txt"
