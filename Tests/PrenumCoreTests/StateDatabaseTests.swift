@@ -33,7 +33,7 @@ final class StateDatabaseTests: XCTestCase {
         XCTAssertEqual(version.trimmingCharacters(in: .whitespacesAndNewlines), "\(StateDatabase.currentVersion)")
         let (_, tables) = try tool("/usr/bin/sqlite3", [path, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name"])
         XCTAssertEqual(tables.split(separator: "\n").map(String.init),
-                       ["change_person", "delivery", "meta", "population_event", "population_file", "record", "record_change", "run",
+                       ["delivery", "meta", "population_event", "population_file", "record", "record_change", "run",
                         "run_failure", "subscriber_state", "subscription", "tracked_person", "untrack_candidate"])
     }
 

@@ -64,17 +64,18 @@ public struct DeltaPlanner {
     /// population from whichever side is smaller: SQLite's CROSS JOIN fixes the outer loop, so a
     /// small population never scans a big night and a quiet night never scans a big population.
     func deltaPersonsQuery() throws -> String {
-        let changed = try database.scalarInt("SELECT COUNT(*) FROM change_person") ?? 0
+        let changed = try database.scalarInt("SELECT COUNT(*) FROM record_change") ?? 0
         let population = try database.scalarInt("SELECT COUNT(*) FROM subscription WHERE subscriber = ?", [subscriber]) ?? 0
         let benefits = orderedBenefitList
+        let relevant = "(c.old_benefit IN (\(benefits)) OR c.new_benefit IN (\(benefits)))"
         let touched = changed <= population
             ? """
-              SELECT DISTINCT \(SubscriptionRow.columns) FROM change_person c CROSS JOIN subscription s ON s.subscriber = ?1 AND s.pnr = c.pnr
-              WHERE c.benefit IN (\(benefits))
+              SELECT DISTINCT \(SubscriptionRow.columns) FROM record_change c CROSS JOIN subscription s ON s.subscriber = ?1 AND s.pnr = c.pnr
+              WHERE \(relevant)
               """
             : """
               SELECT \(SubscriptionRow.columns) FROM subscription s WHERE s.subscriber = ?1
-              AND EXISTS (SELECT 1 FROM change_person c WHERE c.pnr = s.pnr AND c.benefit IN (\(benefits)))
+              AND EXISTS (SELECT 1 FROM record_change c WHERE c.pnr = s.pnr AND \(relevant))
               """
         return """
             SELECT \(SubscriptionRow.columns) FROM subscription s WHERE s.subscriber = ?1 AND s.dirty = 1

@@ -18,7 +18,7 @@ public struct RecordStore {
     /// Empties the previous run's change set; only called once every subscriber of that run
     /// has its file.
     func clearChanges() throws {
-        try database.execute("DELETE FROM record_change; DELETE FROM change_person;")
+        try database.execute("DELETE FROM record_change")
     }
 
     /// Forgets persons that no subscriber has any more, with their records.
@@ -49,12 +49,9 @@ public struct RecordStore {
     /// of `benefits` (SQL literals): a change between two unordered benefits says nothing.
     public func changes(touching pnr: String, benefits: String) throws -> [RecordKey: (old: RecordVersion?, new: RecordVersion?)] {
         var result: [RecordKey: (old: RecordVersion?, new: RecordVersion?)] = [:]
-        let columns = "entity, id, old_pnr, old_benefit, old_fields, new_pnr, new_benefit, new_fields"
-        let relevant = "(old_benefit IN (\(benefits)) OR new_benefit IN (\(benefits)))"
         try database.cached("""
-            SELECT \(columns) FROM record_change WHERE old_pnr = ?1 AND \(relevant)
-            UNION
-            SELECT \(columns) FROM record_change WHERE new_pnr = ?1 AND \(relevant)
+            SELECT entity, id, old_pnr, old_benefit, old_fields, new_pnr, new_benefit, new_fields FROM record_change
+            WHERE pnr = ?1 AND (old_benefit IN (\(benefits)) OR new_benefit IN (\(benefits)))
             """).forEachRow([pnr]) { row in
             guard let entity = RecordEntity(rawValue: row.int(0)) else { return }
             let id = row.int64(1)

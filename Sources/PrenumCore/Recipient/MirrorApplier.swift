@@ -85,6 +85,9 @@ public struct MirrorApplier {
                 throw OperationFailure(.temporaryFailure, "mirror \(mirror.path) moved on while applying \(verdict.name); another apply is running")
             }
             if name.kind == .full { try mirror.clear() }
+            // The window first: a record it drops is one Prenum no longer counts as held, so it
+            // may come again as NEW in this very file.
+            try mirror.applyWindow(from: windowFrom)
             var handler = DeliveryFileReader.Handler()
             handler.record = { record in
                 if record.change == .removed {
@@ -98,7 +101,6 @@ public struct MirrorApplier {
             guard content.problems.isEmpty else {
                 throw OperationFailure(.dataError, "\(verdict.name) changed after it was verified: \(content.problems.joined(separator: "; "))")
             }
-            try mirror.applyWindow(from: windowFrom)
             try mirror.record(file: verdict.name, subscriber: name.subscriberID, sequence: name.sequence, sha256: verdict.sha256 ?? "",
                               kind: name.kind.rawValue, formatVersion: Int(header["formatVersion"] ?? "") ?? 0,
                               windowFrom: windowFrom, at: Timestamp.format(clock()))

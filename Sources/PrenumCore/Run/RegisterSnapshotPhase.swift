@@ -105,41 +105,51 @@ struct RegisterSnapshotPhase {
         let r = Self.schema
         try database.execute("""
             CREATE TEMP TABLE IF NOT EXISTS changed_key(entity INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (entity, id)) WITHOUT ROWID;
-            CREATE TEMP TABLE IF NOT EXISTS changed_new(entity INTEGER NOT NULL, id INTEGER NOT NULL, pnr TEXT NOT NULL,
-                benefit TEXT NOT NULL, fields TEXT NOT NULL, PRIMARY KEY (entity, id)) WITHOUT ROWID;
             DELETE FROM temp.changed_key;
-            DELETE FROM temp.changed_new;
             """)
         try database.run("""
             INSERT OR IGNORE INTO temp.changed_key(entity, id)
             SELECT CASE entity WHEN 'payment' THEN \(RecordEntity.payment.rawValue) ELSE \(RecordEntity.benefitCase.rawValue) END, entity_id
             FROM \(r).change_log WHERE seq > ? AND seq <= ?
             """, [base, highWater])
+        let tracked = "EXISTS (SELECT 1 FROM tracked_person t WHERE t.pnr = n.pnr)"
         try database.execute("""
-            INSERT INTO temp.changed_new(entity, id, pnr, benefit, fields)
-                SELECT k.entity, p.id, p.pnr, p.benefit, \(RegisterColumns.paymentFields("p", schema: r))
-                FROM temp.changed_key k JOIN \(r).payment p ON p.id = k.id
-                WHERE k.entity = \(RecordEntity.payment.rawValue) AND EXISTS (SELECT 1 FROM tracked_person t WHERE t.pnr = p.pnr);
-            INSERT INTO temp.changed_new(entity, id, pnr, benefit, fields)
-                SELECT k.entity, c.id, c.pnr, c.benefit, \(RegisterColumns.caseFields("c"))
-                FROM temp.changed_key k JOIN \(r).benefit_case c ON c.id = k.id
-                WHERE k.entity = \(RecordEntity.benefitCase.rawValue) AND EXISTS (SELECT 1 FROM tracked_person t WHERE t.pnr = c.pnr);
-            INSERT INTO record_change(entity, id, old_pnr, old_benefit, old_fields, new_pnr, new_benefit, new_fields)
-                SELECT k.entity, k.id, o.pnr, o.benefit, o.fields, n.pnr, n.benefit, n.fields
+            INSERT INTO record_change(pnr, entity, id, old_pnr, old_benefit, old_fields, new_pnr, new_benefit, new_fields)
+                SELECT COALESCE(n.pnr, o.pnr), k.entity, k.id, o.pnr, o.benefit, o.fields,
+                       n.pnr, n.benefit, \(RegisterColumns.paymentFields("n", schema: r))
                 FROM temp.changed_key k
                 LEFT JOIN record o ON o.entity = k.entity AND o.id = k.id
-                LEFT JOIN temp.changed_new n ON n.entity = k.entity AND n.id = k.id
-                WHERE (o.pnr IS NOT NULL OR n.pnr IS NOT NULL)
-                  AND NOT (o.pnr IS n.pnr AND o.benefit IS n.benefit AND o.fields IS n.fields);
+                LEFT JOIN \(r).payment n ON n.id = k.id AND \(tracked)
+                WHERE k.entity = \(RecordEntity.payment.rawValue) AND (o.pnr IS NOT NULL OR n.pnr IS NOT NULL);
+            INSERT INTO record_change(pnr, entity, id, old_pnr, old_benefit, old_fields, new_pnr, new_benefit, new_fields)
+                SELECT COALESCE(n.pnr, o.pnr), k.entity, k.id, o.pnr, o.benefit, o.fields,
+                       n.pnr, n.benefit, \(RegisterColumns.caseFields("n"))
+                FROM temp.changed_key k
+                LEFT JOIN record o ON o.entity = k.entity AND o.id = k.id
+                LEFT JOIN \(r).benefit_case n ON n.id = k.id AND \(tracked)
+                WHERE k.entity = \(RecordEntity.benefitCase.rawValue) AND (o.pnr IS NOT NULL OR n.pnr IS NOT NULL);
+            -- Journaled but nothing Prenum keeps changed (a registration time, say).
+            DELETE FROM record_change
+                WHERE old_pnr IS new_pnr AND old_benefit IS new_benefit AND old_fields IS new_fields;
+            -- A record that moved between persons is filed under its old person too.
+            INSERT INTO record_change(pnr, entity, id, old_pnr, old_benefit, old_fields, new_pnr, new_benefit, new_fields)
+                SELECT old_pnr, entity, id, old_pnr, old_benefit, old_fields, new_pnr, new_benefit, new_fields
+                FROM record_change WHERE old_pnr IS NOT NULL AND new_pnr IS NOT NULL AND old_pnr <> new_pnr;
+            -- The copy: fields in place where the person stayed (the person index is untouched),
+            -- moves, additions and removals.
+            UPDATE record SET benefit = c.new_benefit, fields = c.new_fields
+                FROM record_change c
+                WHERE c.pnr = c.old_pnr AND c.new_pnr = c.old_pnr AND record.entity = c.entity AND record.id = c.id;
+            UPDATE record SET pnr = c.new_pnr, benefit = c.new_benefit, fields = c.new_fields
+                FROM record_change c
+                WHERE c.pnr = c.new_pnr AND c.old_pnr <> c.new_pnr AND record.entity = c.entity AND record.id = c.id;
+            INSERT INTO record(entity, id, pnr, benefit, fields)
+                SELECT entity, id, new_pnr, new_benefit, new_fields FROM record_change WHERE old_pnr IS NULL;
             DELETE FROM record WHERE (entity, id) IN (SELECT entity, id FROM record_change WHERE new_pnr IS NULL);
-            INSERT OR REPLACE INTO record(entity, id, pnr, benefit, fields)
-                SELECT entity, id, new_pnr, new_benefit, new_fields FROM record_change WHERE new_pnr IS NOT NULL;
-            INSERT OR IGNORE INTO change_person(pnr, benefit) SELECT old_pnr, old_benefit FROM record_change WHERE old_pnr IS NOT NULL;
-            INSERT OR IGNORE INTO change_person(pnr, benefit) SELECT new_pnr, new_benefit FROM record_change WHERE new_pnr IS NOT NULL;
             """)
         let journaled = Int(try database.scalarInt("SELECT COUNT(*) FROM temp.changed_key") ?? 0)
-        let kept = Int(try database.scalarInt("SELECT COUNT(*) FROM record_change") ?? 0)
-        try database.execute("DELETE FROM temp.changed_key; DELETE FROM temp.changed_new;")
+        let kept = Int(try database.scalarInt("SELECT COUNT(*) FROM record_change WHERE pnr = COALESCE(new_pnr, old_pnr)") ?? 0)
+        try database.execute("DELETE FROM temp.changed_key")
         return (journaled, kept)
     }
 }

@@ -86,8 +86,12 @@ enum StateSchema {
         ) WITHOUT ROWID;
         CREATE INDEX record_by_person ON record(pnr, entity, id);
 
-        -- The current run's changed records, old and new version (NULL pnr: absent).
+        -- The current run's changed records, old and new version (NULL pnr: absent), filed
+        -- under each person the change touches: the person it belongs to now (or belonged to,
+        -- when it went away), and also its old person when it moved. Clustered by person, so a
+        -- delta reads a person's changes as one range and no secondary index is maintained.
         CREATE TABLE record_change(
+            pnr TEXT NOT NULL,
             entity INTEGER NOT NULL,
             id INTEGER NOT NULL,
             old_pnr TEXT,
@@ -96,17 +100,7 @@ enum StateSchema {
             new_pnr TEXT,
             new_benefit TEXT,
             new_fields TEXT,
-            PRIMARY KEY (entity, id)
-        ) WITHOUT ROWID;
-        CREATE INDEX record_change_by_old_person ON record_change(old_pnr) WHERE old_pnr IS NOT NULL;
-        CREATE INDEX record_change_by_new_person ON record_change(new_pnr) WHERE new_pnr IS NOT NULL;
-
-        -- Persons the current run's changes touch (either version), with the benefits concerned,
-        -- so a delta visits only persons whose changes matter to the subscriber's order.
-        CREATE TABLE change_person(
-            pnr TEXT NOT NULL,
-            benefit TEXT NOT NULL,
-            PRIMARY KEY (pnr, benefit)
+            PRIMARY KEY (pnr, entity, id)
         ) WITHOUT ROWID;
 
         -- Persons some subscriber dropped in this run; untracked at its end if nobody has them.

@@ -81,6 +81,15 @@ struct RecipientMirror {
     mutating func apply(_ file: ParsedDelivery, name: String, file line: StaticString = #filePath, line number: UInt = #line) {
         let kind = file.header["kind"]
         if kind == "FULL" { records.removeAll() }
+        // The window first (docs/DELIVERY-FORMAT.md): what it drops is no longer held, and may
+        // come again as NEW in this file.
+        if let windowFrom = file.header["windowFrom"] {
+            records = records.filter { _, record in
+                if record.entity == "payment" { return (record.attributes["paymentDate"] ?? "") >= windowFrom }
+                guard let closed = record.attributes["closedOn"] else { return true }
+                return closed >= windowFrom
+            }
+        }
         var recordCount = 0
         for person in file.persons {
             for (change, record) in person.records {
@@ -106,13 +115,6 @@ struct RecipientMirror {
         }
         for pnr in file.unsubscribed {
             records = records.filter { $0.value.pnr != pnr }
-        }
-        if let windowFrom = file.header["windowFrom"] {
-            records = records.filter { _, record in
-                if record.entity == "payment" { return (record.attributes["paymentDate"] ?? "") >= windowFrom }
-                guard let closed = record.attributes["closedOn"] else { return true }
-                return closed >= windowFrom
-            }
         }
         XCTAssertEqual(file.trailer["persons"], String(file.persons.count), "\(name): trailer persons", file: line, line: number)
         XCTAssertEqual(file.trailer["records"], String(recordCount), "\(name): trailer records", file: line, line: number)
