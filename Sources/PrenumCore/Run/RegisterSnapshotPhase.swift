@@ -15,6 +15,7 @@ struct RegisterSnapshotPhase {
     let faults: FaultInjector
 
     static let schema = "register"
+    static let registerCacheKiB = 65_536
 
     func take(businessDate: CalendarDate, createdAt: String, startedAt: String) throws -> RunRecord {
         let database = state.database
@@ -64,6 +65,9 @@ struct RegisterSnapshotPhase {
     private func attach() throws {
         do {
             try state.database.run("ATTACH DATABASE ? AS \(Self.schema)", [register.readOnlyURI])
+            // The night's records are read by id all over the register: a page cache that keeps
+            // the B-trees' upper levels saves reads. Freed when the register is detached.
+            try state.database.execute("PRAGMA \(Self.schema).cache_size=-\(Self.registerCacheKiB)")
         } catch let error as SQLiteError {
             throw registerFailure(error)
         }
