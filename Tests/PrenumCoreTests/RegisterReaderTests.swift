@@ -1,0 +1,46 @@
+import Foundation
+import XCTest
+@testable import PrenumCore
+import PrenumSQLite
+
+/// The register is attached to Prenum's own connection through a `file:` URI; odd characters
+/// in its path must survive that, and the attachment must refuse every write.
+final class RegisterReaderTests: XCTestCase {
+    func testReadOnlyURIKeepsOddPathsAndRefusesWrites() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("prenum reg #1 %20 ?x \(UUID().uuidString.prefix(6))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("register.db").path
+        do {
+            let register = try Database(path: path, mode: .readWrite(create: true))
+            try RegisterSchema.create(in: register)
+            try register.execute("INSERT INTO benefit_case VALUES (1, '198112189876', 'SJP', 'granted', '2026-01-01', NULL, 100, 1000)")
+        }
+        let reader = try RegisterReader(path: path)
+        let state = try Database(path: ":memory:", mode: .readWrite(create: true))
+        try state.run("ATTACH DATABASE ? AS register", [reader.readOnlyURI])
+        XCTAssertEqual(try state.scalarInt("SELECT COUNT(*) FROM register.benefit_case"), 1)
+        XCTAssertThrowsError(try state.execute("DELETE FROM register.benefit_case")) { error in
+            XCTAssertEqual((error as? SQLiteError)?.resultCode, 8, "SQLITE_READONLY expected, got \(error)")
+        }
+        XCTAssertEqual(try state.scalarInt("SELECT COUNT(*) FROM register.benefit_case"), 1)
+    }
+
+    func testMissingRegisterIsMissingInputAndForeignFileIsBadData() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("prenum-reg-\(UUID().uuidString.prefix(6))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        XCTAssertThrowsError(try RegisterReader(path: folder.appendingPathComponent("none.db").path)) { error in
+            XCTAssertEqual((error as? PrenumFailure)?.exitCode, .noInput)
+        }
+        let foreign = folder.appendingPathComponent("foreign.db").path
+        do {
+            let database = try Database(path: foreign, mode: .readWrite(create: true))
+            try database.execute("CREATE TABLE something(x)")
+        }
+        XCTAssertThrowsError(try RegisterReader(path: foreign)) { error in
+            XCTAssertEqual((error as? PrenumFailure)?.exitCode, .dataError)
+            XCTAssertTrue(String(describing: error).contains("change_log"), "\(error)")
+        }
+    }
+}
