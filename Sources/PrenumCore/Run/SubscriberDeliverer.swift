@@ -32,10 +32,7 @@ struct SubscriberDeliverer {
                 log.log(.warning, "delivery.recovered", ["subscriber": delivery.subscriber, "sequence": delivery.sequence, "file": delivery.fileName])
             } catch {
                 log.log(.error, "delivery.recover-failed", ["subscriber": delivery.subscriber, "sequence": delivery.sequence, "message": String(describing: error)])
-                results.append(.init(subscriber: delivery.subscriber, status: .failed, businessDate: delivery.businessDate,
-                                     sequence: delivery.sequence, kind: delivery.kind, fileName: delivery.fileName,
-                                     persons: delivery.persons, records: delivery.records, unsubscribed: delivery.unsubscribed,
-                                     message: String(describing: error)))
+                results.append(Self.result(delivery, status: .failed, message: String(describing: error)))
             }
         }
         return results
@@ -82,8 +79,7 @@ struct SubscriberDeliverer {
 
     private func deliverIfDue(_ subscriber: Subscriber, run: RunRecord, reader: Database, writer: StateWriter) throws -> RunReport.SubscriberResult {
         guard subscriber.isActive(on: run.businessDate) else {
-            return .init(subscriber: subscriber.id, status: .inactive, businessDate: run.businessDate, sequence: nil,
-                         kind: nil, fileName: nil, persons: 0, records: 0, unsubscribed: 0, message: "terminated")
+            return Self.undelivered(subscriber, run: run, status: .inactive, message: "terminated")
         }
         if let done = try RunLedger(database: reader).delivery(run: run.id, subscriber: subscriber.id) {
             return Self.result(done, status: .delivered)
@@ -95,14 +91,20 @@ struct SubscriberDeliverer {
         let message = String(describing: error)
         log.log(.error, "delivery.failed", ["subscriber": subscriber.id, "message": message])
         try? writer.withLedger { try $0.recordFailure(run: run.id, subscriber: subscriber.id, at: Timestamp.format(Date()), message: message) }
-        return .init(subscriber: subscriber.id, status: .failed, businessDate: run.businessDate, sequence: nil,
-                     kind: nil, fileName: nil, persons: 0, records: 0, unsubscribed: 0, message: message)
+        return Self.undelivered(subscriber, run: run, status: .failed, message: message)
     }
 
-    static func result(_ delivery: DeliveryRecord, status: RunReport.SubscriberResult.Status) -> RunReport.SubscriberResult {
+    static func result(_ delivery: DeliveryRecord, status: RunReport.SubscriberResult.Status,
+                       message: String? = nil) -> RunReport.SubscriberResult {
         .init(subscriber: delivery.subscriber, status: status, businessDate: delivery.businessDate, sequence: delivery.sequence,
               kind: delivery.kind, fileName: delivery.fileName, persons: delivery.persons, records: delivery.records,
-              unsubscribed: delivery.unsubscribed, message: nil)
+              unsubscribed: delivery.unsubscribed, message: message)
+    }
+
+    static func undelivered(_ subscriber: Subscriber, run: RunRecord, status: RunReport.SubscriberResult.Status,
+                            message: String) -> RunReport.SubscriberResult {
+        .init(subscriber: subscriber.id, status: status, businessDate: run.businessDate, sequence: nil,
+              kind: nil, fileName: nil, persons: 0, records: 0, unsubscribed: 0, message: message)
     }
 
     func profile(of subscriber: Subscriber) -> DeliveryProfile {
@@ -170,7 +172,7 @@ struct SubscriberDeliverer {
         let signatureHash = try SHA256Digest.hex(ofFile: paths.stagedSignature)
         faults.reach(.deliverAfterSign, subscriber: subscriber.id)
 
-        let delivery = DeliveryRecord(subscriber: subscriber.id, sequence: sequence, runID: run.id, businessDate: run.businessDate,
+        var delivery = DeliveryRecord(subscriber: subscriber.id, sequence: sequence, runID: run.id, businessDate: run.businessDate,
                                       kind: kind.rawValue, fileName: fileName, outbox: outbox, xmlSHA256: summary.sha256,
                                       xmlBytes: summary.byteCount, signatureSHA256: signatureHash, keyID: signer.keyID,
                                       persons: summary.persons, records: summary.records, unsubscribed: summary.unsubscribed,
@@ -188,11 +190,8 @@ struct SubscriberDeliverer {
             "records": summary.records, "unsubscribed": summary.unsubscribed, "bytes": summary.byteCount,
             "durationSeconds": String(format: "%.3f", Date().timeIntervalSince(began)),
         ])
-        return DeliveryRecord(subscriber: delivery.subscriber, sequence: sequence, runID: run.id, businessDate: run.businessDate,
-                              kind: delivery.kind, fileName: fileName, outbox: outbox, xmlSHA256: delivery.xmlSHA256,
-                              xmlBytes: delivery.xmlBytes, signatureSHA256: signatureHash, keyID: signer.keyID,
-                              persons: delivery.persons, records: delivery.records, unsubscribed: delivery.unsubscribed,
-                              status: .published)
+        delivery.status = .published
+        return delivery
     }
 }
 

@@ -52,7 +52,7 @@ public struct DeliveryRecord: Sendable, Equatable {
     public let persons: Int
     public let records: Int
     public let unsubscribed: Int
-    public let status: Status
+    public var status: Status
 
     public var signatureFileName: String { fileName + ".sig" }
 }
