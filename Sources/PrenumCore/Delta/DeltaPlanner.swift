@@ -10,11 +10,16 @@ public struct DeltaPlanner {
     public let subscriber: String
     let visibility: Visibility
 
-    public init(database: Database, subscriber: String, visibility: Visibility) {
+    /// Rows in the run's change set, counted once per run by the caller (a full count per
+    /// subscriber would read the whole change set hundreds of times).
+    let changeRows: Int64
+
+    public init(database: Database, subscriber: String, visibility: Visibility, changeRows: Int64) {
         self.database = database
         self.records = RecordStore(database: database)
         self.subscriber = subscriber
         self.visibility = visibility
+        self.changeRows = changeRows
     }
 
     var requiresConsent: Bool { visibility.profile.requiresConsent }
@@ -64,11 +69,12 @@ public struct DeltaPlanner {
     /// population from whichever side is smaller: SQLite's CROSS JOIN fixes the outer loop, so a
     /// small population never scans a big night and a quiet night never scans a big population.
     func deltaPersonsQuery() throws -> String {
-        let changed = try database.scalarInt("SELECT COUNT(*) FROM record_change") ?? 0
-        let population = try database.scalarInt("SELECT COUNT(*) FROM subscription WHERE subscriber = ?", [subscriber]) ?? 0
+        // Counted only as far as the comparison needs: the cost follows the smaller side.
+        let population = try database.scalarInt("SELECT COUNT(*) FROM (SELECT 1 FROM subscription WHERE subscriber = ? LIMIT ?)",
+                                                [subscriber, changeRows + 1]) ?? 0
         let benefits = orderedBenefitList
         let relevant = "(c.old_benefit IN (\(benefits)) OR c.new_benefit IN (\(benefits)))"
-        let touched = changed <= population
+        let touched = changeRows <= population
             ? """
               SELECT DISTINCT \(SubscriptionRow.columns) FROM record_change c CROSS JOIN subscription s ON s.subscriber = ?1 AND s.pnr = c.pnr
               WHERE \(relevant)

@@ -89,8 +89,9 @@ public struct DeliveryPublisher {
         guard let goodSignature = try firstMatching(signatureSources, sha256: delivery.signatureSHA256) else {
             throw LostStagedFile(path: paths.stagedSignature)
         }
-        for (target, source) in [(paths.archivedData, goodData), (paths.archivedSignature, goodSignature)]
-        where try !matches(target, delivery: delivery) {
+        for (target, source, sha256) in [(paths.archivedData, goodData, delivery.xmlSHA256),
+                                         (paths.archivedSignature, goodSignature, delivery.signatureSHA256)]
+        where try !matches(target, sha256: sha256) {
             try DurableFiles.copy(source, to: target)
         }
         if try !matches(paths.signature, sha256: delivery.signatureSHA256) {
@@ -113,11 +114,6 @@ public struct DeliveryPublisher {
         } else {
             try DurableFiles.copy(source, to: target)
         }
-    }
-
-    private func matches(_ path: String, delivery: DeliveryRecord) throws -> Bool {
-        let expected = path.hasSuffix(".sig") ? delivery.signatureSHA256 : delivery.xmlSHA256
-        return try matches(path, sha256: expected)
     }
 
     func matches(_ path: String, sha256: String) throws -> Bool {

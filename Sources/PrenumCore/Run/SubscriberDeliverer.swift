@@ -54,6 +54,7 @@ struct SubscriberDeliverer {
         let board = ResultBoard(count: subscribers.count)
         let writer = StateWriter(state)
         let workers = min(max(subscribers.count, 1), Self.workerCount)
+        let changeRows = try state.database.scalarInt("SELECT COUNT(*) FROM record_change") ?? 0
         let work = UncheckedBox(self)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let deliverer = work.value
@@ -64,7 +65,7 @@ struct SubscriberDeliverer {
                 do {
                     if reader == nil { reader = try deliverer.state.openReader() }
                     guard let reader else { continue }
-                    done = board.set(index, try deliverer.deliverIfDue(subscriber, run: run, reader: reader, writer: writer))
+                    done = board.set(index, try deliverer.deliverIfDue(subscriber, run: run, changeRows: changeRows, reader: reader, writer: writer))
                 } catch {
                     done = board.set(index, deliverer.failed(subscriber, run: run, error: error, writer: writer))
                 }
@@ -77,14 +78,14 @@ struct SubscriberDeliverer {
         return board.results
     }
 
-    private func deliverIfDue(_ subscriber: Subscriber, run: RunRecord, reader: Database, writer: StateWriter) throws -> RunReport.SubscriberResult {
+    private func deliverIfDue(_ subscriber: Subscriber, run: RunRecord, changeRows: Int64, reader: Database, writer: StateWriter) throws -> RunReport.SubscriberResult {
         guard subscriber.isActive(on: run.businessDate) else {
             return Self.undelivered(subscriber, run: run, status: .inactive, message: "terminated")
         }
         if let done = try RunLedger(database: reader).delivery(run: run.id, subscriber: subscriber.id) {
             return Self.result(done, status: .delivered)
         }
-        return Self.result(try deliver(subscriber, run: run, reader: reader, writer: writer), status: .delivered)
+        return Self.result(try deliver(subscriber, run: run, changeRows: changeRows, reader: reader, writer: writer), status: .delivered)
     }
 
     private func failed(_ subscriber: Subscriber, run: RunRecord, error: Error, writer: StateWriter) -> RunReport.SubscriberResult {
@@ -113,7 +114,7 @@ struct SubscriberDeliverer {
     }
 
     /// Writes, signs, stages and publishes the subscriber's file for `run`.
-    func deliver(_ subscriber: Subscriber, run: RunRecord, reader: Database, writer stateWriter: StateWriter) throws -> DeliveryRecord {
+    func deliver(_ subscriber: Subscriber, run: RunRecord, changeRows: Int64, reader: Database, writer stateWriter: StateWriter) throws -> DeliveryRecord {
         let began = Date()
         let profile = profile(of: subscriber)
         let position = try RunLedger(database: reader).position(of: subscriber.id)
@@ -134,7 +135,7 @@ struct SubscriberDeliverer {
         for stale in [paths.stagedData, paths.stagedSignature] { unlink(stale) }
 
         let planner = DeltaPlanner(database: reader, subscriber: subscriber.id,
-                                   visibility: Visibility(profile: profile, businessDate: run.businessDate))
+                                   visibility: Visibility(profile: profile, businessDate: run.businessDate), changeRows: changeRows)
         let writer = try DeliveryWriter(path: paths.stagedData, header: header)
         let summary: DeliveryFileSummary
         do {

@@ -108,14 +108,6 @@ public enum DurableFiles {
         guard rename(source, destination) == 0 else { throw failure("rename \((source as NSString).lastPathComponent) to", destination) }
     }
 
-    /// Flushes a file's data and metadata to disk.
-    public static func sync(file path: String) throws {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw failure("open", path) }
-        defer { close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw failure("flush", path) }
-    }
-
     /// Makes renames and creations in a folder durable.
     public static func sync(folder: String) throws {
         let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
