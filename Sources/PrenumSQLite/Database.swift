@@ -20,6 +20,9 @@ public final class Database {
         case exclusive = "EXCLUSIVE"
     }
 
+    /// How long a statement waits for another connection's lock unless told otherwise.
+    public static let defaultBusyTimeoutMilliseconds: Int32 = 5_000
+
     let handle: OpaquePointer
     /// The file this connection is open on; part of every error message.
     public let path: String
@@ -31,7 +34,7 @@ public final class Database {
     /// a file that is not a database fails here, naming the file, rather than mid-run.
     ///
     /// With a `clock`, SQLite's `'now'` on this connection is the clock's simulated time.
-    public init(path: String, mode: Mode, busyTimeoutMilliseconds: Int32 = 5_000, clock: SimulatedClock? = nil) throws {
+    public init(path: String, mode: Mode, busyTimeoutMilliseconds: Int32 = Database.defaultBusyTimeoutMilliseconds, clock: SimulatedClock? = nil) throws {
         var flags: Int32 = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
         switch mode {
         case .readOnly: flags |= SQLITE_OPEN_READONLY

@@ -16,8 +16,12 @@ public final class RegisterReader {
         public let description: String
     }
 
+    /// How long a read waits for an upstream writer's lock before giving up (exit 75).
+    public let busyTimeoutMilliseconds: Int32
+
     public init(path: String, busyTimeoutMilliseconds: Int32 = 10_000) throws {
         self.path = path
+        self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
         guard FileManager.default.fileExists(atPath: path) else {
             throw Failure(exitCode: .noInput, description: "register \(path) does not exist")
         }

@@ -21,7 +21,10 @@ struct RegisterSnapshotPhase {
         let database = state.database
         let began = Date()
         try attach()
-        defer { try? database.execute("DETACH DATABASE \(Self.schema)") }
+        defer {
+            try? database.execute("DETACH DATABASE \(Self.schema)")
+            try? database.execute("PRAGMA busy_timeout=\(Database.defaultBusyTimeoutMilliseconds)")
+        }
         var counts = (newPersons: 0, journaled: 0, kept: 0)
         let runID: Int64
         do {
@@ -68,6 +71,9 @@ struct RegisterSnapshotPhase {
             // The night's records are read by id all over the register: a page cache that keeps
             // the B-trees' upper levels saves reads. Freed when the register is detached.
             try state.database.execute("PRAGMA \(Self.schema).cache_size=-\(Self.registerCacheKiB)")
+            // While the register is attached, the connection waits for upstream writers as long
+            // as the register's own timeout says (Prenum's state is under its run lock anyway).
+            try state.database.execute("PRAGMA busy_timeout=\(register.busyTimeoutMilliseconds)")
         } catch let error as SQLiteError {
             throw registerFailure(error)
         }
