@@ -382,7 +382,7 @@ final class PopulationImporterTests: XCTestCase {
         try drop(".upload-in-progress.csv", body)
         try drop("a..b.csv", body)
         try FileManager.default.createDirectory(atPath: configuration.inbox + "/muni/archive-2025", withIntermediateDirectories: true)
-        XCTAssertEqual(PopulationSummary(state: state).pendingInboxFiles(for: muni, in: configuration), 2)
+        XCTAssertEqual(PopulationSummary.pendingInboxFiles(for: muni, in: configuration), 2)
 
         let outcomes = try runImport()
         XCTAssertEqual(outcomes.map { "\($0.fileName) \($0.kind)" }, ["a..b.csv accepted", "bell_name.csv rejected"])
@@ -392,7 +392,7 @@ final class PopulationImporterTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: muni.outboxFolder(in: configuration) + "/receipts").sorted(),
                        ["a..b.csv.receipt.json", "bell_name.csv.receipt.json"])
         XCTAssertTrue(logLines.contains { $0.contains("event=population_inbox_folder_ignored") && $0.contains("folder=archive-2025") })
-        XCTAssertEqual(PopulationSummary(state: state).pendingInboxFiles(for: muni, in: configuration), 0)
+        XCTAssertEqual(PopulationSummary.pendingInboxFiles(for: muni, in: configuration), 0)
     }
 
     func testNoLogLineOrReportCarriesAPersonnummer() throws {
@@ -418,7 +418,7 @@ final class PopulationImporterTests: XCTestCase {
 
     func testASubscriberWithoutAnInboxFolderHasNothingPending() throws {
         XCTAssertEqual(try runImport(), [])
-        XCTAssertEqual(PopulationSummary(state: state).pendingInboxFiles(for: claims, in: configuration), 0)
+        XCTAssertEqual(PopulationSummary.pendingInboxFiles(for: claims, in: configuration), 0)
         XCTAssertEqual(try PopulationSummary(state: state).populationSizes(), [:])
     }
 }

@@ -18,7 +18,7 @@ public struct PopulationSummary {
 
     /// Files waiting in the subscriber's inbox: what the next import will look at (dot-files,
     /// which are uploads in progress by convention, and folders are not counted).
-    public func pendingInboxFiles(for subscriber: Subscriber, in configuration: Configuration) -> Int {
+    public static func pendingInboxFiles(for subscriber: Subscriber, in configuration: Configuration) -> Int {
         let entries = (try? InboxListing.entries(in: subscriber.inboxFolder(in: configuration))) ?? []
         return entries.filter { $0.kind != .directory }.count
     }

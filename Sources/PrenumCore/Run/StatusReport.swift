@@ -56,7 +56,7 @@ public struct StatusReport: Codable, Sendable {
                                     Subscriber(id: subscriber.id, name: subscriber.name, active: subscriber.isActive(on: today),
                                                formatVersion: subscriber.formatVersion, sequence: 0, watermark: nil,
                                                lastDelivery: nil, populationSize: 0,
-                                               pendingInboxFiles: pendingFiles(subscriber.inboxFolder(in: configuration)),
+                                               pendingInboxFiles: PopulationSummary.pendingInboxFiles(for: subscriber, in: configuration),
                                                refreshPending: false, lastFailure: nil)
                                 })
         }
@@ -67,10 +67,7 @@ public struct StatusReport: Codable, Sendable {
             Run(businessDate: $0.businessDate.description, status: $0.status.rawValue, startedAt: $0.startedAt,
                 finishedAt: $0.finishedAt, createdAt: $0.createdAt, highWater: $0.highWater, delivered: $0.delivered, failed: $0.failed)
         }
-        var sizes: [String: Int] = [:]
-        try database.cached("SELECT subscriber, COUNT(*) FROM subscription WHERE present = 1 GROUP BY subscriber").forEachRow { row in
-            sizes[row.text(0)] = row.int(1)
-        }
+        let sizes = try PopulationSummary(state: state).populationSizes()
         var subscribers: [Subscriber] = []
         for subscriber in configuration.subscribers {
             let position = try ledger.position(of: subscriber.id)
@@ -88,20 +85,11 @@ public struct StatusReport: Codable, Sendable {
                                  persons: $0.persons, records: $0.records, unsubscribed: $0.unsubscribed, status: $0.status.rawValue)
                 },
                 populationSize: sizes[subscriber.id] ?? 0,
-                pendingInboxFiles: pendingFiles(subscriber.inboxFolder(in: configuration)),
+                pendingInboxFiles: PopulationSummary.pendingInboxFiles(for: subscriber, in: configuration),
                 refreshPending: position.refreshPending, lastFailure: failure))
         }
         return StatusReport(generatedAt: Timestamp.format(now), today: today.description,
                             watermark: Int64(try state.meta("watermark") ?? "0") ?? 0, runs: runs, subscribers: subscribers)
-    }
-
-    /// Regular, non-hidden files waiting directly in an inbox folder.
-    static func pendingFiles(_ folder: String) -> Int {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        return names.filter { name in
-            var isFolder: ObjCBool = false
-            return !name.hasPrefix(".") && FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(name), isDirectory: &isFolder) && !isFolder.boolValue
-        }.count
     }
 
     public func json() throws -> String {
