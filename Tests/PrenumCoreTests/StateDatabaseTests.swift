@@ -33,8 +33,64 @@ final class StateDatabaseTests: XCTestCase {
         XCTAssertEqual(version.trimmingCharacters(in: .whitespacesAndNewlines), "\(StateDatabase.currentVersion)")
         let (_, tables) = try tool("/usr/bin/sqlite3", [path, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name"])
         XCTAssertEqual(tables.split(separator: "\n").map(String.init),
-                       ["delivery", "meta", "population_event", "population_file", "record", "record_change", "run",
-                        "run_failure", "subscriber_state", "subscription", "tracked_person", "untrack_candidate"])
+                       ["delivery", "meta", "population_event", "population_file", "record", "record_change", "record_recent",
+                        "run", "run_failure", "subscriber_state", "subscription", "tracked_person", "untrack_candidate"])
+    }
+
+    func testAVersionOneStateKeepsItsCopyAndCountsItWhenMigrated() throws {
+        let path = folder.path + "/v1.db"
+        let v1 = try Database(path: path, mode: .readWrite(create: true))
+        try v1.execute(StateSchema.migrations[0] + "; PRAGMA user_version = 1;")
+        for (id, pnr) in [(1, "194001011234"), (2, "194001011234"), (3, "195502023456")] {
+            try v1.run("INSERT INTO record(entity, id, pnr, benefit, fields) VALUES (?, ?, ?, 'SA', ?)",
+                       [Int64(RecordEntity.benefitCase.rawValue), Int64(id), pnr, Self.caseVersion(id, pnr).encodedFields])
+        }
+        let state = try StateDatabase(path: path)
+        XCTAssertEqual(try state.schemaVersion(), 2)
+        XCTAssertEqual(try state.meta("copy_rows"), "3")
+        XCTAssertEqual(try RecordStore(database: state.database).records(ofPerson: "194001011234").map(\.id), [1, 2])
+    }
+
+    /// The copy's two tables read as one: a recent version overrides, moves and tombstones
+    /// the compacted one, and compaction changes nothing a reader sees.
+    func testRecentVersionsOverrideTheCompactedCopyAndCompactionKeepsWhatIsRead() throws {
+        let state = try StateDatabase(path: folder.path + "/copy.db")
+        let database = state.database
+        let store = RecordStore(database: database)
+        let (anna, bo, cia) = ("194001011234", "195502023456", "196003034567")
+        func put(_ table: String, _ version: RecordVersion) throws {
+            try database.run("INSERT INTO \(table)(entity, id, pnr, benefit, fields) VALUES (?, ?, ?, ?, ?)",
+                             [Int64(version.entity.rawValue), version.id, version.pnr, version.benefit, version.encodedFields])
+        }
+        for id in 1...4 { try put("record", Self.caseVersion(id, anna)) }
+        try store.adjustCopyRows(by: 4)
+        var changed = Self.caseVersion(1, anna)
+        changed.body = .benefitCase(CaseFields(decision: "denied", openedOn: "2026-01-01", closedOn: "2026-02-01", extentPct: nil, dailyAmountOre: nil))
+        try put("record_recent", changed)                                   // changed in place
+        try put("record_recent", Self.caseVersion(2, bo))                    // moved to Bo
+        try database.run("INSERT INTO record_recent(entity, id) VALUES (?, 3)", [Int64(RecordEntity.benefitCase.rawValue)])  // gone
+        try put("record_recent", Self.caseVersion(5, cia))                   // new
+
+        func reads() throws -> [String: [RecordVersion]] {
+            try Dictionary(uniqueKeysWithValues: [anna, bo, cia].map { ($0, try store.records(ofPerson: $0)) })
+        }
+        let before = try reads()
+        XCTAssertEqual(before[anna], [changed, Self.caseVersion(4, anna)])
+        XCTAssertEqual(before[bo], [Self.caseVersion(2, bo)])
+        XCTAssertEqual(before[cia], [Self.caseVersion(5, cia)])
+
+        XCTAssertNil(try store.recentRowsDue(percent: 101), "4 recent rows are 100 % of 4")
+        XCTAssertEqual(try store.recentRowsDue(percent: 100), 4)
+        try store.compact()
+        XCTAssertEqual(try reads(), before)
+        XCTAssertEqual(try database.scalarInt("SELECT COUNT(*) FROM record_recent"), 0)
+        XCTAssertEqual(try database.scalarInt("SELECT COUNT(*) FROM record"), 4)
+        XCTAssertEqual(try store.copyRows(), 4, "kept without counting the copy")
+    }
+
+    static func caseVersion(_ id: Int, _ pnr: String) -> RecordVersion {
+        RecordVersion(id: Int64(id), pnr: pnr, benefit: "SA",
+                      body: .benefitCase(CaseFields(decision: "granted", openedOn: "2026-01-0\(id)", closedOn: nil, extentPct: 100, dailyAmountOre: 50_000)))
     }
 
     func testAMissingFileIsCreatedAndReopeningKeepsData() throws {

@@ -83,6 +83,11 @@ public struct DeltaPlanner {
               SELECT \(SubscriptionRow.columns) FROM subscription s WHERE s.subscriber = ?1
               AND EXISTS (SELECT 1 FROM record_change c WHERE c.pnr = s.pnr AND \(relevant))
               """
+        // Without population changes the touched persons are the whole answer, already in pnr
+        // order when the population is the outer loop: no union, no sort.
+        let populationChanged = try database.scalarInt("SELECT EXISTS (SELECT 1 FROM subscription WHERE subscriber = ? AND dirty = 1)",
+                                                       [subscriber]) ?? 1
+        guard populationChanged != 0 else { return touched + "\nORDER BY 1" }
         return """
             SELECT \(SubscriptionRow.columns) FROM subscription s WHERE s.subscriber = ?1 AND s.dirty = 1
             UNION

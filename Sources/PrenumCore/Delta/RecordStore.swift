@@ -6,12 +6,22 @@ import PrenumSQLite
 /// One copy serves every subscriber: what a subscriber holds is derived from it together with
 /// the subscriber's population as of its last file, so state grows with the register and the
 /// populations, never with their product.
+///
+/// The copy is two tables: `record`, compacted, and `record_recent`, the newest version of every
+/// record journaled since (a NULL person: gone), which overrides it. A night's changes are
+/// scattered over the register, so updating `record` in place would rewrite most of its pages
+/// however few records changed; appending them to the smaller table and folding that in once it
+/// has grown to a fraction of the copy keeps a night's cost with its changes.
 public struct RecordStore {
     let database: Database
 
     public init(database: Database) {
         self.database = database
     }
+
+    /// Compact once the recent versions reach this percentage of the compacted copy's rows:
+    /// a compaction rewrites the copy, so it pays for that many changes at least.
+    public static let defaultCompactionPercent = 25
 
     // MARK: Run bookkeeping (the snapshot itself is copied set-wise by RegisterSnapshotPhase)
 
@@ -21,16 +31,67 @@ public struct RecordStore {
         try database.execute("DELETE FROM record_change")
     }
 
-    /// Forgets persons that no subscriber has any more, with their records.
+    /// Forgets persons that no subscriber has any more, with their records. A recent version
+    /// of theirs becomes a tombstone rather than disappearing, so that an older compacted
+    /// version (under a person it moved away from) cannot come back into view.
     func untrackAbandonedPersons() throws -> Int {
         try database.execute("""
             DELETE FROM untrack_candidate WHERE EXISTS (SELECT 1 FROM subscription s WHERE s.pnr = untrack_candidate.pnr);
-            DELETE FROM record WHERE pnr IN (SELECT pnr FROM untrack_candidate);
-            DELETE FROM tracked_person WHERE pnr IN (SELECT pnr FROM untrack_candidate);
+            UPDATE record_recent SET pnr = NULL, benefit = NULL, fields = NULL WHERE pnr IN (SELECT pnr FROM untrack_candidate);
             """)
+        try database.run("DELETE FROM record WHERE pnr IN (SELECT pnr FROM untrack_candidate)")
+        try adjustCopyRows(by: -database.changes)
+        try database.execute("DELETE FROM tracked_person WHERE pnr IN (SELECT pnr FROM untrack_candidate)")
         let removed = Int(try database.scalarInt("SELECT COUNT(*) FROM untrack_candidate") ?? 0)
         try database.execute("DELETE FROM untrack_candidate")
         return removed
+    }
+
+    /// Rows in the compacted copy, as kept in `meta`.
+    func copyRows() throws -> Int64 {
+        Int64(try database.scalarText("SELECT value FROM meta WHERE key = 'copy_rows'") ?? "0") ?? 0
+    }
+
+    /// Records that the compacted copy gained or lost rows.
+    func adjustCopyRows(by delta: Int) throws {
+        guard delta != 0 else { return }
+        try database.run("""
+            INSERT INTO meta(key, value) VALUES ('copy_rows', ?)
+            ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)
+            """, [Int64(delta)])
+    }
+
+    /// The recent versions, if they have reached `percent` of the compacted copy's rows.
+    func recentRowsDue(percent: Int) throws -> Int64? {
+        let recent = try database.scalarInt("SELECT COUNT(*) FROM record_recent") ?? 0
+        guard recent > 0, recent * 100 >= Int64(max(percent, 0)) * (try copyRows()) else { return nil }
+        return recent
+    }
+
+    /// Folds the recent versions into the compacted copy, in key order so each page of the
+    /// copy is written once: records that stayed with their person are updated (the person
+    /// index untouched), moved ones re-filed, new ones added, gone ones deleted.
+    func compact() throws {
+        let added = try database.scalarInt("""
+            SELECT COUNT(*) FROM record_recent x
+            WHERE x.pnr IS NOT NULL AND NOT EXISTS (SELECT 1 FROM record b WHERE b.entity = x.entity AND b.id = x.id)
+            """) ?? 0
+        try database.execute("""
+            INSERT INTO record(entity, id, pnr, benefit, fields)
+                SELECT x.entity, x.id, x.pnr, x.benefit, x.fields FROM record_recent x
+                WHERE x.pnr IS NOT NULL AND EXISTS (SELECT 1 FROM record b WHERE b.entity = x.entity AND b.id = x.id AND b.pnr = x.pnr)
+                ORDER BY x.entity, x.id
+            ON CONFLICT(entity, id) DO UPDATE SET benefit = excluded.benefit, fields = excluded.fields;
+            """)
+        try database.run("""
+            INSERT INTO record(entity, id, pnr, benefit, fields)
+                SELECT entity, id, pnr, benefit, fields FROM record_recent WHERE pnr IS NOT NULL ORDER BY entity, id
+            ON CONFLICT(entity, id) DO UPDATE SET pnr = excluded.pnr, benefit = excluded.benefit, fields = excluded.fields
+                WHERE record.pnr <> excluded.pnr
+            """)
+        try database.run("DELETE FROM record WHERE (entity, id) IN (SELECT entity, id FROM record_recent WHERE pnr IS NULL)")
+        try adjustCopyRows(by: Int(added) - database.changes)
+        try database.execute("DELETE FROM record_recent")
     }
 
     // MARK: Reading
@@ -38,7 +99,13 @@ public struct RecordStore {
     /// Every current record of a person, cases first, each by id.
     public func records(ofPerson pnr: String) throws -> [RecordVersion] {
         var versions: [RecordVersion] = []
-        try database.cached("SELECT entity, id, benefit, fields FROM record WHERE pnr = ? ORDER BY entity, id").forEachRow([pnr]) { row in
+        try database.cached("""
+            SELECT entity, id, benefit, fields FROM record_recent WHERE pnr = ?1
+            UNION ALL
+            SELECT b.entity, b.id, b.benefit, b.fields FROM record b WHERE b.pnr = ?1
+                AND NOT EXISTS (SELECT 1 FROM record_recent x WHERE x.entity = b.entity AND x.id = b.id)
+            ORDER BY 1, 2
+            """).forEachRow([pnr]) { row in
             guard let entity = RecordEntity(rawValue: row.int(0)) else { return }
             versions.append(try Self.decode(entity, row.int64(1), pnr, row.text(2), row.text(3)))
         }

@@ -24,6 +24,7 @@ public struct FaultInjector: Sendable {
         case deliverAfterDataRename = "deliver.after-data-rename"
         case deliverAfterPublish = "deliver.after-publish"
         case runBeforeComplete = "run.before-complete"
+        case compactBeforeCommit = "compact.before-commit"
     }
 
     let step: String?

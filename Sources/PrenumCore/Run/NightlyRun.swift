@@ -14,14 +14,19 @@ public final class NightlyRun {
     let clock: @Sendable () -> Date
     /// How long to wait for an upstream writer's lock on the register before giving up (75).
     let registerBusyTimeoutMilliseconds: Int32
+    /// When the record copy's recent versions are folded in (`RecordStore`): at this percentage
+    /// of the compacted copy.
+    let compactionPercent: Int
 
     public init(configuration: Configuration, log: EventLog, faults: FaultInjector = .none,
-                clock: @escaping @Sendable () -> Date = { Date() }, registerBusyTimeoutMilliseconds: Int32 = 10_000) {
+                clock: @escaping @Sendable () -> Date = { Date() }, registerBusyTimeoutMilliseconds: Int32 = 10_000,
+                compactionPercent: Int = RecordStore.defaultCompactionPercent) {
         self.configuration = configuration
         self.log = log
         self.faults = faults
         self.clock = clock
         self.registerBusyTimeoutMilliseconds = registerBusyTimeoutMilliseconds
+        self.compactionPercent = compactionPercent
     }
 
     /// Runs for `businessDate` (default: today in the configured zone).
@@ -81,6 +86,28 @@ public final class NightlyRun {
             return untracked
         }
         log.log(.info, "run.completed", ["businessDate": run.businessDate.description, "run": run.id, "untrackedPersons": untracked])
+        compactIfDue(state)
+    }
+
+    /// Maintenance after the files are out: folds the record copy's recent versions in when
+    /// they are due. Deferred to a later run if it fails; the copy reads the same either way.
+    private func compactIfDue(_ state: StateDatabase) {
+        let began = Date()
+        do {
+            let recent: Int64? = try state.database.transaction {
+                let store = RecordStore(database: state.database)
+                guard let recent = try store.recentRowsDue(percent: compactionPercent) else { return nil }
+                try store.compact()
+                faults.reach(.compactBeforeCommit)
+                return recent
+            }
+            if let recent {
+                log.log(.info, "copy.compacted", ["recentRecords": recent,
+                                                  "durationSeconds": String(format: "%.3f", Date().timeIntervalSince(began))])
+            }
+        } catch {
+            log.log(.warning, "copy.compaction-deferred", ["message": String(describing: error)])
+        }
     }
 
     private func finish(_ report: RunReport, started: Date) -> RunReport {

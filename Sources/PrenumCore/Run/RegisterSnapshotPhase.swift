@@ -87,7 +87,9 @@ struct RegisterSnapshotPhase {
         return error
     }
 
-    /// Tracks persons newly in a population and copies their current records.
+    /// Tracks persons newly in a population and copies their current records: into the
+    /// compacted copy, except where a recent version exists, which a tombstone's record
+    /// coming back replaces.
     private func trackNewPersons() throws -> Int {
         let database = state.database
         let r = Self.schema
@@ -98,18 +100,34 @@ struct RegisterSnapshotPhase {
                 SELECT DISTINCT s.pnr FROM subscription s
                 WHERE s.dirty = 1 AND s.present = 1 AND NOT EXISTS (SELECT 1 FROM tracked_person t WHERE t.pnr = s.pnr);
             INSERT INTO tracked_person(pnr) SELECT pnr FROM temp.new_person;
-            INSERT OR IGNORE INTO record(entity, id, pnr, benefit, fields)
-                SELECT \(RecordEntity.benefitCase.rawValue), c.id, c.pnr, c.benefit, \(RegisterColumns.caseFields("c"))
-                FROM temp.new_person n JOIN \(r).benefit_case c ON c.pnr = n.pnr;
-            INSERT OR IGNORE INTO record(entity, id, pnr, benefit, fields)
-                SELECT \(RecordEntity.payment.rawValue), p.id, p.pnr, p.benefit, \(RegisterColumns.paymentFields("p", schema: r))
-                FROM temp.new_person n JOIN \(r).payment p ON p.pnr = n.pnr;
             """)
+        let sources = [
+            (RecordEntity.benefitCase, "benefit_case", RegisterColumns.caseFields("c")),
+            (RecordEntity.payment, "payment", RegisterColumns.paymentFields("c", schema: r)),
+        ]
+        var copied = 0
+        for (entity, table, fields) in sources {
+            try database.run("""
+                INSERT OR IGNORE INTO record(entity, id, pnr, benefit, fields)
+                    SELECT \(entity.rawValue), c.id, c.pnr, c.benefit, \(fields)
+                    FROM temp.new_person n JOIN \(r).\(table) c ON c.pnr = n.pnr
+                    WHERE NOT EXISTS (SELECT 1 FROM record_recent x WHERE x.entity = \(entity.rawValue) AND x.id = c.id)
+                """)
+            copied += database.changes
+            try database.run("""
+                INSERT INTO record_recent(entity, id, pnr, benefit, fields)
+                    SELECT x.entity, x.id, c.pnr, c.benefit, \(fields)
+                    FROM record_recent x JOIN \(r).\(table) c ON c.id = x.id
+                    WHERE x.pnr IS NULL AND x.entity = \(entity.rawValue) AND c.pnr IN (SELECT pnr FROM temp.new_person)
+                ON CONFLICT(entity, id) DO UPDATE SET pnr = excluded.pnr, benefit = excluded.benefit, fields = excluded.fields
+                """)
+        }
+        try RecordStore(database: database).adjustCopyRows(by: copied)
         return Int(try database.scalarInt("SELECT COUNT(*) FROM temp.new_person") ?? 0)
     }
 
     /// Copies every record journaled in (base, highWater] of a tracked person: old and new
-    /// version into the change set, the new one into the copy.
+    /// version into the change set, the new one into the recent versions.
     private func applyJournal(after base: Int64, upTo highWater: Int64) throws -> (journaled: Int, kept: Int) {
         let database = state.database
         let r = Self.schema
@@ -123,21 +141,26 @@ struct RegisterSnapshotPhase {
             FROM \(r).change_log WHERE seq > ? AND seq <= ?
             """, [base, highWater])
         let tracked = "EXISTS (SELECT 1 FROM tracked_person t WHERE t.pnr = n.pnr)"
+        // The version held so far: the recent one if any (x; NULL person: gone), else the
+        // compacted one (b). Inserted in the change set's key order, so its B-tree is appended
+        // to rather than split all over.
+        func versions(_ entity: RecordEntity, _ table: String, _ fields: String) -> String {
+            """
+            INSERT INTO record_change(pnr, entity, id, old_pnr, old_benefit, old_fields, new_pnr, new_benefit, new_fields)
+                SELECT COALESCE(n.pnr, x.pnr, b.pnr), k.entity, k.id,
+                       COALESCE(x.pnr, b.pnr), COALESCE(x.benefit, b.benefit), COALESCE(x.fields, b.fields),
+                       n.pnr, n.benefit, \(fields)
+                FROM temp.changed_key k
+                LEFT JOIN record_recent x ON x.entity = k.entity AND x.id = k.id
+                LEFT JOIN record b ON x.entity IS NULL AND b.entity = k.entity AND b.id = k.id
+                LEFT JOIN \(r).\(table) n ON n.id = k.id AND \(tracked)
+                WHERE k.entity = \(entity.rawValue) AND (x.pnr IS NOT NULL OR b.pnr IS NOT NULL OR n.pnr IS NOT NULL)
+                ORDER BY 1, 2, 3;
+            """
+        }
         try database.execute("""
-            INSERT INTO record_change(pnr, entity, id, old_pnr, old_benefit, old_fields, new_pnr, new_benefit, new_fields)
-                SELECT COALESCE(n.pnr, o.pnr), k.entity, k.id, o.pnr, o.benefit, o.fields,
-                       n.pnr, n.benefit, \(RegisterColumns.paymentFields("n", schema: r))
-                FROM temp.changed_key k
-                LEFT JOIN record o ON o.entity = k.entity AND o.id = k.id
-                LEFT JOIN \(r).payment n ON n.id = k.id AND \(tracked)
-                WHERE k.entity = \(RecordEntity.payment.rawValue) AND (o.pnr IS NOT NULL OR n.pnr IS NOT NULL);
-            INSERT INTO record_change(pnr, entity, id, old_pnr, old_benefit, old_fields, new_pnr, new_benefit, new_fields)
-                SELECT COALESCE(n.pnr, o.pnr), k.entity, k.id, o.pnr, o.benefit, o.fields,
-                       n.pnr, n.benefit, \(RegisterColumns.caseFields("n"))
-                FROM temp.changed_key k
-                LEFT JOIN record o ON o.entity = k.entity AND o.id = k.id
-                LEFT JOIN \(r).benefit_case n ON n.id = k.id AND \(tracked)
-                WHERE k.entity = \(RecordEntity.benefitCase.rawValue) AND (o.pnr IS NOT NULL OR n.pnr IS NOT NULL);
+            \(versions(.payment, "payment", RegisterColumns.paymentFields("n", schema: r)))
+            \(versions(.benefitCase, "benefit_case", RegisterColumns.caseFields("n")))
             -- Journaled but nothing Prenum keeps changed (a registration time, say).
             DELETE FROM record_change
                 WHERE old_pnr IS new_pnr AND old_benefit IS new_benefit AND old_fields IS new_fields;
@@ -145,17 +168,11 @@ struct RegisterSnapshotPhase {
             INSERT INTO record_change(pnr, entity, id, old_pnr, old_benefit, old_fields, new_pnr, new_benefit, new_fields)
                 SELECT old_pnr, entity, id, old_pnr, old_benefit, old_fields, new_pnr, new_benefit, new_fields
                 FROM record_change WHERE old_pnr IS NOT NULL AND new_pnr IS NOT NULL AND old_pnr <> new_pnr;
-            -- The copy: fields in place where the person stayed (the person index is untouched),
-            -- moves, additions and removals.
-            UPDATE record SET benefit = c.new_benefit, fields = c.new_fields
-                FROM record_change c
-                WHERE c.pnr = c.old_pnr AND c.new_pnr = c.old_pnr AND record.entity = c.entity AND record.id = c.id;
-            UPDATE record SET pnr = c.new_pnr, benefit = c.new_benefit, fields = c.new_fields
-                FROM record_change c
-                WHERE c.pnr = c.new_pnr AND c.old_pnr <> c.new_pnr AND record.entity = c.entity AND record.id = c.id;
-            INSERT INTO record(entity, id, pnr, benefit, fields)
-                SELECT entity, id, new_pnr, new_benefit, new_fields FROM record_change WHERE old_pnr IS NULL;
-            DELETE FROM record WHERE (entity, id) IN (SELECT entity, id FROM record_change WHERE new_pnr IS NULL);
+            -- The copy: each changed record's newest version (or tombstone) among the recent ones.
+            INSERT INTO record_recent(entity, id, pnr, benefit, fields)
+                SELECT entity, id, new_pnr, new_benefit, new_fields FROM record_change
+                WHERE pnr = COALESCE(new_pnr, old_pnr) ORDER BY entity, id
+            ON CONFLICT(entity, id) DO UPDATE SET pnr = excluded.pnr, benefit = excluded.benefit, fields = excluded.fields;
             """)
         let journaled = Int(try database.scalarInt("SELECT COUNT(*) FROM temp.changed_key") ?? 0)
         let kept = Int(try database.scalarInt("SELECT COUNT(*) FROM record_change WHERE pnr = COALESCE(new_pnr, old_pnr)") ?? 0)

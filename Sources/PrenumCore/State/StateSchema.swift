@@ -149,5 +149,28 @@ enum StateSchema {
             message TEXT NOT NULL
         );
         """,
+        // 2: records changed since the copy was last compacted, kept apart from it, so a night
+        // appends its changes instead of rewriting pages all over the copy; a slim index of the
+        // change set for the deltas' probes.
+        """
+        -- The newest version of every record changed since the last compaction (pnr NULL: the
+        -- record is gone). A row here overrides the record's row in `record`; compaction folds
+        -- this table into `record` once it has grown to a fraction of it.
+        CREATE TABLE record_recent(
+            entity INTEGER NOT NULL,
+            id INTEGER NOT NULL,
+            pnr TEXT,
+            benefit TEXT,
+            fields TEXT,
+            PRIMARY KEY (entity, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX record_recent_by_person ON record_recent(pnr, entity, id);
+        -- Which persons the run's changes touch, and in which benefits: what every delta probes
+        -- its population against, a few bytes per change instead of the change's two versions.
+        CREATE INDEX record_change_touch ON record_change(pnr, old_benefit, new_benefit);
+        -- Rows in `record`, kept by the statements that change it, so deciding on compaction
+        -- needs no count of the whole copy.
+        INSERT INTO meta(key, value) SELECT 'copy_rows', COUNT(*) FROM record;
+        """,
     ]
 }

@@ -31,7 +31,8 @@ struct RunCommand: Command {
             let clock = try TestClock.fromEnvironment()
             date = try arguments.date("date") ?? loaded.today(now: clock())
             let report = try NightlyRun(configuration: loaded, log: .standardError, faults: .fromEnvironment(), clock: clock,
-                                        registerBusyTimeoutMilliseconds: try registerBusyTimeout()).execute(businessDate: date)
+                                        registerBusyTimeoutMilliseconds: try registerBusyTimeout(),
+                                        compactionPercent: try compactionPercent()).execute(businessDate: date)
             RunMetrics.record(report, configuration: loaded, metricsFile: metricsFile, started: started, log: .standardError)
             print(RunSummary.text(report), terminator: "")
             return report.exitCode
@@ -48,6 +49,17 @@ struct RunCommand: Command {
         guard let text = ProcessInfo.processInfo.environment["PRENUM_REGISTER_BUSY_TIMEOUT_MS"] else { return 10_000 }
         guard let value = Int32(text), value >= 0 else {
             throw OperationFailure(.usage, "PRENUM_REGISTER_BUSY_TIMEOUT_MS must be a whole number of milliseconds, got '\(text)'")
+        }
+        return value
+    }
+
+    /// `PRENUM_COMPACT_PERCENT` (operational tuning, docs/OPERATIONS.md): how large the record
+    /// copy's recent versions may grow, as a percentage of the compacted copy, before a run folds
+    /// them in.
+    static func compactionPercent() throws -> Int {
+        guard let text = ProcessInfo.processInfo.environment["PRENUM_COMPACT_PERCENT"] else { return RecordStore.defaultCompactionPercent }
+        guard let value = Int(text), (0...10_000).contains(value) else {
+            throw OperationFailure(.usage, "PRENUM_COMPACT_PERCENT must be a whole number from 0 to 10000, got '\(text)'")
         }
         return value
     }

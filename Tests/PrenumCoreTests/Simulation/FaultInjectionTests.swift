@@ -67,6 +67,10 @@ final class FaultInjectionTests: XCTestCase {
         XCTAssertEqual(expected.count, 2 * 5 * 2, "two nights, five subscribers, data and signature")
 
         var cases: [(String, [String: String])] = FaultInjector.Step.allCases.map { ($0.rawValue, ["PRENUM_FAULT_STEP": $0.rawValue]) }
+        // A quiet night does not compact; this one must, to reach the step.
+        if let index = cases.firstIndex(where: { $0.0 == FaultInjector.Step.compactBeforeCommit.rawValue }) {
+            cases[index].1["PRENUM_COMPACT_PERCENT"] = "0"
+        }
         cases.append(("deliver.after-stage#3", ["PRENUM_FAULT_STEP": "deliver.after-stage", "PRENUM_FAULT_HIT": "3"]))
         cases.append(("deliver.after-signature-rename@mun-b", ["PRENUM_FAULT_STEP": "deliver.after-signature-rename", "PRENUM_FAULT_SUBSCRIBER": "mun-b"]))
         for (name, fault) in cases {

@@ -7,13 +7,15 @@ import XCTest
 /// the populations and the orders did in between.
 final class MirrorInvariantTests: XCTestCase {
     func testMirrorInvariantOverManySimulatedDays() throws {
-        for seed: UInt64 in [7, 2026] {
-            try simulate(seed: seed, days: 30)
+        // The record copy compacted when due (every few days at this size), and every night.
+        for (seed, compactionPercent): (UInt64, Int) in [(7, RecordStore.defaultCompactionPercent), (2026, 0)] {
+            try simulate(seed: seed, days: 30, compactionPercent: compactionPercent)
         }
     }
 
-    private func simulate(seed: UInt64, days: Int) throws {
+    private func simulate(seed: UInt64, days: Int, compactionPercent: Int) throws {
         let world = try SimulationWorkspace(seed: seed)
+        world.compactionPercent = compactionPercent
         try world.writeConfiguration()
         var day = CalendarDate("2026-03-01")!
         for index in world.subscribers.indices {
@@ -49,9 +51,16 @@ final class MirrorInvariantTests: XCTestCase {
                 for index in world.subscribers.indices { try world.collect(index, expectNew: 0) }
             }
         }
+        // The copy's row count is kept, never recounted: it must still be true.
+        let state = try StateDatabase(path: world.root.appendingPathComponent("state.db").path)
+        XCTAssertEqual(try RecordStore(database: state.database).copyRows(), try state.database.scalarInt("SELECT COUNT(*) FROM record"),
+                       "seed \(seed)")
         try world.assertSchemaValid()
         if seed == 7 { try world.assertOpenSSLVerifies() }
         let log = world.logLines.joined()
+        let compactions = world.logLines.filter { $0.contains("event=copy.compacted") }.count
+        XCTAssertTrue(compactionPercent == 0 ? compactions >= days - 2 : (1..<days / 2).contains(compactions),
+                      "seed \(seed): \(compactions) compactions in \(days) days at \(compactionPercent) %")
         XCTAssertFalse(log.contains("[pnr]"), "a log line tried to carry a personnummer: \(world.logLines.filter { $0.contains("[pnr]") }.prefix(3))")
         XCTAssertFalse(PersonnummerRedaction.containsPersonnummer(log), "log holds something shaped like a personnummer")
     }

@@ -40,6 +40,8 @@ final class SimulationWorkspace {
     var subscribers: [SimulatedSubscriber]
     var random: SeededRandom
     var historyDays = 60
+    /// When runs fold the record copy's recent versions in (0: every run that has any).
+    var compactionPercent = RecordStore.defaultCompactionPercent
     /// The categories file this workspace writes (a test may draw its own).
     var categories: [String: [String]] = SimulationWorkspace.categories
     var logLines: [String] = []
@@ -167,7 +169,8 @@ final class SimulationWorkspace {
     func run(_ day: CalendarDate, clock: Date? = nil) throws -> RunReport {
         let configuration = try ConfigurationLoader.load(path: configPath)
         let fixed = clock ?? Timestamp.parse("\(day)T01:00:00Z") ?? Date()
-        return try NightlyRun(configuration: configuration, log: makeLog(), clock: { fixed }).execute(businessDate: day)
+        return try NightlyRun(configuration: configuration, log: makeLog(), clock: { fixed },
+                              compactionPercent: compactionPercent).execute(businessDate: day)
     }
 
     func orderRefresh(_ id: String) throws {
