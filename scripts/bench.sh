@@ -214,7 +214,7 @@ report_run() {
     printf '   %-12s wall %8.2f s  peak %7.1f MB  files %4d  records %9d  %s\n' \
         "$label" "$(wall_seconds "$prefix.time")" "$(calc "$(peak_kb "$prefix.time") / 1024" 1)" \
         "$files" "$records" "$(cpu_io "$prefix")"
-    compaction=$(grep -o 'event=copy.compacted.*' "$prefix.log" | grep -o 'durationSeconds=[0-9.]*' | cut -d= -f2 | head -1)
+    compaction=$( (grep -o 'event=copy.compacted.*' "$prefix.log" || true) | grep -o 'durationSeconds=[0-9.]*' | cut -d= -f2 | head -1 || true)
     printf '   %-12s phases: snapshot %s s, delivery phase %s s (%s), %s\n' "" "${snapshot:-?}" \
         "$([ -n "$taken" ] && [ -n "$completed" ] && echo $((completed - taken)) || echo '?')" "$deliveries" \
         "$([ -n "$compaction" ] && echo "then compaction $compaction s" || echo "no compaction")"
@@ -226,7 +226,7 @@ report_run() {
 # time_heavy_run DIR: REPS restored runs; leaves DIR/heavy.{wall,peak,records,files}.
 time_heavy_run() {
     local dir=$1 night="$1/night-$NIGHT_ROWS-adv$ADVANCE" run="$1/run"
-    : > "$dir/heavy.walls"; : > "$dir/heavy.peaks"
+    : > "$dir/heavy.walls"; : > "$dir/heavy.nights"; : > "$dir/heavy.peaks"
     for rep in $(seq 1 "$REPS"); do
         rm -rf "$run"; mkdir -p "$run"
         cp -a "$dir/base/." "$run/"
@@ -234,6 +234,7 @@ time_heavy_run() {
         timed "$dir/heavy-$rep" "$prenum" run --config "$run/prenum.json" --date "$NIGHT_DATE"
         report_run "$dir/heavy-$rep" "heavy run $rep"
         wall_seconds "$dir/heavy-$rep.time" >> "$dir/heavy.walls"
+        calc "$(wall_seconds "$dir/heavy-$rep.time") - $(cat "$dir/heavy-$rep.compaction")" >> "$dir/heavy.nights"
         peak_kb "$dir/heavy-$rep.time" >> "$dir/heavy.peaks"
         grep -q ' delivered ' "$dir/heavy-$rep.out" || { echo "bench: the heavy run delivered nothing" >&2; exit 1; }
         du -sm "$run/outbox" | cut -f1 > "$dir/heavy.outbox-mb"
@@ -249,6 +250,7 @@ time_heavy_run() {
     wall_seconds "$dir/heavy-compacting.time" > "$dir/heavy-compacting.wall"
     rm -rf "$run"
     median < "$dir/heavy.walls" > "$dir/heavy.wall"
+    median < "$dir/heavy.nights" > "$dir/heavy.night-wall"
     median < "$dir/heavy.peaks" > "$dir/heavy.peak"
     cp "$dir/heavy-1.records" "$dir/heavy.records"
     cp "$dir/heavy-1.files" "$dir/heavy.files"
@@ -325,9 +327,16 @@ floor=$(cat "$main_dir/floor.wall")
     if [ "$SCALING" = 1 ]; then
         small=$(cat "$small_dir/heavy.wall")
         scaling=$(calc "$wall / ($small > 0 ? $small : 0.001)")
+        # A run compacts the record copy once its recent versions reach 25 % of it; a night of a
+        # million changes does that on the small register only. The target is judged on the
+        # night without compaction (the stricter ratio then); the compaction is reported apart.
+        night=$(cat "$main_dir/heavy.night-wall") small_night=$(cat "$small_dir/heavy.night-wall")
+        night_scaling=$(calc "$night / ($small_night > 0 ? $small_night : 0.001)")
         echo "  scaling: $small_persons-person register, same night: median wall $(calc "$small") s," \
              "$(cat "$small_dir/heavy.records") records, median peak RSS $(calc "$(cat "$small_dir/heavy.peak") / 1024" 1) MB"
-        echo "  target $PERSONS <= 1.3 x $small_persons register:   $scaling x   $(verdict "$scaling <= 1.3")"
+        echo "    without the compaction that follows the night (where one does): $(calc "$night") s vs $(calc "$small_night") s;" \
+             "with it: $scaling x"
+        echo "  target $PERSONS <= 1.3 x $small_persons register:   $night_scaling x   $(verdict "$night_scaling <= 1.3")"
         small_floor=$(cat "$small_dir/floor.wall")
         echo "  (for reference, the floor on the $small_persons-person register: $(calc "$small_floor") s, so the floor" \
              "itself scales $(awk "BEGIN { if ($small_floor > 0) printf \"%.2f x\", $floor / $small_floor; else print \"n/a\" }"))"

@@ -45,6 +45,45 @@ final class RegisterColumnsTests: XCTestCase {
         XCTAssertEqual(seen, 4)
     }
 
+    /// Random versions survive the round trip, and a damaged text (cut short, or a byte
+    /// replaced by a separator, a digit, a sign or a letter) either is refused or is the exact
+    /// encoding of what it decodes to: the decoder never reads something the encoder did not write.
+    func testDecodingIsTheExactInverseOfEncoding() {
+        var generator = SystemRandomNumberGenerator()
+        let texts = ["", "FK", "PM", "executed", "2026-11-25", "Å-ö", "GARNISHMENT", "x\u{18}y"]
+        func text() -> String { texts.randomElement(using: &generator)! }
+        func number() -> Int64 {
+            [0, 1, -1, 10, Int64.max, Int64.min, Int64.random(in: -1_000_000...1_000_000, using: &generator)].randomElement(using: &generator)!
+        }
+        func optionalText() -> String? { Bool.random(using: &generator) ? nil : text() }
+        let bytes: [UInt8] = [0x1F, 0x1E, 0x1D, 0x18, UInt8(ascii: "0"), UInt8(ascii: "7"), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "a")]
+        for round in 0..<3_000 {
+            let body: RecordVersion.Body = round % 2 == 0
+                ? .payment(PaymentFields(company: text(), status: text(), periodFrom: optionalText(), periodTo: optionalText(),
+                                         paymentDate: text(), grossOre: number(), taxOre: number(),
+                                         // Each kind once, as the register's primary key has it.
+                                         deductions: ["GARNISHMENT", "FOREIGN_CLAIM", "Ä"].shuffled(using: &generator)
+                                             .prefix(Int.random(in: 0...3, using: &generator)).map { Deduction(kind: $0, amountOre: number()) }))
+                : .benefitCase(CaseFields(decision: text(), openedOn: text(), closedOn: optionalText(),
+                                          extentPct: Bool.random(using: &generator) ? nil : number(),
+                                          dailyAmountOre: Bool.random(using: &generator) ? nil : number()))
+            let version = RecordVersion(id: 7, pnr: "p", benefit: "SA", body: body)
+            let encoded = version.encodedFields
+            XCTAssertEqual(RecordVersion(entity: version.entity, id: 7, pnr: "p", benefit: "SA", encodedFields: encoded), version,
+                           "round \(round)")
+            var damaged = Array(encoded.utf8)
+            if Bool.random(using: &generator) {
+                damaged.removeLast(Int.random(in: 1...damaged.count, using: &generator))
+            } else {
+                damaged[Int.random(in: 0..<damaged.count, using: &generator)] = bytes.randomElement(using: &generator)!
+            }
+            let text = String(decoding: damaged, as: UTF8.self)
+            if let misread = RecordVersion(entity: version.entity, id: 7, pnr: "p", benefit: "SA", encodedFields: text) {
+                XCTAssertEqual(misread.encodedFields, text, "round \(round): \(Array(text.utf8)) decoded as something else")
+            }
+        }
+    }
+
     func testDamagedStoredFieldsAreRefusedNotMisread() {
         XCTAssertNil(RecordVersion(entity: .payment, id: 1, pnr: "x", benefit: "SJP", encodedFields: "FK\u{1F}executed"))
         XCTAssertNil(RecordVersion(entity: .benefitCase, id: 1, pnr: "x", benefit: "SJP", encodedFields: "granted\u{1F}2026-01-01\u{1F}\u{18}\u{1F}abc\u{1F}\u{18}"))

@@ -14,12 +14,20 @@ public struct DeltaPlanner {
     /// subscriber would read the whole change set hundreds of times).
     let changeRows: Int64
 
+    /// The subscriber's ordered benefits as SQL literals. Codes are validated by the
+    /// configuration loader to `[A-Z]{1,8}`; anything else is dropped rather than quoted.
+    let orderedBenefitList: String
+
     public init(database: Database, subscriber: String, visibility: Visibility, changeRows: Int64) {
         self.database = database
         self.records = RecordStore(database: database)
         self.subscriber = subscriber
         self.visibility = visibility
         self.changeRows = changeRows
+        let codes = visibility.profile.benefits.sorted().filter { code in
+            !code.isEmpty && code.utf8.allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
+        }
+        orderedBenefitList = codes.isEmpty ? "''" : codes.map { "'\($0)'" }.joined(separator: ", ")
     }
 
     var requiresConsent: Bool { visibility.profile.requiresConsent }
@@ -54,15 +62,6 @@ public struct DeltaPlanner {
         try database.prepare("""
             SELECT pnr FROM subscription WHERE subscriber = ? AND dirty = 1 AND present = 0 AND delivered_present = 1 ORDER BY pnr
             """).forEachRow([subscriber]) { try body($0.text(0)) }
-    }
-
-    /// The subscriber's ordered benefits as SQL literals. Codes are validated by the
-    /// configuration loader to `[A-Z]{1,8}`; anything else is dropped rather than quoted.
-    var orderedBenefitList: String {
-        let codes = visibility.profile.benefits.sorted().filter { code in
-            !code.isEmpty && code.utf8.allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
-        }
-        return codes.isEmpty ? "''" : codes.map { "'\($0)'" }.joined(separator: ", ")
     }
 
     /// Joins the run's changed persons (only changes to benefits the subscriber orders) with its

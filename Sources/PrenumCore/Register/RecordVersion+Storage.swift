@@ -23,31 +23,131 @@ extension RecordVersion {
     }
 
     /// Rebuilds a version from its stored columns; nil if the text is damaged.
+    ///
+    /// Every delta decodes each changed record twice, so this reads the UTF-8 bytes directly
+    /// (the separators are ASCII) rather than splitting the string by characters.
     public init?(entity: RecordEntity, id: Int64, pnr: String, benefit: String, encodedFields: String) {
-        let parts = encodedFields.split(separator: Self.fieldSeparator, omittingEmptySubsequences: false).map(String.init)
-        func optional(_ text: String) -> String? { text == Self.null ? nil : text }
-        switch entity {
-        case .payment:
-            guard parts.count == 8, let gross = Int64(parts[5]), let tax = Int64(parts[6]) else { return nil }
-            var deductions: [Deduction] = []
-            if !parts[7].isEmpty {
-                for item in parts[7].split(separator: Self.deductionSeparator) {
-                    let pair = item.split(separator: Self.kindSeparator, omittingEmptySubsequences: false)
-                    guard pair.count == 2, let amount = Int64(pair[1]) else { return nil }
-                    deductions.append(Deduction(kind: String(pair[0]), amountOre: amount))
-                }
+        var text = encodedFields
+        let body: Body? = text.withUTF8 { bytes in
+            var fields = EncodedFields(bytes)
+            switch entity {
+            case .payment:
+                guard let company = fields.text(), let status = fields.text(), let periodFrom = fields.optionalText(),
+                      let periodTo = fields.optionalText(), let paymentDate = fields.text(),
+                      let gross = fields.integer(), let tax = fields.integer(), let deductions = fields.deductions(),
+                      fields.atEnd else { return nil }
+                return .payment(PaymentFields(company: company, status: status, periodFrom: periodFrom, periodTo: periodTo,
+                                              paymentDate: paymentDate, grossOre: gross, taxOre: tax, deductions: deductions))
+            case .benefitCase:
+                guard let decision = fields.text(), let openedOn = fields.text(), let closedOn = fields.optionalText(),
+                      let extent = fields.optionalInteger(), let daily = fields.optionalInteger(), fields.atEnd else { return nil }
+                return .benefitCase(CaseFields(decision: decision, openedOn: openedOn, closedOn: closedOn,
+                                               extentPct: extent, dailyAmountOre: daily))
             }
-            self.init(id: id, pnr: pnr, benefit: benefit, body: .payment(PaymentFields(
-                company: parts[0], status: parts[1], periodFrom: optional(parts[2]), periodTo: optional(parts[3]),
-                paymentDate: parts[4], grossOre: gross, taxOre: tax, deductions: deductions)))
-        case .benefitCase:
-            guard parts.count == 5 else { return nil }
-            let extent = optional(parts[3]).map { Int64($0) }
-            let daily = optional(parts[4]).map { Int64($0) }
-            if extent == .some(nil) || daily == .some(nil) { return nil }
-            self.init(id: id, pnr: pnr, benefit: benefit, body: .benefitCase(CaseFields(
-                decision: parts[0], openedOn: parts[1], closedOn: optional(parts[2]),
-                extentPct: extent ?? nil, dailyAmountOre: daily ?? nil)))
         }
+        guard let body else { return nil }
+        self.init(id: id, pnr: pnr, benefit: benefit, body: body)
+    }
+}
+
+/// Reads the fields of `RecordVersion.encodedFields` one after another from its UTF-8 bytes.
+/// Each reader returns nil when the text is damaged (a missing field, a bad number).
+private struct EncodedFields {
+    static let fieldSeparator = UInt8(0x1F)
+    static let deductionSeparator = UInt8(0x1D)
+    static let kindSeparator = UInt8(0x1E)
+    static let null = UInt8(0x18)
+
+    let bytes: UnsafeBufferPointer<UInt8>
+    var position = 0
+    /// Whether the last field has been read (the text may end on an empty field).
+    var exhausted = false
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    var atEnd: Bool { exhausted }
+
+    /// The next field's byte range, consuming its separator.
+    mutating func next() -> Range<Int>? {
+        guard !exhausted else { return nil }
+        let start = position
+        var end = start
+        while end < bytes.count && bytes[end] != Self.fieldSeparator { end += 1 }
+        if end == bytes.count { exhausted = true } else { position = end + 1 }
+        return start..<end
+    }
+
+    func string(_ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    }
+
+    func isNull(_ range: Range<Int>) -> Bool { range.count == 1 && bytes[range.lowerBound] == Self.null }
+
+    mutating func text() -> String? { next().map(string) }
+
+    /// A field that may be NULL: .some(nil) for NULL, nil when missing.
+    mutating func optionalText() -> String?? {
+        guard let range = next() else { return nil }
+        return .some(isNull(range) ? nil : string(range))
+    }
+
+    mutating func integer() -> Int64? { next().flatMap(number) }
+
+    mutating func optionalInteger() -> Int64?? {
+        guard let range = next() else { return nil }
+        if isNull(range) { return .some(nil) }
+        guard let value = number(range) else { return nil }
+        return .some(value)
+    }
+
+    /// The last payment field: kind U+001E amount pairs separated by U+001D, or empty. The
+    /// snapshot writes them ordered by kind (SQLite's byte order), each kind once.
+    mutating func deductions() -> [Deduction]? {
+        guard let range = next() else { return nil }
+        var deductions: [Deduction] = []
+        var previousKind: Range<Int>?
+        var start = range.lowerBound
+        while start < range.upperBound {
+            var end = start
+            while end < range.upperBound && bytes[end] != Self.deductionSeparator { end += 1 }
+            guard let split = (start..<end).first(where: { bytes[$0] == Self.kindSeparator }),
+                  let amount = number(split + 1..<end) else { return nil }
+            let kind = start..<split
+            if let previousKind, !precedes(previousKind, kind) { return nil }
+            deductions.append(Deduction(kind: string(kind), amountOre: amount))
+            previousKind = kind
+            // A separator promises another pair: a trailing one is damage.
+            if end < range.upperBound && end + 1 == range.upperBound { return nil }
+            start = end + 1
+        }
+        return deductions
+    }
+
+    /// Whether the bytes of `a` sort strictly before those of `b`.
+    func precedes(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+        UnsafeBufferPointer(rebasing: bytes[a]).lexicographicallyPrecedes(UnsafeBufferPointer(rebasing: bytes[b]))
+    }
+
+    /// A decimal integer exactly as `String(Int64)` writes it (no sign but a minus, no leading
+    /// zero, no "-0"); nil for anything else.
+    func number(_ range: Range<Int>) -> Int64? {
+        var index = range.lowerBound
+        let negative = index < range.upperBound && bytes[index] == UInt8(ascii: "-")
+        if negative { index += 1 }
+        guard index < range.upperBound else { return nil }
+        if bytes[index] == UInt8(ascii: "0") && (negative || index + 1 < range.upperBound) { return nil }
+        var value: Int64 = 0
+        while index < range.upperBound {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = negative ? times.subtractingReportingOverflow(Int64(digit)) : times.addingReportingOverflow(Int64(digit))
+            guard !overflow1, !overflow2 else { return nil }
+            value = sum
+            index += 1
+        }
+        return value
     }
 }

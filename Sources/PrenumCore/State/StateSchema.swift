@@ -155,15 +155,17 @@ enum StateSchema {
         """
         -- The newest version of every record changed since the last compaction (pnr NULL: the
         -- record is gone). A row here overrides the record's row in `record`; compaction folds
-        -- this table into `record` once it has grown to a fraction of it.
+        -- this table into `record` once it has grown to a fraction of it. A rowid table: a
+        -- night's versions are appended in whatever order they come, and only the two slim
+        -- indexes take them in key and person order.
         CREATE TABLE record_recent(
             entity INTEGER NOT NULL,
             id INTEGER NOT NULL,
             pnr TEXT,
             benefit TEXT,
-            fields TEXT,
-            PRIMARY KEY (entity, id)
-        ) WITHOUT ROWID;
+            fields TEXT
+        );
+        CREATE UNIQUE INDEX record_recent_key ON record_recent(entity, id);
         CREATE INDEX record_recent_by_person ON record_recent(pnr, entity, id);
         -- Which persons the run's changes touch, and in which benefits: what every delta probes
         -- its population against, a few bytes per change instead of the change's two versions.
