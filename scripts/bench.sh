@@ -231,6 +231,7 @@ time_heavy_run() {
         rm -rf "$run"; mkdir -p "$run"
         cp -a "$dir/base/." "$run/"
         cp "$night/register.db" "$run/register.db"
+        sync                              # the copies' write-back is not the run's work
         timed "$dir/heavy-$rep" "$prenum" run --config "$run/prenum.json" --date "$NIGHT_DATE"
         report_run "$dir/heavy-$rep" "heavy run $rep"
         wall_seconds "$dir/heavy-$rep.time" >> "$dir/heavy.walls"
@@ -245,6 +246,7 @@ time_heavy_run() {
     rm -rf "$run"; mkdir -p "$run"
     cp -a "$dir/base/." "$run/"
     cp "$night/register.db" "$run/register.db"
+    sync
     timed "$dir/heavy-compacting" env PRENUM_COMPACT_PERCENT=0 "$prenum" run --config "$run/prenum.json" --date "$NIGHT_DATE"
     report_run "$dir/heavy-compacting" "+compaction"
     wall_seconds "$dir/heavy-compacting.time" > "$dir/heavy-compacting.wall"
@@ -271,6 +273,7 @@ time_floor() {
     } > "$floor/floor.sql"
     : > "$dir/floor.walls"; : > "$dir/floor.peaks"
     for rep in $(seq 1 "$REPS"); do
+        sync
         timed "$floor/floor-$rep" sqlite3 -readonly "$night/register.db" ".read $floor/floor.sql"
         wall_seconds "$floor/floor-$rep.time" >> "$dir/floor.walls"
         peak_kb "$floor/floor-$rep.time" >> "$dir/floor.peaks"

@@ -35,6 +35,7 @@ public final class Database {
     ///
     /// With a `clock`, SQLite's `'now'` on this connection is the clock's simulated time.
     public init(path: String, mode: Mode, busyTimeoutMilliseconds: Int32 = Database.defaultBusyTimeoutMilliseconds, clock: SimulatedClock? = nil) throws {
+        _ = SQLiteLibrary.configured
         var flags: Int32 = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
         switch mode {
         case .readOnly: flags |= SQLITE_OPEN_READONLY
@@ -73,8 +74,8 @@ public final class Database {
     }
 
     /// Switches a read-write file to write-ahead logging, so that readers and the single
-    /// writer do not block each other, with `NORMAL` sync, which is durable at every
-    /// checkpoint and loses nothing committed on a process crash.
+    /// writer do not block each other; `FULL` sync (the default) makes every commit durable,
+    /// `NORMAL` only every checkpoint, though a process crash loses nothing committed.
     public func enableWriteAheadLog(synchronousFull: Bool = true) throws {
         _ = try scalarText("PRAGMA journal_mode=WAL")
         try execute("PRAGMA synchronous=\(synchronousFull ? "FULL" : "NORMAL")")

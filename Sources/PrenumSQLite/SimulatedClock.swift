@@ -20,6 +20,7 @@ public final class SimulatedClock {
     private static let unixEpochJulianMilliseconds: Int64 = 210_866_760_000_000
 
     public init(unixSeconds: Int64 = 0) throws {
+        _ = SQLiteLibrary.configured
         guard let base = sqlite3_vfs_find(nil) else {
             throw SQLiteError(resultCode: SQLITE_ERROR, message: "SQLite has no default VFS to base a simulated clock on")
         }

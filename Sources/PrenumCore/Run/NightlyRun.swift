@@ -70,9 +70,15 @@ public final class NightlyRun {
 
         let imported = try PopulationImporter(state: state, configuration: configuration, log: log, faults: faults)
             .importPending(now: clock())
-        let run = try RegisterSnapshotPhase(state: state, register: register, log: log, faults: faults)
-            .take(businessDate: businessDate, createdAt: Timestamp.format(clock()), startedAt: Timestamp.format(Date()))
-        results += try deliverer.deliverAll(run: run)
+        // The snapshot's commit is checkpointed in the background while the files are made.
+        let run = try state.withoutAutomaticCheckpoints {
+            let run = try RegisterSnapshotPhase(state: state, register: register, log: log, faults: faults)
+                .take(businessDate: businessDate, createdAt: Timestamp.format(clock()), startedAt: Timestamp.format(Date()))
+            let checkpoint = BackgroundCheckpoint(statePath: state.path, log: log)
+            defer { checkpoint.wait() }
+            results += try deliverer.deliverAll(run: run)
+            return run
+        }
         faults.reach(.runBeforeComplete)
         try complete(run, state: state)
         return finish(RunReport(businessDate: businessDate, outcome: .completed, runID: run.id, subscribers: results,

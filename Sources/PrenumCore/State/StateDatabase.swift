@@ -52,6 +52,17 @@ public final class StateDatabase {
         return reader
     }
 
+    /// Runs `body` with the writing connection's automatic checkpoints off, then turns them
+    /// back on: for a phase whose large commit is checkpointed by a `BackgroundCheckpoint`.
+    func withoutAutomaticCheckpoints<T>(_ body: () throws -> T) throws -> T {
+        try database.execute("PRAGMA wal_autocheckpoint=0")
+        defer { try? database.execute("PRAGMA wal_autocheckpoint=\(Self.automaticCheckpointPages)") }
+        return try body()
+    }
+
+    /// SQLite's default: checkpoint on commit once the log holds this many pages.
+    static let automaticCheckpointPages = 1000
+
     private func migrate() throws {
         let version = Int(try database.scalarInt("PRAGMA user_version") ?? 0)
         let known = StateSchema.migrations.count
