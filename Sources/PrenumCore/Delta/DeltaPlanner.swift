@@ -47,13 +47,41 @@ public struct DeltaPlanner {
     }
 
     /// Every person with a change for a DELTA file, with its changes in file order.
+    ///
+    /// Two streams in pnr order are merged: the population joined with the run's changes (one
+    /// statement for all of them, not a query per person) and the population's own changes.
     public func forEachDeltaPerson(_ body: (String, [ChangeDecision]) throws -> Void) throws {
-        let persons = try database.prepare(try deltaPersonsQuery())
-        try persons.forEachRow([subscriber]) { row in
-            let subscription = SubscriptionRow(row)
-            guard subscription.present else { return }
-            let decisions = try decisions(for: subscription)
-            if !decisions.isEmpty { try body(subscription.pnr, decisions) }
+        let changed = try database.prepare(try changedPersonsQuery())
+        try changed.bind([subscriber])
+        let pending = try database.prepare("SELECT \(SubscriptionRow.columns) FROM subscription s WHERE s.subscriber = ? AND s.dirty = 1 ORDER BY s.pnr")
+        try pending.bind([subscriber])
+        var changedPnr: String? = try changed.step() ? changed.text(0) : nil
+        var pendingRow: SubscriptionRow? = try pending.step() ? SubscriptionRow(pending) : nil
+        while changedPnr != nil || pendingRow != nil {
+            // The smaller pnr in SQLite's byte order, the order both streams come in.
+            let pnr: String
+            if let a = changedPnr, let b = pendingRow?.pnr {
+                pnr = a.utf8.lexicographicallyPrecedes(b.utf8) ? a : b
+            } else {
+                pnr = changedPnr ?? pendingRow?.pnr ?? ""
+            }
+            var subscription: SubscriptionRow?
+            var candidates: [RecordKey: (old: RecordVersion?, new: RecordVersion?)] = [:]
+            if changedPnr == pnr {
+                subscription = SubscriptionRow(changed)
+                repeat {
+                    let change = try RecordStore.change(changed, from: SubscriptionRow.columnCount)
+                    candidates[change.key] = (change.old, change.new)
+                    changedPnr = try changed.step() ? changed.text(0) : nil
+                } while changedPnr == pnr
+            }
+            if let row = pendingRow, row.pnr == pnr {
+                subscription = row
+                pendingRow = try pending.step() ? SubscriptionRow(pending) : nil
+            }
+            guard let subscription, subscription.present else { continue }
+            let decisions = try decisions(for: subscription, changes: candidates)
+            if !decisions.isEmpty { try body(pnr, decisions) }
         }
     }
 
@@ -64,35 +92,31 @@ public struct DeltaPlanner {
             """).forEachRow([subscriber]) { try body($0.text(0)) }
     }
 
-    /// Joins the run's changed persons (only changes to benefits the subscriber orders) with its
-    /// population from whichever side is smaller: SQLite's CROSS JOIN fixes the outer loop, so a
-    /// small population never scans a big night and a quiet night never scans a big population.
-    func deltaPersonsQuery() throws -> String {
+    /// The subscriber's present persons joined with the run's changes to benefits it orders,
+    /// one row per change, in (pnr, entity, id) order, from whichever side is smaller: SQLite's
+    /// CROSS JOIN fixes the outer loop, so a small population never scans a big night and a
+    /// quiet night never scans a big population. With the population outside, the slim
+    /// `record_change_touch` index answers whether a person has changes at all, so only
+    /// touched persons reach the change rows themselves.
+    func changedPersonsQuery() throws -> String {
         // Counted only as far as the comparison needs: the cost follows the smaller side.
         let population = try database.scalarInt("SELECT COUNT(*) FROM (SELECT 1 FROM subscription WHERE subscriber = ? LIMIT ?)",
                                                 [subscriber, changeRows + 1]) ?? 0
         let benefits = orderedBenefitList
-        let relevant = "(c.old_benefit IN (\(benefits)) OR c.new_benefit IN (\(benefits)))"
-        let touched = changeRows <= population
+        func relevant(_ c: String) -> String { "(\(c).old_benefit IN (\(benefits)) OR \(c).new_benefit IN (\(benefits)))" }
+        let columns = "\(SubscriptionRow.columns), \(RecordStore.changeColumns("c"))"
+        return changeRows <= population
             ? """
-              SELECT DISTINCT \(SubscriptionRow.columns) FROM record_change c CROSS JOIN subscription s ON s.subscriber = ?1 AND s.pnr = c.pnr
-              WHERE \(relevant)
+              SELECT \(columns) FROM record_change c CROSS JOIN subscription s ON s.subscriber = ?1 AND s.pnr = c.pnr
+              WHERE s.present = 1 AND \(relevant("c"))
+              ORDER BY c.pnr, c.entity, c.id
               """
             : """
-              SELECT \(SubscriptionRow.columns) FROM subscription s WHERE s.subscriber = ?1
-              AND EXISTS (SELECT 1 FROM record_change c WHERE c.pnr = s.pnr AND \(relevant))
+              SELECT \(columns) FROM subscription s CROSS JOIN record_change c ON c.pnr = s.pnr
+              WHERE s.subscriber = ?1 AND s.present = 1 AND \(relevant("c"))
+                AND EXISTS (SELECT 1 FROM record_change t WHERE t.pnr = s.pnr AND \(relevant("t")))
+              ORDER BY s.pnr, c.entity, c.id
               """
-        // Without population changes the touched persons are the whole answer, already in pnr
-        // order when the population is the outer loop: no union, no sort.
-        let populationChanged = try database.scalarInt("SELECT EXISTS (SELECT 1 FROM subscription WHERE subscriber = ? AND dirty = 1)",
-                                                       [subscriber]) ?? 1
-        guard populationChanged != 0 else { return touched + "\nORDER BY 1" }
-        return """
-            SELECT \(SubscriptionRow.columns) FROM subscription s WHERE s.subscriber = ?1 AND s.dirty = 1
-            UNION
-            \(touched)
-            ORDER BY 1
-            """
     }
 
     func subscriptionRow(_ pnr: String) throws -> SubscriptionRow? {
@@ -102,12 +126,12 @@ public struct DeltaPlanner {
         return try statement.step() ? SubscriptionRow(statement) : nil
     }
 
-    /// The changes to place under one present person.
-    func decisions(for row: SubscriptionRow) throws -> [ChangeDecision] {
+    /// The changes to place under one present person, from the run's `changes` touching it.
+    func decisions(for row: SubscriptionRow, changes: [RecordKey: (old: RecordVersion?, new: RecordVersion?)]) throws -> [ChangeDecision] {
         let pnr = row.pnr
         let heldHere = row.heldTerms(requiresConsent: requiresConsent)
         let nowHere = row.nowTerms(requiresConsent: requiresConsent)
-        var candidates = try records.changes(touching: pnr, benefits: orderedBenefitList)
+        var candidates = changes
         if row.dirty && (heldHere != nowHere) {
             // Consent, from-date or membership changed: every record of the person is in play.
             for version in try records.records(ofPerson: pnr)

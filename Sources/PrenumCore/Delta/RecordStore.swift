@@ -112,21 +112,21 @@ public struct RecordStore {
         return versions
     }
 
-    /// This run's changes touching a person in either version, where either version is of one
-    /// of `benefits` (SQL literals): a change between two unordered benefits says nothing.
-    public func changes(touching pnr: String, benefits: String) throws -> [RecordKey: (old: RecordVersion?, new: RecordVersion?)] {
-        var result: [RecordKey: (old: RecordVersion?, new: RecordVersion?)] = [:]
-        try database.cached("""
-            SELECT entity, id, old_pnr, old_benefit, old_fields, new_pnr, new_benefit, new_fields FROM record_change
-            WHERE pnr = ?1 AND (old_benefit IN (\(benefits)) OR new_benefit IN (\(benefits)))
-            """).forEachRow([pnr]) { row in
-            guard let entity = RecordEntity(rawValue: row.int(0)) else { return }
-            let id = row.int64(1)
-            let old = try row.isNull(2) ? nil : Self.decode(entity, id, row.text(2), row.text(3), row.text(4))
-            let new = try row.isNull(5) ? nil : Self.decode(entity, id, row.text(5), row.text(6), row.text(7))
-            result[RecordKey(entity, id)] = (old, new)
+    /// The columns of a `record_change` row (alias `c`) that `change(_:from:)` reads.
+    static func changeColumns(_ c: String) -> String {
+        "\(c).entity, \(c).id, \(c).old_pnr, \(c).old_benefit, \(c).old_fields, \(c).new_pnr, \(c).new_benefit, \(c).new_fields"
+    }
+
+    /// One change of the run (NULL person: absent in that version), read from `changeColumns`
+    /// starting at column `first` of `row`.
+    static func change(_ row: Statement, from first: Int32) throws -> (key: RecordKey, old: RecordVersion?, new: RecordVersion?) {
+        let id = row.int64(first + 1)
+        guard let entity = RecordEntity(rawValue: row.int(first)) else {
+            throw DamagedRecord(key: RecordKey(.payment, id))
         }
-        return result
+        let old = try row.isNull(first + 2) ? nil : decode(entity, id, row.text(first + 2), row.text(first + 3), row.text(first + 4))
+        let new = try row.isNull(first + 5) ? nil : decode(entity, id, row.text(first + 5), row.text(first + 6), row.text(first + 7))
+        return (RecordKey(entity, id), old, new)
     }
 
     /// A damaged row in Prenum's own state.
