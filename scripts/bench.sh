@@ -235,7 +235,7 @@ time_heavy_run() {
         timed "$dir/heavy-$rep" "$prenum" run --config "$run/prenum.json" --date "$NIGHT_DATE"
         report_run "$dir/heavy-$rep" "heavy run $rep"
         wall_seconds "$dir/heavy-$rep.time" >> "$dir/heavy.walls"
-        calc "$(wall_seconds "$dir/heavy-$rep.time") - $(cat "$dir/heavy-$rep.compaction")" >> "$dir/heavy.nights"
+        echo "$(calc "$(wall_seconds "$dir/heavy-$rep.time") - $(cat "$dir/heavy-$rep.compaction")")" >> "$dir/heavy.nights"
         peak_kb "$dir/heavy-$rep.time" >> "$dir/heavy.peaks"
         grep -q ' delivered ' "$dir/heavy-$rep.out" || { echo "bench: the heavy run delivered nothing" >&2; exit 1; }
         du -sm "$run/outbox" | cut -f1 > "$dir/heavy.outbox-mb"
