@@ -31,6 +31,8 @@ final class StateDatabaseTests: XCTestCase {
         // The stock sqlite3 tool sees the same version and every table.
         let (_, version) = try tool("/usr/bin/sqlite3", [path, "PRAGMA user_version"])
         XCTAssertEqual(version.trimmingCharacters(in: .whitespacesAndNewlines), "\(StateDatabase.currentVersion)")
+        let (_, pageSize) = try tool("/usr/bin/sqlite3", [path, "PRAGMA page_size"])
+        XCTAssertEqual(pageSize.trimmingCharacters(in: .whitespacesAndNewlines), "\(StateDatabase.pageSize)")
         let (_, tables) = try tool("/usr/bin/sqlite3", [path, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name"])
         XCTAssertEqual(tables.split(separator: "\n").map(String.init),
                        ["delivery", "meta", "population_event", "population_file", "record", "record_change", "record_recent",

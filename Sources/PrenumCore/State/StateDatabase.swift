@@ -15,6 +15,9 @@ public final class StateDatabase {
     static let writerCacheKiB = 65_536
     /// Page cache of each delivery worker's read connection.
     static let readerCacheKiB = 16_384
+    /// Pages of a new state database. The night reads the change set and populations in key
+    /// order, and a third of a run's CPU went to 4 KiB `pread` and `pwrite` calls.
+    static let pageSize = 16_384
 
     /// The schema version this build writes.
     public static var currentVersion: Int { StateSchema.migrations.count }
@@ -35,6 +38,9 @@ public final class StateDatabase {
         }
         do {
             database = try Database(path: path, mode: .readWrite(create: true))
+            // Only takes effect while the file is still empty (a new state); an existing one
+            // keeps its page size until it is vacuumed.
+            try database.execute("PRAGMA page_size=\(Self.pageSize)")
             try database.enableWriteAheadLog()
             try database.execute("PRAGMA foreign_keys=ON; PRAGMA cache_size=-\(Self.writerCacheKiB)")
         } catch let error as SQLiteError {
