@@ -66,6 +66,16 @@ public final class StateDatabase {
         return try body()
     }
 
+    /// Rewrites the file with full pages (`VACUUM`) and empties the write-ahead log it went
+    /// through. Needs free space for about twice the file while it runs; atomic like any
+    /// transaction. Returns the page counts before and after.
+    func repack() throws -> (before: Int64, after: Int64) {
+        let before = try database.scalarInt("PRAGMA page_count") ?? 0
+        try database.execute("VACUUM")
+        try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return (before, try database.scalarInt("PRAGMA page_count") ?? 0)
+    }
+
     /// SQLite's default: checkpoint on commit once the log holds this many pages.
     static let automaticCheckpointPages = 1000
 

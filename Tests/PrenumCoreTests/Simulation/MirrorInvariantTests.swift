@@ -61,6 +61,9 @@ final class MirrorInvariantTests: XCTestCase {
         let compactions = world.logLines.filter { $0.contains("event=copy.compacted") }.count
         XCTAssertTrue(compactionPercent == 0 ? compactions >= days - 2 : (1..<days / 2).contains(compactions),
                       "seed \(seed): \(compactions) compactions in \(days) days at \(compactionPercent) %")
+        // Repacked after the first run and after every compaction.
+        let repacks = world.logLines.filter { $0.contains("event=state.repacked") }.count
+        XCTAssertGreaterThanOrEqual(repacks, compactions + 1, "seed \(seed)")
         XCTAssertFalse(log.contains("[pnr]"), "a log line tried to carry a personnummer: \(world.logLines.filter { $0.contains("[pnr]") }.prefix(3))")
         XCTAssertFalse(PersonnummerRedaction.containsPersonnummer(log), "log holds something shaped like a personnummer")
     }
