@@ -13,10 +13,13 @@ public final class StateDatabase {
     /// Page cache of the writing connection: the snapshot phase updates the shared record
     /// copy's B-trees, and a cache that holds their upper levels saves a read per row.
     static let writerCacheKiB = 65_536
+    /// Page cache while the file is repacked (see `repack`).
+    static let repackCacheKiB = 8_192
     /// Page cache of each delivery worker's read connection.
     static let readerCacheKiB = 16_384
-    /// Pages of a new state database. The night reads the change set and populations in key
-    /// order, and a third of a run's CPU went to 4 KiB `pread` and `pwrite` calls.
+    /// Pages of a new state database: fewer, larger reads for a night that reads the change
+    /// set and the populations in key order (worth about 1.3 s of 16 on the benchmark's heavy
+    /// night once the file is repacked; docs/PERFORMANCE.md).
     static let pageSize = 16_384
 
     /// The schema version this build writes.
@@ -71,6 +74,10 @@ public final class StateDatabase {
     /// transaction. Returns the page counts before and after.
     func repack() throws -> (before: Int64, after: Int64) {
         let before = try database.scalarInt("PRAGMA page_count") ?? 0
+        // VACUUM gives its temporary copy and the sorters that rebuild the indexes the
+        // connection's cache size each: at the writer's 64 MiB that was 150 MB more at peak.
+        try database.execute("PRAGMA cache_size=-\(Self.repackCacheKiB)")
+        defer { try? database.execute("PRAGMA cache_size=-\(Self.writerCacheKiB)") }
         try database.execute("VACUUM")
         try database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return (before, try database.scalarInt("PRAGMA page_count") ?? 0)
