@@ -131,9 +131,13 @@ public final class NightlyRun {
             let store = RecordStore(database: state.database)
             let copyRows = try store.copyRows()
             let repackedAt = Int64(try state.meta("repacked_copy_rows") ?? "0") ?? 0
-            guard compacted || copyRows * 4 > repackedAt * 5 else { return }
+            // A repack that failed or was cut short is owed until one succeeds.
+            let owed = try state.meta("repack_owed") == "1"
+            guard compacted || owed || copyRows * 4 > repackedAt * 5 else { return }
+            try state.setMeta("repack_owed", "1")
             let pages = try state.repack()
             try state.setMeta("repacked_copy_rows", String(copyRows))
+            try state.setMeta("repack_owed", "0")
             log.log(.info, "state.repacked", ["pagesBefore": pages.before, "pagesAfter": pages.after,
                                               "durationSeconds": String(format: "%.3f", Date().timeIntervalSince(began))])
         } catch {
