@@ -123,8 +123,9 @@ public final class NightlyRun {
 
     /// Repacks the state file after a compaction, or once the copy has grown by a quarter
     /// since the last repack (the first run, large new populations): inserts in no particular
-    /// order leave B-tree pages about two-thirds full, and every night then reads a third more
-    /// pages than it needs. Deferred to a later run if it fails (a full disk, say).
+    /// key order leave B-tree pages partly empty, and every night then reads more pages than it
+    /// needs (the benchmark's first run: 15 % of the file, and a quarter of the heavy night).
+    /// Deferred to a later run if it fails (a full disk, say).
     private func repackIfDue(_ state: StateDatabase, compacted: Bool) {
         let began = Date()
         do {
