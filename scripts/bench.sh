@@ -227,15 +227,20 @@ report_run() {
     echo "$files" > "$prefix.files"
 }
 
-# time_heavy_run DIR: REPS restored runs; leaves DIR/heavy.{wall,peak,records,files}.
+# restore_run DIR RUN NIGHT: RUN becomes the baseline with the night's register, flushed to disk.
+restore_run() {
+    rm -rf "$2"; mkdir -p "$2"
+    cp -a "$1/base/." "$2/"
+    cp "$3/register.db" "$2/register.db"
+    sync                                  # the copies' write-back is not the run's work
+}
+
+# time_heavy_run DIR: REPS restored runs and one that compacts; leaves DIR/heavy.{wall,night-wall,peak,records,files}.
 time_heavy_run() {
     local dir=$1 night="$1/night-$NIGHT_ROWS-adv$ADVANCE" run="$1/run"
     : > "$dir/heavy.walls"; : > "$dir/heavy.nights"; : > "$dir/heavy.peaks"
     for rep in $(seq 1 "$REPS"); do
-        rm -rf "$run"; mkdir -p "$run"
-        cp -a "$dir/base/." "$run/"
-        cp "$night/register.db" "$run/register.db"
-        sync                              # the copies' write-back is not the run's work
+        restore_run "$dir" "$run" "$night"
         timed "$dir/heavy-$rep" "$prenum" run --config "$run/prenum.json" --date "$NIGHT_DATE"
         report_run "$dir/heavy-$rep" "heavy run $rep"
         wall_seconds "$dir/heavy-$rep.time" >> "$dir/heavy.walls"
@@ -247,10 +252,7 @@ time_heavy_run() {
     done
     # Once more with PRENUM_COMPACT_PERCENT=0: the same night followed by the compaction of the
     # record copy that a run does once the recent versions reach 25 % of the copy (docs/DESIGN.md).
-    rm -rf "$run"; mkdir -p "$run"
-    cp -a "$dir/base/." "$run/"
-    cp "$night/register.db" "$run/register.db"
-    sync
+    restore_run "$dir" "$run" "$night"
     timed "$dir/heavy-compacting" env PRENUM_COMPACT_PERCENT=0 "$prenum" run --config "$run/prenum.json" --date "$NIGHT_DATE"
     report_run "$dir/heavy-compacting" "+compaction"
     wall_seconds "$dir/heavy-compacting.time" > "$dir/heavy-compacting.wall"
