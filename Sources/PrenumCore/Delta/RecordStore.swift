@@ -122,7 +122,7 @@ public struct RecordStore {
     static func change(_ row: Statement, from first: Int32) throws -> (key: RecordKey, old: RecordVersion?, new: RecordVersion?) {
         let id = row.int64(first + 1)
         guard let entity = RecordEntity(rawValue: row.int(first)) else {
-            throw DamagedRecord(key: RecordKey(.payment, id))
+            throw DamagedRecord(record: "record \(id) of unknown kind \(row.int(first))")
         }
         let old = try row.isNull(first + 2) ? nil : decode(entity, id, row.text(first + 2), row.text(first + 3), row.text(first + 4))
         let new = try row.isNull(first + 5) ? nil : decode(entity, id, row.text(first + 5), row.text(first + 6), row.text(first + 7))
@@ -131,9 +131,13 @@ public struct RecordStore {
 
     /// A damaged row in Prenum's own state.
     public struct DamagedRecord: PrenumFailure {
-        public let key: RecordKey
+        /// Which row: "payment 12", or an id whose kind is itself damaged.
+        public let record: String
         public var exitCode: ExitCode { .dataError }
-        public var description: String { "state database holds an unreadable copy of \(key.entity.journalName) \(key.id); order a refresh after restoring the state" }
+        public var description: String { "state database holds an unreadable copy of \(record); order a refresh after restoring the state" }
+
+        init(record: String) { self.record = record }
+        init(key: RecordKey) { record = "\(key.entity.journalName) \(key.id)" }
     }
 
     static func decode(_ entity: RecordEntity, _ id: Int64, _ pnr: String, _ benefit: String, _ fields: String) throws -> RecordVersion {
