@@ -8,6 +8,7 @@
 # Everything lives under var/ (ignored by git); each demo starts from a fresh state.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/install-deps.sh
 
 swift build --product prenum
 prenum=".build/debug/prenum"

@@ -3,6 +3,7 @@
 # with one summary line, `tests: N passed, N failed`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/install-deps.sh
 swift build --build-tests
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
