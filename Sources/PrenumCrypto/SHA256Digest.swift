@@ -19,10 +19,23 @@ public struct SHA256Digest {
     /// The lowercase hex digest. The digest is finished afterwards; make a new one to hash again.
     public mutating func finalizeHex() -> String {
         if !isKnownUniquelyReferenced(&context) { context = context.copy() }
+        return Self.hexString(finalizeBytes())
+    }
+
+    /// The 32 digest bytes. The digest is finished afterwards.
+    public mutating func finalizeBytes() -> [UInt8] {
+        if !isKnownUniquelyReferenced(&context) { context = context.copy() }
         var digest = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
         EVP_DigestFinal_ex(context.pointer, &digest, &length)
-        return Self.hexString(digest.prefix(Int(length)))
+        return Array(digest.prefix(Int(length)))
+    }
+
+    /// The SHA-256 of `bytes`, as 32 bytes.
+    public static func bytes(of bytes: [UInt8]) -> [UInt8] {
+        var digest = SHA256Digest()
+        bytes.withUnsafeBytes { digest.update($0) }
+        return digest.finalizeBytes()
     }
 
     /// Hashes a file in 1 MiB reads.

@@ -23,7 +23,7 @@ final class ApplyTests: XCTestCase {
                 records[record.key] = record
             }
         try database.prepare("""
-            SELECT id, pnr, benefit, company, status, period_from, period_to, payment_date, gross_ore, tax_ore FROM mirror_payment
+            SELECT id, pnr, benefit, company, status, period_from, period_to, payment_date, gross_ore, tax_ore, registered_at FROM mirror_payment
             """).forEachRow { row in
             var attributes = ["benefit": row.text(2), "paymentDate": row.text(7),
                               "gross": VisibilityOracle.kronor(row.int64(8)), "tax": VisibilityOracle.kronor(row.int64(9))]
@@ -31,6 +31,7 @@ final class ApplyTests: XCTestCase {
             if let status = row.optionalText(4) { attributes["status"] = status }
             if let from = row.optionalText(5) { attributes["periodFrom"] = from }
             if let to = row.optionalText(6) { attributes["periodTo"] = to }
+            if let registered = row.optionalText(10) { attributes["registeredAt"] = registered }
             var deductions: [String] = []
             try database.prepare("SELECT kind, amount_ore FROM mirror_deduction WHERE payment_id = ? ORDER BY kind")
                 .forEachRow([row.int64(0)]) { deductions.append("\($0.text(0))=\(VisibilityOracle.kronor($0.int64(1)))") }
@@ -93,6 +94,7 @@ final class ApplyTests: XCTestCase {
         XCTAssertEqual(kinds, ["FULL", "DELTA"], "the simulation should have produced both kinds of file")
         let versions = Set(texts.compactMap { text in [1, 2].first { text.contains("formatVersion=\"\($0)\"") } })
         XCTAssertEqual(versions, [1, 2], "files of both format versions should have been applied")
+        XCTAssertTrue(texts.contains { $0.contains("formatVersion=\"3\"") }, "files of format version 3 should have been applied")
     }
 
     func testSecondApplyChangesNothing() throws {

@@ -6,7 +6,7 @@ import XCTest
 final class ChangeDecisionTests: XCTestCase {
     let day = CalendarDate("2026-03-03")!
     var visibility: Visibility {
-        Visibility(profile: DeliveryProfile(benefits: ["AKS", "SJP"], formatVersion: 2, requiresConsent: false, historyDays: 60),
+        Visibility(profile: DeliveryProfile(benefits: ["AKS", "SJP"], formatVersion: .v2, requiresConsent: false, historyDays: 60),
                    businessDate: day)
     }
     var windowStart: String { day.adding(days: -60).description }
@@ -56,7 +56,7 @@ final class ChangeDecisionTests: XCTestCase {
     }
 
     func testFormatOneSeesOnlyExecutedPaymentsAndNotTheirStatus() {
-        let v1 = Visibility(profile: DeliveryProfile(benefits: ["SJP"], formatVersion: 1, requiresConsent: false, historyDays: 60), businessDate: day)
+        let v1 = Visibility(profile: DeliveryProfile(benefits: ["SJP"], formatVersion: .v1, requiresConsent: false, historyDays: 60), businessDate: day)
         func payment(_ status: String, company: String = "FK") -> RecordVersion {
             RecordVersion(id: 1, pnr: "195609261374", benefit: "SJP", body: .payment(PaymentFields(
                 company: company, status: status, periodFrom: nil, periodTo: nil, paymentDate: "2026-03-25",

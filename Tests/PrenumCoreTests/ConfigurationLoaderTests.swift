@@ -35,7 +35,7 @@ final class ConfigurationLoaderTests: XCTestCase {
         XCTAssertEqual(trygg.purpose, .claims)
         XCTAssertTrue(trygg.purpose.requiresConsent)
         XCTAssertFalse(try XCTUnwrap(configuration.subscriber("csn")).purpose.requiresConsent)
-        XCTAssertEqual(try XCTUnwrap(configuration.subscriber("insurer-folksam")).formatVersion, 1)
+        XCTAssertEqual(try XCTUnwrap(configuration.subscriber("insurer-folksam")).formatVersion, .v1)
 
         let retired = try XCTUnwrap(configuration.subscriber("insurer-retired"))
         XCTAssertTrue(retired.isActive(on: CalendarDate("2026-09-30")!))
@@ -68,7 +68,7 @@ final class ConfigurationLoaderTests: XCTestCase {
         bad["id"] = "../x"
         bad["orgNumber"] = "5560160681"
         bad["benefits"] = ["SJP", "BOB"]
-        bad["formatVersion"] = 3
+        bad["formatVersion"] = 4
         bad["purpose"] = "marketing"
         bad["nickname"] = "x"
         subscribers.append(bad)
@@ -101,7 +101,7 @@ final class ConfigurationLoaderTests: XCTestCase {
         expect("subscribers[2].id", "[a-z0-9][a-z0-9-]{0,63}")
         expect("subscribers[2].orgNumber", "Luhn")
         expect("subscribers[2].benefits[1]", "permitted for category insurance")
-        expect("subscribers[2].formatVersion", "1 or 2")
+        expect("subscribers[2].formatVersion", "known format version (1, 2, 3)")
         expect("subscribers[2].purpose", "coordination, risk_assessment, pension_forecast, claims")
         expect("subscribers[2].nickname", "no such field")
         expect("subscribers[3].id", "[a-z0-9][a-z0-9-]{0,63}")

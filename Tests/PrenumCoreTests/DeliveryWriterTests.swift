@@ -23,7 +23,7 @@ final class DeliveryWriterTests: XCTestCase {
     private static let hash = "9f2c" + String(repeating: "0", count: 59) + "1"
 
     private func header(_ formatVersion: Int = 2, kind: DeliveryKind = .delta, sequence: Int64 = 7) -> DeliveryHeader {
-        DeliveryHeader(subscriberID: "insurer-a", orgNumber: "5560000001", formatVersion: formatVersion,
+        DeliveryHeader(subscriberID: "insurer-a", orgNumber: "5560000001", formatVersion: FormatVersion(number: formatVersion)!,
                        sequence: sequence, previousSequence: sequence - 1, kind: kind,
                        businessDate: CalendarDate(year: 2026, month: 11, day: 22)!, createdAt: "2026-11-22T01:00:04Z",
                        keyID: "0123456789abcdef", windowFrom: CalendarDate(year: 2025, month: 10, day: 18)!,
@@ -115,7 +115,7 @@ final class DeliveryWriterTests: XCTestCase {
     }
 
     private func xmllint(_ file: String, formatVersion: Int) throws -> Outcome {
-        let xsd = try XCTUnwrap(DeliverySchema.xsdPath(formatVersion: formatVersion))
+        let xsd = try XCTUnwrap(DeliverySchema.xsdPath(formatVersion: FormatVersion(number: formatVersion)!))
         return try runTool("/usr/bin/xmllint", ["--noout", "--schema", xsd, file])
     }
 
@@ -514,7 +514,8 @@ final class DeliveryWriterTests: XCTestCase {
         var headers: [(String, DeliveryHeader)] = []
         var h = header(); h.previousSequence = 5; headers.append(("previousSequence", h))
         h = header(); h.sequence = 0; h.previousSequence = -1; headers.append(("sequence", h))
-        h = header(); h.formatVersion = 3; headers.append(("formatVersion", h))
+        h = header(); h.formatVersion = .v3; headers.append(("purpose", h))
+        h = header(); h.legalBasis = "SFB 114:24"; headers.append(("purpose", h))
         h = header(); h.previousHash = String(repeating: "A", count: 64); headers.append(("previousHash", h))
         h = header(); h.keyID = "0123"; headers.append(("keyId", h))
         h = header(); h.subscriberID = "-bad"; headers.append(("subscriber", h))
@@ -555,12 +556,11 @@ final class DeliveryWriterTests: XCTestCase {
     }
 
     func testSchemasAreBundled() throws {
-        for version in [1, 2] {
+        for version in FormatVersion.allCases {
             let xsd = try XCTUnwrap(DeliverySchema.xsdPath(formatVersion: version))
             XCTAssertTrue(xsd.hasSuffix("delivery-v\(version).xsd"))
-            XCTAssertTrue(try text(xsd).contains("targetNamespace=\"urn:prenum:delivery:v\(version)\""))
+            XCTAssertTrue(try text(xsd).contains("targetNamespace=\"\(version.namespace)\""))
         }
-        XCTAssertNil(DeliverySchema.xsdPath(formatVersion: 3))
     }
 
     // MARK: - Signing a delivery

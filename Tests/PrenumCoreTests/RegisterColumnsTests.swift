@@ -20,10 +20,10 @@ final class RegisterColumnsTests: XCTestCase {
                 company: "FK", status: "executed", periodFrom: "2026-11-01", periodTo: "2026-11-14", paymentDate: "2026-11-25",
                 grossOre: 1_190_000, taxOre: 357_000, deductions: [
                     Deduction(kind: "SOCIAL_ASSISTANCE", amountOre: 5000), Deduction(kind: "GARNISHMENT", amountOre: 100_000),
-                    Deduction(kind: "FOREIGN_CLAIM", amountOre: 1)]))),
+                    Deduction(kind: "FOREIGN_CLAIM", amountOre: 1)], registeredAt: "2026-11-15T00:00:00Z"))),
             RecordKey(.payment, 2): RecordVersion(id: 2, pnr: "198112189876", benefit: "SA", body: .payment(PaymentFields(
                 company: "PM", status: "preliminary", periodFrom: nil, periodTo: nil, paymentDate: "2026-12-25",
-                grossOre: -125_050, taxOre: 0, deductions: []))),
+                grossOre: -125_050, taxOre: 0, deductions: [], registeredAt: "2026-11-15T00:00:00Z"))),
             RecordKey(.benefitCase, 9): RecordVersion(id: 9, pnr: "198112189876", benefit: "SJP", body: .benefitCase(CaseFields(
                 decision: "granted", openedOn: "2026-11-01", closedOn: "2026-11-14", extentPct: 100, dailyAmountOre: 85000))),
             RecordKey(.benefitCase, 10): RecordVersion(id: 10, pnr: "198112189876", benefit: "FP", body: .benefitCase(CaseFields(
@@ -63,7 +63,9 @@ final class RegisterColumnsTests: XCTestCase {
                                          paymentDate: text(), grossOre: number(), taxOre: number(),
                                          // Each kind once, as the register's primary key has it.
                                          deductions: ["GARNISHMENT", "FOREIGN_CLAIM", "Ä"].shuffled(using: &generator)
-                                             .prefix(Int.random(in: 0...3, using: &generator)).map { Deduction(kind: $0, amountOre: number()) }))
+                                             .prefix(Int.random(in: 0...3, using: &generator)).map { Deduction(kind: $0, amountOre: number()) },
+                                         // Nil: a version read from an encoding-1 row.
+                                         registeredAt: optionalText()))
                 : .benefitCase(CaseFields(decision: text(), openedOn: text(), closedOn: optionalText(),
                                           extentPct: Bool.random(using: &generator) ? nil : number(),
                                           dailyAmountOre: Bool.random(using: &generator) ? nil : number()))

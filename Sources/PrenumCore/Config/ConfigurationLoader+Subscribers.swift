@@ -2,8 +2,7 @@ import Foundation
 
 extension ConfigurationLoader {
     static let subscriberKeys = ["id", "orgNumber", "name", "category", "benefits", "purpose", "formatVersion",
-                                 "terminatedFrom", "outbox"]
-    static let formatVersions = [1, 2]
+                                 "legalBasis", "terminatedFrom", "outbox"]
 
     /// Reads and checks every subscriber, then what must hold across them: unique ids and
     /// outbox folders that no two subscribers share.
@@ -75,11 +74,17 @@ extension ConfigurationLoader {
         let purpose = enumField(Purpose.self, object, "purpose", at: prefix, reader: reader)
         let benefits = benefitsField(object, at: prefix, category: category, categories: categories, reader: reader)
 
-        var formatVersion: Int?
-        if let version = reader.integer(object, "formatVersion", at: prefix, required: true) {
-            if formatVersions.contains(version) { formatVersion = version } else {
-                reader.report(prefix + ".formatVersion", expected: "a supported format version (1 or 2)", found: "\(version)")
+        var formatVersion: FormatVersion?
+        if let number = reader.integer(object, "formatVersion", at: prefix, required: true) {
+            if let version = FormatVersion(number: number) { formatVersion = version } else {
+                let known = FormatVersion.allCases.map(\.description).joined(separator: ", ")
+                reader.report(prefix + ".formatVersion", expected: "a known format version (\(known))", found: "\(number)")
             }
+        }
+        let legalBasis = reader.string(object, "legalBasis", at: prefix, required: false)
+        if let legalBasis, legalBasis.trimmingCharacters(in: .whitespaces).isEmpty || legalBasis.count > 200
+            || legalBasis.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            reader.report(prefix + ".legalBasis", expected: "a non-empty provision of at most 200 characters without control characters, e.g. \"SFB 114:24\"", value: legalBasis)
         }
         var terminatedFrom: CalendarDate?
         if let text = reader.string(object, "terminatedFrom", at: prefix, required: false) {
@@ -99,7 +104,7 @@ extension ConfigurationLoader {
               let benefits, let formatVersion else { return nil }
         return Subscriber(id: id, orgNumber: orgNumber, name: name, category: category, benefits: benefits,
                           purpose: purpose, formatVersion: formatVersion, terminatedFrom: terminatedFrom,
-                          outboxOverride: outboxOverride)
+                          outboxOverride: outboxOverride, legalBasis: legalBasis)
     }
 
     private static func enumField<Value: RawRepresentable & CaseIterable>(_ type: Value.Type, _ object: [String: Any], _ key: String,

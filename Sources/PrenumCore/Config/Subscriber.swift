@@ -8,8 +8,9 @@ public struct Subscriber: Hashable, Sendable {
     /// Ordered benefit codes, each permitted for the category (checked when loading).
     public let benefits: [String]
     public let purpose: Purpose
-    /// Delivery format version, 1 or 2.
-    public let formatVersion: Int
+    public let formatVersion: FormatVersion
+    /// The provision a format-3 file names; nil: the purpose's default.
+    public let legalBasis: String?
     /// From this business date on nothing is delivered; nil while the subscription runs.
     public let terminatedFrom: CalendarDate?
     /// Absolute outbox folder replacing `<outbox root>/<id>` (a subscriber that changed
@@ -17,8 +18,8 @@ public struct Subscriber: Hashable, Sendable {
     public let outboxOverride: String?
 
     public init(id: String, orgNumber: OrganisationNumber, name: String, category: SubscriberCategory,
-                benefits: [String], purpose: Purpose, formatVersion: Int,
-                terminatedFrom: CalendarDate? = nil, outboxOverride: String? = nil) {
+                benefits: [String], purpose: Purpose, formatVersion: FormatVersion,
+                terminatedFrom: CalendarDate? = nil, outboxOverride: String? = nil, legalBasis: String? = nil) {
         self.id = id
         self.orgNumber = orgNumber
         self.name = name
@@ -28,7 +29,11 @@ public struct Subscriber: Hashable, Sendable {
         self.formatVersion = formatVersion
         self.terminatedFrom = terminatedFrom
         self.outboxOverride = outboxOverride
+        self.legalBasis = legalBasis
     }
+
+    /// What a format-3 file names as the disclosure's legal ground.
+    public var effectiveLegalBasis: String { legalBasis ?? purpose.legalBasis }
 
     /// Where its delivery files and population receipts go.
     public func outboxFolder(in configuration: Configuration) -> String {

@@ -4,8 +4,7 @@ public struct DeliveryHeader: Hashable, Sendable {
     public var subscriberID: String
     /// The subscriber's 10-digit organisation number.
     public var orgNumber: String
-    /// 1 or 2.
-    public var formatVersion: Int
+    public var formatVersion: FormatVersion
     public var sequence: Int64
     /// Always `sequence - 1` (0 for the first file), also in a FULL file.
     public var previousSequence: Int64
@@ -19,10 +18,14 @@ public struct DeliveryHeader: Hashable, Sendable {
     public var windowFrom: CalendarDate
     /// Lowercase hex SHA-256 of the previous file, 64 zeros for the first.
     public var previousHash: String
+    /// Format 3: the subscriber's purpose and the provision the disclosure rests on; nil in
+    /// earlier formats, which do not carry them.
+    public var purpose: Purpose?
+    public var legalBasis: String?
 
-    public init(subscriberID: String, orgNumber: String, formatVersion: Int, sequence: Int64, previousSequence: Int64,
+    public init(subscriberID: String, orgNumber: String, formatVersion: FormatVersion, sequence: Int64, previousSequence: Int64,
                 kind: DeliveryKind, businessDate: CalendarDate, createdAt: String, keyID: String,
-                windowFrom: CalendarDate, previousHash: String) {
+                windowFrom: CalendarDate, previousHash: String, purpose: Purpose? = nil, legalBasis: String? = nil) {
         self.subscriberID = subscriberID
         self.orgNumber = orgNumber
         self.formatVersion = formatVersion
@@ -34,13 +37,13 @@ public struct DeliveryHeader: Hashable, Sendable {
         self.keyID = keyID
         self.windowFrom = windowFrom
         self.previousHash = previousHash
+        self.purpose = purpose
+        self.legalBasis = legalBasis
     }
 
     /// The hash that starts every subscriber's chain.
     public static let firstPreviousHash = String(repeating: "0", count: 64)
 
-    /// The XML namespace of a format version.
-    public static func namespace(formatVersion: Int) -> String { "urn:prenum:delivery:v\(formatVersion)" }
 
     /// Checks every value against the XSD's rules, so that a wrong header is a thrown error
     /// before the file exists rather than a schema failure at the recipient.
@@ -48,7 +51,12 @@ public struct DeliveryHeader: Hashable, Sendable {
         func fail(_ field: String, _ expected: String) -> DeliveryWriterMisuse {
             DeliveryWriterMisuse("header \(field): expected \(expected)")
         }
-        guard formatVersion == 1 || formatVersion == 2 else { throw fail("formatVersion", "1 or 2, got \(formatVersion)") }
+        if formatVersion.carriesMirrorFingerprint {
+            guard purpose != nil else { throw fail("purpose", "the subscriber's purpose in format \(formatVersion)") }
+            guard let legalBasis, !legalBasis.isEmpty else { throw fail("legalBasis", "a provision in format \(formatVersion)") }
+        } else if purpose != nil || legalBasis != nil {
+            throw fail("purpose", "none in format \(formatVersion), which does not carry it")
+        }
         guard Self.isSubscriberID(subscriberID) else { throw fail("subscriber", "[a-z0-9][a-z0-9-]{0,63}") }
         guard orgNumber.utf8.count == 10, orgNumber.utf8.allSatisfy(Self.isDigit) else { throw fail("orgNumber", "10 digits") }
         guard sequence >= 1 else { throw fail("sequence", "1 or more, got \(sequence)") }

@@ -2,21 +2,18 @@ import Foundation
 
 /// The XSDs shipped with Prenum (and given to recipients), one per supported format version.
 public enum DeliverySchema {
-    public static let supportedFormatVersions = [1, 2]
 
     /// `PRENUM_SCHEMA_DIR` names a folder holding `delivery-v<N>.xsd`, for installations that
     /// keep the schemas somewhere other than beside the executable.
     public static let folderVariable = "PRENUM_SCHEMA_DIR"
 
-    /// Path of `delivery-v<N>.xsd`, for `xmllint --schema`; nil for an unsupported version or
-    /// when no copy is found (`searchedFolders` says where it looked).
+    /// Path of `delivery-v<N>.xsd`, for `xmllint --schema`; nil when no copy is found (`searchedFolders` says where it looked).
     ///
     /// SwiftPM's `Bundle.module` stops the process when the resource bundle
     /// (`Prenum_PrenumCore.resources`) is not installed next to the executable, so the bundle
     /// is looked for here by hand and a missing schema is an error the caller can report.
-    public static func xsdPath(formatVersion: Int) -> String? {
-        guard supportedFormatVersions.contains(formatVersion) else { return nil }
-        let name = "delivery-v\(formatVersion).xsd"
+    public static func xsdPath(formatVersion: FormatVersion) -> String? {
+        let name = formatVersion.schemaFileName
         for folder in searchedFolders() {
             let path = (folder as NSString).appendingPathComponent(name)
             if FileManager.default.isReadableFile(atPath: path) { return path }

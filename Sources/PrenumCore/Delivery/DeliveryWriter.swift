@@ -31,7 +31,7 @@ public final class DeliveryWriter {
     private var digest = SHA256Digest()
     private var byteCount: Int64 = 0
     private var phase = Phase.persons
-    private let formatVersion: Int
+    private let formatVersion: FormatVersion
     private let isFull: Bool
 
     private var personOpen = false
@@ -74,8 +74,8 @@ public final class DeliveryWriter {
     private func writeStartTag() {
         let h = header
         out.literal("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<delivery")
-        out.attribute("xmlns", DeliveryHeader.namespace(formatVersion: h.formatVersion))
-        out.attribute("formatVersion", integer: Int64(h.formatVersion))
+        out.attribute("xmlns", h.formatVersion.namespace)
+        out.attribute("formatVersion", integer: Int64(h.formatVersion.number))
         out.attribute("subscriber", h.subscriberID)
         out.attribute("orgNumber", h.orgNumber)
         out.attribute("sequence", integer: h.sequence)
@@ -86,6 +86,8 @@ public final class DeliveryWriter {
         out.attribute("keyId", h.keyID)
         out.attribute("windowFrom", h.windowFrom.description)
         out.attribute("previousHash", h.previousHash)
+        out.attribute("purpose", h.purpose?.rawValue)
+        out.attribute("legalBasis", h.legalBasis)
         out.literal(">\n")
     }
 
@@ -128,7 +130,7 @@ public final class DeliveryWriter {
             out.attribute("id", integer: version.id)
             changeAttribute(change)
             out.attribute("benefit", version.benefit)
-            if formatVersion >= 2 {
+            if formatVersion.deliversPaymentDetails {
                 out.attribute("company", fields.company)
                 out.attribute("status", fields.status)
             }
@@ -137,7 +139,13 @@ public final class DeliveryWriter {
             out.attribute("paymentDate", fields.paymentDate)
             out.attribute("gross", amountOre: fields.grossOre)
             out.attribute("tax", amountOre: fields.taxOre)
-            if formatVersion >= 2 && !fields.deductions.isEmpty {
+            if formatVersion.deliversRegisteredAt {
+                guard let registeredAt = fields.registeredAt else {
+                    throw fail(DeliveryWriterMisuse("payment \(version.id) has no registeredAt, which format \(formatVersion) carries; the next run's snapshot fills it in"))
+                }
+                out.attribute("registeredAt", registeredAt)
+            }
+            if formatVersion.deliversPaymentDetails && !fields.deductions.isEmpty {
                 out.literal(">\n")
                 for deduction in fields.deductions {
                     out.literal("      <deduction")
@@ -159,7 +167,10 @@ public final class DeliveryWriter {
         try require(personOpen, "record written outside a person")
         try require(!isFull, "a FULL file holds only NEW records")
         try advance(to: key)
-        out.literal(key.entity == .payment ? "    <payment" : "    <case")
+        switch key.entity {
+        case .payment: out.literal("    <payment")
+        case .benefitCase: out.literal("    <case")
+        }
         out.attribute("id", integer: key.id)
         out.literal(" change=\"REMOVED\"/>\n")
         records += 1
@@ -197,15 +208,26 @@ public final class DeliveryWriter {
     // MARK: - Completion
 
     /// Writes the trailer and the end tag, then flushes, fsyncs and closes the file.
-    public func finish() throws -> DeliveryFileSummary {
+    /// - Parameter held: what the recipient holds after applying the file, which a format-3
+    ///   trailer states (and only it); nil in earlier formats.
+    public func finish(held: MirrorFingerprint? = nil) throws -> DeliveryFileSummary {
         try require(phase == .persons || phase == .unsubscribed, "finish called twice or after a failure")
         try require(!personOpen, "finish while a person is open")
+        try require((held != nil) == formatVersion.carriesMirrorFingerprint,
+                    "the trailer's visible and fingerprint are given exactly for format 3")
         out.literal("  <trailer persons=\"")
         out.unsigned(UInt64(persons))
         out.literal("\" records=\"")
         out.unsigned(UInt64(records))
         out.literal("\" unsubscribed=\"")
         out.unsigned(UInt64(unsubscribed))
+        if let held {
+            try require(held.visible >= 0, "a negative visible count")
+            out.literal("\" visible=\"")
+            out.unsigned(UInt64(held.visible))
+            out.literal("\" fingerprint=\"")
+            out.trusted(held.sum.hex)
+        }
         out.literal("\"/>\n</delivery>\n")
         try flush()
         if fsync(descriptor) != 0 { throw fail(ioFailure("fsync")) }

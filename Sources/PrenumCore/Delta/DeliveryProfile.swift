@@ -5,11 +5,11 @@
 /// assume, so the next file is a FULL one (as Navet re-baselines a changed order).
 public struct DeliveryProfile: Hashable, Sendable {
     public let benefits: Set<String>
-    public let formatVersion: Int
+    public let formatVersion: FormatVersion
     public let requiresConsent: Bool
     public let historyDays: Int
 
-    public init(benefits: Set<String>, formatVersion: Int, requiresConsent: Bool, historyDays: Int) {
+    public init(benefits: Set<String>, formatVersion: FormatVersion, requiresConsent: Bool, historyDays: Int) {
         self.benefits = benefits
         self.formatVersion = formatVersion
         self.requiresConsent = requiresConsent

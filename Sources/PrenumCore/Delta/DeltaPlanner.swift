@@ -18,6 +18,10 @@ public struct DeltaPlanner {
     /// configuration loader to `[A-Z]{1,8}`; anything else is dropped rather than quoted.
     let orderedBenefitList: String
 
+    /// When set (format 3), every decision also records how it changes what the recipient
+    /// holds, for the trailer's fingerprint.
+    public var tally: FingerprintTally?
+
     public init(database: Database, subscriber: String, visibility: Visibility, changeRows: Int64) {
         self.database = database
         self.records = RecordStore(database: database)
@@ -161,6 +165,7 @@ public struct DeltaPlanner {
                                                  nowTerms: nowTerms, visibility: visibility)
             // A change that belongs under another person is written when that person is visited.
             guard decision.pnr == pnr else { continue }
+            if let tally { Self.record(decision, held: versions.old, in: tally) }
             decisions.append((key, decision))
         }
         return decisions.sorted { $0.0 < $1.0 }.map(\.1)

@@ -20,7 +20,7 @@ public struct Visibility: Sendable {
         switch version.body {
         case .payment(let payment):
             if payment.status == "cancelled" { return false }
-            if profile.formatVersion == 1 && payment.status != "executed" { return false }
+            if !profile.formatVersion.seesPreliminaryPayments && payment.status != "executed" { return false }
             return payment.paymentDate >= firstDay
         case .benefitCase(let benefitCase):
             guard let closed = benefitCase.closedOn else { return true }
@@ -30,16 +30,6 @@ public struct Visibility: Sendable {
 
     /// Whether a recipient of this format would see a difference between two versions.
     public func deliveredFieldsDiffer(_ old: RecordVersion, _ new: RecordVersion) -> Bool {
-        if old.pnr != new.pnr || old.benefit != new.benefit { return true }
-        switch (old.body, new.body) {
-        case (.payment(let a), .payment(let b)):
-            if profile.formatVersion >= 2 { return a != b }
-            return a.periodFrom != b.periodFrom || a.periodTo != b.periodTo || a.paymentDate != b.paymentDate
-                || a.grossOre != b.grossOre || a.taxOre != b.taxOre
-        case (.benefitCase(let a), .benefitCase(let b)):
-            return a != b
-        default:
-            return true
-        }
+        profile.formatVersion.deliveredFieldsDiffer(old, new)
     }
 }

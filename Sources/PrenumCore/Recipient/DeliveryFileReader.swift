@@ -27,7 +27,7 @@ public final class DeliveryFileReader: NSObject, XMLParserDelegate {
     private var handlerError: Error?
     private var depth = 0
     private var kind: String?
-    private var formatVersion: Int?
+    private var formatVersion: FormatVersion?
     private var currentPerson: (pnr: String, records: Int)?
     private var lastPnr: String?
     private var lastRecord: (entity: DeliveredRecord.Entity, id: Int64)?
@@ -93,9 +93,20 @@ public final class DeliveryFileReader: NSObject, XMLParserDelegate {
         case ("delivery", 1):
             content.header = attributes.filter { !$0.key.hasPrefix("xmlns") }
             kind = attributes["kind"]
-            formatVersion = attributes["formatVersion"].flatMap(Int.init)
-            if let version = formatVersion, namespaceURI != DeliveryHeader.namespace(formatVersion: version) {
-                problem("namespace \(namespaceURI ?? "none") does not match formatVersion \(version)")
+            formatVersion = attributes["formatVersion"].flatMap(Int.init).flatMap(FormatVersion.init(number:))
+            if let version = formatVersion {
+                if namespaceURI != version.namespace {
+                    problem("namespace \(namespaceURI ?? "none") does not match formatVersion \(version)")
+                }
+                let stamps = ["purpose", "legalBasis"]
+                if version.carriesMirrorFingerprint {
+                    let missing = stamps.filter { attributes[$0] == nil }
+                    if !missing.isEmpty { problem("delivery lacks \(missing.joined(separator: ", ")), which format \(version) carries") }
+                } else if stamps.contains(where: { attributes[$0] != nil }) {
+                    problem("delivery carries purpose or legalBasis in a format version \(version) file")
+                }
+            } else {
+                problem("formatVersion \(attributes["formatVersion"] ?? "none") is not a known format version")
             }
             call { try handler.header(content.header) }
         case ("person", 2):
@@ -115,7 +126,7 @@ public final class DeliveryFileReader: NSObject, XMLParserDelegate {
                 return
             }
             if pendingIsRemoved { problem("line \(line): REMOVED payment \(record.id) carries a deduction") }
-            if formatVersion == 1 { problem("line \(line): deduction in a format version 1 file") }
+            if formatVersion?.deliversPaymentDetails == false { problem("line \(line): deduction in a format version \(formatVersion?.description ?? "?") file") }
             record.deductions.append((attributes["kind"] ?? "", attributes["amount"] ?? ""))
             pending = record
         case ("unsubscribed", 2):
@@ -130,6 +141,16 @@ public final class DeliveryFileReader: NSObject, XMLParserDelegate {
             endPerson()
             sawTrailer = true
             content.trailer = attributes
+            if let version = formatVersion {
+                let mirror = ["visible", "fingerprint"]
+                if version.carriesMirrorFingerprint {
+                    if attributes["visible"].flatMap(Int64.init) == nil || attributes["fingerprint"].flatMap(Fingerprint256.init(hex:)) == nil {
+                        problem("line \(line): trailer lacks a valid visible count and fingerprint, which format \(version) carries")
+                    }
+                } else if mirror.contains(where: { attributes[$0] != nil }) {
+                    problem("line \(line): trailer carries visible or fingerprint in a format version \(version) file")
+                }
+            }
         default:
             problem("line \(line): unexpected element \(name) at depth \(depth)")
         }
@@ -182,12 +203,19 @@ public final class DeliveryFileReader: NSObject, XMLParserDelegate {
             }
         case .new, .changed:
             if kind == "FULL" && change == .changed { problem("line \(line): CHANGED \(entity.rawValue) \(id) in a FULL file") }
-            var required = entity == .benefitCase ? ["benefit", "decision", "openedOn"] : ["benefit", "paymentDate", "gross", "tax"]
-            if entity == .payment && formatVersion == 2 { required += ["company", "status"] }
-            let missing = required.filter { fields[$0] == nil }
+            guard let version = formatVersion else { break }
+            let recordEntity: RecordEntity
+            switch entity {
+            case .benefitCase: recordEntity = .benefitCase
+            case .payment: recordEntity = .payment
+            }
+            let missing = version.requiredAttributes(recordEntity).filter { fields[$0] == nil }
             if !missing.isEmpty { problem("line \(line): \(change.rawValue) \(entity.rawValue) \(id) lacks \(missing.joined(separator: ", "))") }
-            if formatVersion == 1 && entity == .payment && (fields["company"] != nil || fields["status"] != nil) {
-                problem("line \(line): payment \(id) carries company or status in a format version 1 file")
+            if !version.deliversPaymentDetails && entity == .payment && (fields["company"] != nil || fields["status"] != nil) {
+                problem("line \(line): payment \(id) carries company or status in a format version \(version) file")
+            }
+            if !version.deliversRegisteredAt && fields["registeredAt"] != nil {
+                problem("line \(line): payment \(id) carries registeredAt in a format version \(version) file")
             }
         }
         pending = DeliveredRecord(entity: entity, id: id, change: change, pnr: person.pnr, attributes: fields, deductions: [])

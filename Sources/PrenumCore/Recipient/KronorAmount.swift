@@ -17,3 +17,12 @@ public enum KronorAmount {
         return negative ? -value : value
     }
 }
+
+extension KronorAmount {
+    /// `-1250` → `"-12.50"`, exactly as the delivery writer writes amounts.
+    public static func text(ore value: Int64) -> String {
+        let magnitude = value.magnitude
+        let cents = magnitude % 100
+        return (value < 0 ? "-" : "") + String(magnitude / 100) + "." + (cents < 10 ? "0" : "") + String(cents)
+    }
+}

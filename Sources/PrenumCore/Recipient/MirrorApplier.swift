@@ -66,7 +66,12 @@ public struct MirrorApplier {
                 report.refusal = "\(verdict.name) changed after it was verified"
                 return report
             }
-            state = try applyFile(verdict, name: name, to: mirror, expectedLast: lastSequence)
+            do {
+                state = try applyFile(verdict, name: name, to: mirror, expectedLast: lastSequence)
+            } catch let drift as MirrorDrift {
+                report.refusal = drift.description
+                return report
+            }
             report.state = state
             report.applied.append(verdict.name)
         }
@@ -101,6 +106,12 @@ public struct MirrorApplier {
             guard content.problems.isEmpty else {
                 throw OperationFailure(.dataError, "\(verdict.name) changed after it was verified: \(content.problems.joined(separator: "; "))")
             }
+            // Format 3 says what the mirror must hold now: a difference is drift, found the
+            // morning after, and this file is not applied on top of it.
+            if let expected = MirrorDrift.expected(content) {
+                let found = try mirror.fingerprint()
+                guard found == expected else { throw MirrorDrift(file: verdict.name, expected: expected, found: found) }
+            }
             try mirror.record(file: verdict.name, subscriber: name.subscriberID, sequence: name.sequence, sha256: verdict.sha256 ?? "",
                               kind: name.kind.rawValue, formatVersion: Int(header["formatVersion"] ?? "") ?? 0,
                               windowFrom: windowFrom, at: Timestamp.format(clock()))
@@ -109,5 +120,27 @@ public struct MirrorApplier {
                                       "records": verdict.content?.records ?? 0,
                                       "durationSeconds": String(format: "%.3f", Date().timeIntervalSince(began))])
         return try mirror.state()
+    }
+}
+
+/// A mirror that does not hold what a format-3 trailer says it should after the file.
+public struct MirrorDrift: PrenumFailure {
+    public let file: String
+    public let expected: MirrorFingerprint
+    public let found: MirrorFingerprint
+
+    public var exitCode: ExitCode { .dataError }
+
+    public var description: String {
+        "\(file): after applying it the mirror holds visible=\(found.visible) fingerprint=\(found.sum.hex), but its trailer says visible=\(expected.visible) fingerprint=\(expected.sum.hex); the mirror has drifted (damaged or changed by hand): the file was not applied; order a full refresh (prenum refresh) or restore the mirror"
+    }
+
+    /// What a format-3 file's trailer says the recipient holds; nil for earlier formats.
+    public static func expected(_ content: DeliveryFileContent) -> MirrorFingerprint? {
+        guard let version = content.header["formatVersion"].flatMap(Int.init).flatMap(FormatVersion.init(number:)),
+              version.carriesMirrorFingerprint, let trailer = content.trailer,
+              let visible = trailer["visible"].flatMap(Int64.init),
+              let sum = trailer["fingerprint"].flatMap(Fingerprint256.init(hex:)) else { return nil }
+        return MirrorFingerprint(visible: visible, sum: sum)
     }
 }

@@ -45,7 +45,8 @@ public final class MirrorDatabase {
             period_to TEXT,
             payment_date TEXT NOT NULL,
             gross_ore INTEGER NOT NULL,
-            tax_ore INTEGER NOT NULL);
+            tax_ore INTEGER NOT NULL,
+            registered_at TEXT);
         CREATE INDEX IF NOT EXISTS mirror_payment_pnr ON mirror_payment(pnr);
         CREATE INDEX IF NOT EXISTS mirror_payment_date ON mirror_payment(payment_date);
         CREATE TABLE IF NOT EXISTS mirror_deduction(
@@ -70,6 +71,10 @@ public final class MirrorDatabase {
         try database.enableWriteAheadLog()
         try database.execute("PRAGMA foreign_keys = ON")
         try database.execute(Self.schema)
+        // Mirrors made before format 3 lack the payment's registration time.
+        if try database.scalarInt("SELECT COUNT(*) FROM pragma_table_info('mirror_payment') WHERE name = 'registered_at'") == 0 {
+            try database.execute("ALTER TABLE mirror_payment ADD COLUMN registered_at TEXT")
+        }
     }
 
     public func state() throws -> State? {
@@ -113,10 +118,11 @@ public final class MirrorDatabase {
         case .payment:
             try database.cached("DELETE FROM mirror_deduction WHERE payment_id = ?").execute([record.id])
             try database.cached("""
-                INSERT OR REPLACE INTO mirror_payment(id, pnr, benefit, company, status, period_from, period_to, payment_date, gross_ore, tax_ore)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT OR REPLACE INTO mirror_payment(id, pnr, benefit, company, status, period_from, period_to, payment_date, gross_ore,
+                    tax_ore, registered_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute([record.id, record.pnr, a["benefit"] ?? "", a["company"], a["status"], a["periodFrom"], a["periodTo"],
-                              a["paymentDate"] ?? "", try amount("gross") ?? 0, try amount("tax") ?? 0])
+                              a["paymentDate"] ?? "", try amount("gross") ?? 0, try amount("tax") ?? 0, a["registeredAt"]])
             for deduction in record.deductions {
                 guard let ore = KronorAmount.ore(deduction.amount) else {
                     throw OperationFailure(.dataError, "payment \(record.id): deduction amount '\(deduction.amount)' is not an amount")
@@ -159,6 +165,61 @@ public final class MirrorDatabase {
             """).execute([subscriber, sequence, sha256, file, formatVersion, windowFrom, at])
         try database.cached("INSERT OR REPLACE INTO mirror_file(sequence, file, sha256, kind, applied_at) VALUES (?, ?, ?, ?, ?)")
             .execute([sequence, file, sha256, kind, at])
+    }
+
+    /// The count and fingerprint of what the mirror holds (SPEC section 4, format 3), computed
+    /// from its rows: what a format-3 trailer says the recipient should hold.
+    public func fingerprint() throws -> MirrorFingerprint {
+        var total = MirrorFingerprint.empty
+        func add(_ text: [UInt8]) { total.add(MirrorFingerprint(visible: 1, sum: Fingerprint256(digestOf: text))) }
+        var pending: PendingPayment?
+        try database.prepare("""
+            SELECT id, pnr, benefit, decision, opened_on, closed_on, extent_pct, daily_amount_ore FROM mirror_case
+            """).forEachRow([]) { row in
+            add(CanonicalRecordText.text(element: RecordEntity.benefitCase.elementName, pnr: row.text(1), attributes: [
+                ("id", String(row.int64(0))), ("benefit", row.text(2)), ("decision", row.text(3)), ("openedOn", row.text(4)),
+                ("closedOn", row.optionalText(5)), ("extentPct", row.isNull(6) ? nil : String(row.int64(6))),
+                ("dailyAmount", row.isNull(7) ? nil : KronorAmount.text(ore: row.int64(7))),
+            ], deductions: []))
+        }
+        try database.prepare("""
+            SELECT p.id, p.pnr, p.benefit, p.company, p.status, p.period_from, p.period_to, p.payment_date, p.gross_ore, p.tax_ore,
+                   p.registered_at, d.kind, d.amount_ore
+            FROM mirror_payment p LEFT JOIN mirror_deduction d ON d.payment_id = p.id ORDER BY p.id
+            """).forEachRow([]) { row in
+            // One row per deduction: a payment is complete when the next id begins.
+            let id = row.int64(0)
+            if pending?.id != id {
+                if let done = pending { add(done.text) }
+                pending = PendingPayment(row)
+            }
+            if !row.isNull(11) { pending?.deductions.append((row.text(11), KronorAmount.text(ore: row.int64(12)))) }
+        }
+        if let done = pending { add(done.text) }
+        return total
+    }
+
+    /// A payment being read row by row, with its deductions.
+    private struct PendingPayment {
+        let id: Int64
+        let pnr: String
+        let attributes: [(String, String?)]
+        var deductions: [(kind: String, amount: String)] = []
+
+        init(_ row: Statement) {
+            id = row.int64(0)
+            pnr = row.text(1)
+            attributes = [
+                ("id", String(id)), ("benefit", row.text(2)), ("company", row.optionalText(3)), ("status", row.optionalText(4)),
+                ("periodFrom", row.optionalText(5)), ("periodTo", row.optionalText(6)), ("paymentDate", row.text(7)),
+                ("gross", KronorAmount.text(ore: row.int64(8))), ("tax", KronorAmount.text(ore: row.int64(9))),
+                ("registeredAt", row.optionalText(10)),
+            ]
+        }
+
+        var text: [UInt8] {
+            CanonicalRecordText.text(element: RecordEntity.payment.elementName, pnr: pnr, attributes: attributes, deductions: deductions)
+        }
     }
 
     /// Counts of held records, for the command's summary.

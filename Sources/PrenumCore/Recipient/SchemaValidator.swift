@@ -20,12 +20,12 @@ public struct SchemaValidator: Sendable {
     }
 
     /// Problems with the file against the XSD of `formatVersion`; empty when it validates.
-    public func problems(file path: String, formatVersion: Int) throws -> [String] {
-        guard DeliverySchema.supportedFormatVersions.contains(formatVersion) else {
-            return ["formatVersion \(formatVersion) is not supported (supported: \(DeliverySchema.supportedFormatVersions.map(String.init).joined(separator: ", ")))"]
+    public func problems(file path: String, formatVersion number: Int) throws -> [String] {
+        guard let formatVersion = FormatVersion(number: number) else {
+            return ["formatVersion \(number) is not supported (supported: \(FormatVersion.allCases.map(\.description).joined(separator: ", ")))"]
         }
         guard let schema = DeliverySchema.xsdPath(formatVersion: formatVersion) else {
-            throw OperationFailure(.noInput, "schema delivery-v\(formatVersion).xsd not found; looked in \(DeliverySchema.searchedFolders().joined(separator: ", ")); set \(DeliverySchema.folderVariable) to the folder holding it")
+            throw OperationFailure(.noInput, "schema \(formatVersion.schemaFileName) not found; looked in \(DeliverySchema.searchedFolders().joined(separator: ", ")); set \(DeliverySchema.folderVariable) to the folder holding it")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: xmllint)
@@ -41,7 +41,7 @@ public struct SchemaValidator: Sendable {
         let lines = String(decoding: output.prefix(4096), as: UTF8.self).split(separator: "\n")
             .map { PersonnummerRedaction.redact(String($0)).replacingOccurrences(of: path, with: (path as NSString).lastPathComponent) }
             .filter { !$0.hasSuffix("fails to validate") && !$0.hasSuffix(" validates") }
-        return ["not valid against delivery-v\(formatVersion).xsd: " + (lines.prefix(3).joined(separator: " | ").nilIfEmpty ?? "xmllint exit \(process.terminationStatus)")]
+        return ["not valid against \(formatVersion.schemaFileName): " + (lines.prefix(3).joined(separator: " | ").nilIfEmpty ?? "xmllint exit \(process.terminationStatus)")]
     }
 }
 

@@ -2,11 +2,21 @@
 ///
 /// One column instead of a dozen keeps the shared record table narrow and lets the same
 /// code store payments and cases. Fields are separated by U+001F; NULL is U+0018 alone.
+///
+/// The text starts with a version tag, U+0002 and the encoding's number, so that a field
+/// added later leaves the rows stored before it readable. No tag is encoding 1, the form
+/// before payments kept `registeredAt`: such rows decode with it nil, and the next snapshot
+/// rewrites them from the register (`RegisterColumns.fillRegisteredAt`).
 extension RecordVersion {
     private static let fieldSeparator: Character = "\u{1F}"
     private static let deductionSeparator: Character = "\u{1D}"
     private static let kindSeparator: Character = "\u{1E}"
     private static let null = "\u{18}"
+
+    /// The field encoding this build writes.
+    static let currentEncoding = 2
+    /// What every current-encoding text starts with.
+    static let encodingTag = "\u{02}\(currentEncoding)\u{1F}"
 
     /// Every field but id, pnr and benefit, encoded.
     public var encodedFields: String {
@@ -14,15 +24,19 @@ extension RecordVersion {
         case .payment(let p):
             let deductions = p.deductions.map { "\($0.kind)\(Self.kindSeparator)\($0.amountOre)" }
                 .joined(separator: String(Self.deductionSeparator))
-            return [p.company, p.status, p.periodFrom ?? Self.null, p.periodTo ?? Self.null, p.paymentDate,
-                    String(p.grossOre), String(p.taxOre), deductions].joined(separator: String(Self.fieldSeparator))
+            let fields = [p.company, p.status, p.periodFrom ?? Self.null, p.periodTo ?? Self.null, p.paymentDate,
+                          String(p.grossOre), String(p.taxOre), deductions].joined(separator: String(Self.fieldSeparator))
+            // A version read from an encoding-1 row is written back as it was read.
+            guard let registeredAt = p.registeredAt else { return fields }
+            return Self.encodingTag + fields + String(Self.fieldSeparator) + registeredAt
         case .benefitCase(let c):
-            return [c.decision, c.openedOn, c.closedOn ?? Self.null, c.extentPct.map(String.init) ?? Self.null,
-                    c.dailyAmountOre.map(String.init) ?? Self.null].joined(separator: String(Self.fieldSeparator))
+            return Self.encodingTag + [c.decision, c.openedOn, c.closedOn ?? Self.null, c.extentPct.map(String.init) ?? Self.null,
+                                       c.dailyAmountOre.map(String.init) ?? Self.null].joined(separator: String(Self.fieldSeparator))
         }
     }
 
-    /// Rebuilds a version from its stored columns; nil if the text is damaged.
+    /// Rebuilds a version from its stored columns; nil if the text is damaged or written in
+    /// an encoding this build does not know.
     ///
     /// Every delta decodes each changed record twice, so this reads the UTF-8 bytes directly
     /// (the separators are ASCII) rather than splitting the string by characters.
@@ -30,14 +44,23 @@ extension RecordVersion {
         var text = encodedFields
         let body: Body? = text.withUTF8 { bytes in
             var fields = EncodedFields(bytes)
+            guard let encoding = fields.encoding() else { return nil }
             switch entity {
             case .payment:
                 guard let company = fields.text(), let status = fields.text(), let periodFrom = fields.optionalText(),
                       let periodTo = fields.optionalText(), let paymentDate = fields.text(),
-                      let gross = fields.integer(), let tax = fields.integer(), let deductions = fields.deductions(),
-                      fields.atEnd else { return nil }
+                      let gross = fields.integer(), let tax = fields.integer(), let deductions = fields.deductions() else { return nil }
+                var registeredAt: String?
+                switch encoding {
+                case .untagged: registeredAt = nil
+                case .withRegisteredAt:
+                    guard let value = fields.text() else { return nil }
+                    registeredAt = value
+                }
+                guard fields.atEnd else { return nil }
                 return .payment(PaymentFields(company: company, status: status, periodFrom: periodFrom, periodTo: periodTo,
-                                              paymentDate: paymentDate, grossOre: gross, taxOre: tax, deductions: deductions))
+                                              paymentDate: paymentDate, grossOre: gross, taxOre: tax, deductions: deductions,
+                                              registeredAt: registeredAt))
             case .benefitCase:
                 guard let decision = fields.text(), let openedOn = fields.text(), let closedOn = fields.optionalText(),
                       let extent = fields.optionalInteger(), let daily = fields.optionalInteger(), fields.atEnd else { return nil }
@@ -48,6 +71,14 @@ extension RecordVersion {
         guard let body else { return nil }
         self.init(id: id, pnr: pnr, benefit: benefit, body: body)
     }
+}
+
+/// The stored field encodings this build reads.
+enum FieldEncoding {
+    /// Encoding 1: no tag, payments without `registeredAt`.
+    case untagged
+    /// Encoding 2: tagged, payments end with `registeredAt`.
+    case withRegisteredAt
 }
 
 /// Reads the fields of `RecordVersion.encodedFields` one after another from its UTF-8 bytes.
@@ -68,6 +99,17 @@ private struct EncodedFields {
     }
 
     var atEnd: Bool { exhausted }
+
+    /// Reads the version tag, if any; nil for a tag this build does not know.
+    mutating func encoding() -> FieldEncoding? {
+        guard bytes.first == 0x02 else { return .untagged }
+        position = 1
+        guard let range = next(), !exhausted, let number = number(range) else { return nil }
+        switch number {
+        case 2: return .withRegisteredAt
+        default: return nil
+        }
+    }
 
     /// The next field's byte range, consuming its separator.
     mutating func next() -> Range<Int>? {

@@ -4,7 +4,20 @@ public enum RecordEntity: Int, Sendable, Comparable, CaseIterable {
     case payment = 1
 
     /// The value of `change_log.entity` for this table.
-    public var journalName: String { self == .payment ? "payment" : "case" }
+    public var journalName: String {
+        switch self {
+        case .payment: return "payment"
+        case .benefitCase: return "case"
+        }
+    }
+
+    /// The element name in delivery files.
+    public var elementName: String {
+        switch self {
+        case .payment: return "payment"
+        case .benefitCase: return "case"
+        }
+    }
 
     public static func < (lhs: RecordEntity, rhs: RecordEntity) -> Bool { lhs.rawValue < rhs.rawValue }
 }
@@ -45,9 +58,12 @@ public struct PaymentFields: Hashable, Sendable {
     public var grossOre: Int64
     public var taxOre: Int64
     public var deductions: [Deduction]
+    /// The register's `registered_at`. Nil only in a state row stored before Prenum kept it
+    /// (field encoding 1), until the next snapshot fills it in.
+    public var registeredAt: String?
 
     public init(company: String, status: String, periodFrom: String?, periodTo: String?, paymentDate: String,
-                grossOre: Int64, taxOre: Int64, deductions: [Deduction]) {
+                grossOre: Int64, taxOre: Int64, deductions: [Deduction], registeredAt: String? = nil) {
         self.company = company
         self.status = status
         self.periodFrom = periodFrom
@@ -56,6 +72,7 @@ public struct PaymentFields: Hashable, Sendable {
         self.grossOre = grossOre
         self.taxOre = taxOre
         self.deductions = deductions.sorted { $0.kind < $1.kind }
+        self.registeredAt = registeredAt
     }
 }
 
@@ -97,8 +114,19 @@ public struct RecordVersion: Hashable, Sendable {
     }
 
     public var entity: RecordEntity {
-        if case .payment = body { return .payment }
-        return .benefitCase
+        switch body {
+        case .payment: return .payment
+        case .benefitCase: return .benefitCase
+        }
+    }
+
+    /// The date whose passing takes the record out of the history window: a payment's date, a
+    /// closed case's closing day; nil for an open case, which never leaves it.
+    public var windowKey: String? {
+        switch body {
+        case .payment(let p): return p.paymentDate
+        case .benefitCase(let c): return c.closedOn
+        }
     }
 
     public var key: RecordKey { RecordKey(entity, id) }

@@ -40,6 +40,7 @@ struct RegisterSnapshotPhase {
                 guard highWater >= base else {
                     throw OperationFailure(.dataError, "register \(register.path) journal ends at seq \(highWater), before Prenum's watermark \(base): was the register restored from an older copy?")
                 }
+                try upgradeFieldEncodingIfOwed()
                 // Newly subscribed persons first, so a record that moved to one of them is seen
                 // as a move by the journal pass below.
                 var mark = Date()
@@ -95,6 +96,20 @@ struct RegisterSnapshotPhase {
             return RegisterReader.Failure(exitCode: .temporaryFailure, description: "register \(register.path) stayed locked by an upstream writer past the busy timeout; try again later (\(error.message))")
         }
         return error
+    }
+
+    /// Rewrites the copy's rows stored before the field encoding's version tag, once, in this
+    /// transaction and before the journal pass, so that what the pass compares is in one
+    /// encoding. The migration cannot do it: only here is the register attached.
+    private func upgradeFieldEncodingIfOwed() throws {
+        guard try state.meta("field_encoding_upgrade_owed") != nil else { return }
+        for table in ["record", "record_recent"] {
+            for statement in RegisterColumns.upgradeStatements(table: table, schema: Self.schema) {
+                try state.database.run(statement)
+            }
+        }
+        try state.database.run("DELETE FROM meta WHERE key = 'field_encoding_upgrade_owed'")
+        log.log(.info, "snapshot.field-encoding-upgraded", ["encoding": RecordVersion.currentEncoding])
     }
 
     /// Tracks persons newly in a population and copies their current records: into the
@@ -175,7 +190,7 @@ struct RegisterSnapshotPhase {
         try database.execute("""
             \(versions(.payment, "payment", RegisterColumns.paymentFields("n", schema: r)))
             \(versions(.benefitCase, "benefit_case", RegisterColumns.caseFields("n")))
-            -- Journaled but nothing Prenum keeps changed (a registration time, say).
+            -- Journaled but nothing Prenum keeps changed.
             DELETE FROM record_change
                 WHERE old_pnr IS new_pnr AND old_benefit IS new_benefit AND old_fields IS new_fields;
             -- A record that moved between persons is filed under its old person too.

@@ -54,7 +54,7 @@ public struct StatusReport: Codable, Sendable {
             return StatusReport(generatedAt: Timestamp.format(now), today: today.description, watermark: 0, runs: [],
                                 subscribers: configuration.subscribers.map { subscriber in
                                     Subscriber(id: subscriber.id, name: subscriber.name, active: subscriber.isActive(on: today),
-                                               formatVersion: subscriber.formatVersion, sequence: 0, watermark: nil,
+                                               formatVersion: subscriber.formatVersion.number, sequence: 0, watermark: nil,
                                                lastDelivery: nil, populationSize: 0,
                                                pendingInboxFiles: PopulationSummary.pendingInboxFiles(for: subscriber, in: configuration),
                                                refreshPending: false, lastFailure: nil)
@@ -79,7 +79,7 @@ public struct StatusReport: Codable, Sendable {
                 """, [subscriber.id])
             subscribers.append(Subscriber(
                 id: subscriber.id, name: subscriber.name, active: subscriber.isActive(on: today),
-                formatVersion: subscriber.formatVersion, sequence: position.lastSequence, watermark: position.watermark,
+                formatVersion: subscriber.formatVersion.number, sequence: position.lastSequence, watermark: position.watermark,
                 lastDelivery: last.map {
                     LastDelivery(businessDate: $0.businessDate.description, sequence: $0.sequence, kind: $0.kind, file: $0.fileName,
                                  persons: $0.persons, records: $0.records, unsubscribed: $0.unsubscribed, status: $0.status.rawValue)

@@ -123,19 +123,25 @@ struct SubscriberDeliverer {
         let sequence = position.lastSequence + 1
         let outbox = subscriber.outboxFolder(in: configuration)
         let fileName = DeliveryFileName(subscriberID: subscriber.id, sequence: sequence, businessDate: run.businessDate, kind: kind).xmlName
-        let header = DeliveryHeader(subscriberID: subscriber.id, orgNumber: subscriber.orgNumber.digits,
+        var header = DeliveryHeader(subscriberID: subscriber.id, orgNumber: subscriber.orgNumber.digits,
                                     formatVersion: subscriber.formatVersion, sequence: sequence,
                                     previousSequence: position.lastSequence, kind: kind, businessDate: run.businessDate,
                                     createdAt: run.createdAt, keyID: signer.keyID,
                                     windowFrom: profile.windowStart(on: run.businessDate), previousHash: position.lastXMLSHA256)
+        if subscriber.formatVersion.carriesMirrorFingerprint {
+            header.purpose = subscriber.purpose
+            header.legalBasis = subscriber.effectiveLegalBasis
+        }
 
         try DurableFiles.makeFolder(outbox)
         try DurableFiles.makeFolder(DeliveryPublisher.stagingFolder(outbox: outbox))
         let paths = publisher.paths(subscriber: subscriber.id, outbox: outbox, fileName: fileName)
         for stale in [paths.stagedData, paths.stagedSignature] { unlink(stale) }
 
-        let planner = DeltaPlanner(database: reader, subscriber: subscriber.id,
+        var planner = DeltaPlanner(database: reader, subscriber: subscriber.id,
                                    visibility: Visibility(profile: profile, businessDate: run.businessDate), changeRows: changeRows)
+        let tally = subscriber.formatVersion.carriesMirrorFingerprint ? FingerprintTally() : nil
+        planner.tally = tally
         let writer = try DeliveryWriter(path: paths.stagedData, header: header)
         let summary: DeliveryFileSummary
         do {
@@ -152,15 +158,29 @@ struct SubscriberDeliverer {
                     }
                     try writer.endPerson()
                 }
-                try planner.forEachUnsubscribed { try writer.writeUnsubscribed(pnr: $0) }
+                try planner.forEachUnsubscribed { pnr in
+                    try writer.writeUnsubscribed(pnr: pnr)
+                    if let tally { try planner.tallyUnsubscribed(pnr, in: tally) }
+                }
             } else {
                 try planner.forEachFullPerson { pnr, versions in
                     try writer.beginPerson(pnr: pnr)
-                    for version in versions { try writer.write(change: .new, version: version) }
+                    for version in versions {
+                        try writer.write(change: .new, version: version)
+                        tally?.add(version)
+                    }
                     try writer.endPerson()
                 }
             }
-            summary = try writer.finish()
+            var held: MirrorFingerprint?
+            if let tally {
+                var total = isDelta
+                    ? try FingerprintStore(database: reader).held(subscriber: subscriber.id, windowFrom: header.windowFrom.description)
+                    : MirrorFingerprint.empty
+                total.add(tally.total)
+                held = total
+            }
+            summary = try writer.finish(held: held)
         } catch {
             writer.abandon()
             throw error
@@ -180,6 +200,12 @@ struct SubscriberDeliverer {
                                       status: .staged)
         try stateWriter.transaction {
             try $0.stage(delivery, watermark: run.highWater, profile: profile.fingerprint, stagedAt: Timestamp.format(Date()))
+            let fingerprints = FingerprintStore(database: $0.database)
+            if let tally {
+                try fingerprints.record(subscriber: subscriber.id, tally: tally, windowFrom: header.windowFrom.description, replacing: !isDelta)
+            } else {
+                try fingerprints.forget(subscriber: subscriber.id)
+            }
         }
         faults.reach(.deliverAfterStage, subscriber: subscriber.id)
 

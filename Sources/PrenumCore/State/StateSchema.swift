@@ -174,5 +174,22 @@ enum StateSchema {
         -- needs no count of the whole copy.
         INSERT INTO meta(key, value) SELECT 'copy_rows', COUNT(*) FROM record;
         """,
+        // issue-v3: format version 3. Per format-3 subscriber, the count and digest sum of what
+        // its recipient holds, per window key date ('' for open cases), so a file's trailer is
+        // kept up to date from its changes and the window drops whole dates. And the stored
+        // field encoding gained a version tag (payments their registered_at): rows written
+        // before it are rewritten by the next snapshot, which can read the register.
+        """
+        CREATE TABLE fingerprint_bucket(
+            subscriber TEXT NOT NULL,
+            window_key TEXT NOT NULL,
+            records INTEGER NOT NULL,
+            sum BLOB NOT NULL,
+            PRIMARY KEY (subscriber, window_key)
+        ) WITHOUT ROWID;
+        INSERT INTO meta(key, value)
+            SELECT 'field_encoding_upgrade_owed', '1'
+            WHERE EXISTS (SELECT 1 FROM record) OR EXISTS (SELECT 1 FROM record_recent WHERE fields IS NOT NULL);
+        """,
     ]
 }

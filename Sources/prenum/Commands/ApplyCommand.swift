@@ -6,10 +6,15 @@ struct ApplyCommand: Command {
     static let discussion = """
         Runs every check of `prenum verify` on DIR first and applies nothing if any file fails. Then
         applies one subscriber's files in sequence order to the mirror M (created when missing), each
-        file in one transaction: FULL clears the mirror first, NEW and CHANGED replace a record whole,
-        REMOVED deletes it, unsubscribed deletes the person's records, then the history window is
-        applied. Files already applied are skipped (idempotent). Refuses (exit 65) a gap, a file that
-        does not chain onto the mirror's last file, and files of another subscriber.
+        file in one transaction, in this order: FULL clears the mirror first; the history window
+        (windowFrom) is applied before the records, dropping payments whose paymentDate and cases
+        whose closedOn fall before it; then NEW and CHANGED replace a record whole (under the person
+        it is listed under: a record can move between persons), REMOVED deletes it, unsubscribed
+        deletes the person's records. After a format-3 file the mirror's record count and fingerprint
+        must equal the trailer's visible and fingerprint; at the first file where they differ, that
+        file is not applied and apply stops (exit 65) naming the file, expected and found. Files
+        already applied are skipped (idempotent). Refuses (exit 65) a gap, a file that does not chain
+        onto the mirror's last file, and files of another subscriber.
         The mirror's tables are documented in docs/OPERATIONS.md.
         """
     static let options: [CommandLineOption] = [

@@ -9,12 +9,15 @@ struct VerifyCommand: Command {
         rules the XSD cannot state, the trailer counts, the header against the file name, and per
         subscriber the chain: consecutive sequences from the lowest present, previousSequence and
         previousHash. --public-key may be a folder of *.pem files to verify across a key rotation.
-        Prints one line per file (ok / FAILED: reasons). Exit 0 when all pass, 65 when any fails,
-        66 when DIR, the key, xmllint or the schema is missing.
+        Prints one line per file (ok / FAILED: reasons). With --mirror M, also checks that the existing
+        mirror M (made by `prenum apply`) is at the last format-3 file in DIR and holds what its trailer
+        says: the same visible count and fingerprint (docs/DELIVERY-FORMAT.md). Exit 0 when all pass,
+        65 when any fails, 66 when DIR, the key, the mirror, xmllint or the schema is missing.
         """
     static let options: [CommandLineOption] = [
         .value("dir", "DIR", help: "folder holding the delivered files", required: true),
         .value("public-key", "F", help: "signing public key PEM, or a folder of them (key rotation)", required: true),
+        .value("mirror", "M", help: "also check this mirror against the last format-3 file's visible and fingerprint", required: false),
     ]
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
@@ -22,6 +25,9 @@ struct VerifyCommand: Command {
                                         schemas: try SchemaValidator.locate())
         let report = try verifier.verify(directory: try arguments.required("dir"))
         print(report.text, terminator: "")
-        return report.exitCode
+        guard let mirror = arguments.string("mirror") else { return report.exitCode }
+        let check = try MirrorCheck.check(report, mirrorPath: mirror)
+        print(check.line)
+        return check.matches ? report.exitCode : .dataError
     }
 }

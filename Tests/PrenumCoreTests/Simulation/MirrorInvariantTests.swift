@@ -77,7 +77,7 @@ final class MirrorInvariantTests: XCTestCase {
                 let chosen = permitted.filter { _ in world.random.chance(0.5) }
                 subscriber.benefits = chosen.isEmpty ? [permitted[0]] : chosen
             }
-            if world.random.chance(0.05) { subscriber.formatVersion = 3 - subscriber.formatVersion }
+            if world.random.chance(0.05) { subscriber.formatVersion = subscriber.formatVersion % 3 + 1 }
             if world.random.chance(0.05) {
                 subscriber.purpose = subscriber.purpose == "coordination" ? "claims" : "coordination"
             }

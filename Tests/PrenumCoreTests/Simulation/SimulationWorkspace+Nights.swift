@@ -46,7 +46,7 @@ extension SimulationWorkspace {
                             let chosen = permitted.filter { _ in random.chance(0.5) }
                             subscribers[index].benefits = chosen.isEmpty ? [permitted[0]] : chosen
                         }
-                        if random.chance(0.05) { subscribers[index].formatVersion = 3 - subscribers[index].formatVersion }
+                        if random.chance(0.05) { subscribers[index].formatVersion = subscribers[index].formatVersion % 3 + 1 }
                         if random.chance(0.04) { try orderRefresh(subscribers[index].id) }
                     }
                 }

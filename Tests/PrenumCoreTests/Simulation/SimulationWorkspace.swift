@@ -14,10 +14,13 @@ struct SimulatedSubscriber {
     var formatVersion: Int
     var terminatedFrom: String?
     var outbox: String?
+    var legalBasis: String?
     var population: [String: VisibilityOracle.Member] = [:]
     var mirror = RecipientMirror()
     var lastHash = String(repeating: "0", count: 64)
     var files: [URL] = []
+    /// The last file's trailer: in format 3 it says what the mirror holds.
+    var lastTrailer: [String: String] = [:]
 
     var requiresConsent: Bool { purpose != "coordination" }
 }
@@ -71,7 +74,8 @@ final class SimulationWorkspace {
             SimulatedSubscriber(id: "mun-b", category: "municipality", benefits: ["BOB", "SJP", "FP", "TFP", "AKS"], purpose: "coordination", formatVersion: 1),
             SimulatedSubscriber(id: "enf-c", category: "enforcement", benefits: ["SJP", "AKS", "SA", "AE"], purpose: "coordination", formatVersion: 2, outbox: "../moved/enf-c"),
             SimulatedSubscriber(id: "age-d", category: "agency", benefits: ["SJP", "FP", "BB", "UTV"], purpose: "risk_assessment", formatVersion: 1),
-            SimulatedSubscriber(id: "pen-e", category: "pension", benefits: ["SA", "AE", "SJP"], purpose: "coordination", formatVersion: 2),
+            SimulatedSubscriber(id: "pen-e", category: "pension", benefits: ["SA", "AE", "SJP"], purpose: "coordination", formatVersion: 3,
+                                legalBasis: "SFB 110:39 (simulated agreement)"),
         ]
         let start = CalendarDate("2026-01-01")!
         for _ in 0..<120 { try chaos.insertPayment(on: start, &random) }
@@ -104,6 +108,7 @@ final class SimulationWorkspace {
             ]
             if let terminated = subscriber.terminatedFrom { entry["terminatedFrom"] = terminated }
             if let outbox = subscriber.outbox { entry["outbox"] = outbox }
+            if let legalBasis = subscriber.legalBasis { entry["legalBasis"] = legalBasis }
             list.append(entry)
         }
         let config: [String: Any] = [
@@ -212,7 +217,13 @@ final class SimulationWorkspace {
                     XCTAssertTrue(categories[subscriber.category]!.contains(record.attributes["benefit"] ?? ""), "\(name): benefit not permitted", file: file, line: line)
                 }
             }
+            if subscriber.formatVersion >= 3 {
+                XCTAssertEqual(parsed.header["purpose"], subscriber.purpose, "\(name): purpose", file: file, line: line)
+                XCTAssertEqual(parsed.header["legalBasis"], subscriber.legalBasis ?? OracleFingerprint.legalBasis[subscriber.purpose],
+                               "\(name): legalBasis", file: file, line: line)
+            }
             subscriber.mirror.apply(parsed, name: name, file: file, line: line)
+            subscriber.lastTrailer = parsed.trailer
             subscriber.lastHash = try SHA256Digest.hex(ofFile: url.path)
             subscriber.files.append(url)
         }
@@ -233,6 +244,12 @@ final class SimulationWorkspace {
             differing \(differing.map { "\(held[$0]!) vs expected \(expected[$0]!)" })
             \((missing + extra + differing).prefix(2).map { diagnose($0, subscriber: subscriber, expected: expected[$0]) }.joined(separator: "\n"))
             """, file: file, line: line)
+        if subscriber.formatVersion >= 3 {
+            // The trailer against a fingerprint computed here from the oracle's records.
+            let oracle = OracleFingerprint.of(Array(expected.values))
+            XCTAssertEqual(subscriber.lastTrailer["visible"], String(oracle.visible), "\(subscriber.id) on \(day): trailer visible", file: file, line: line)
+            XCTAssertEqual(subscriber.lastTrailer["fingerprint"], oracle.hex, "\(subscriber.id) on \(day): trailer fingerprint", file: file, line: line)
+        }
         for record in held.values {
             XCTAssertNotNil(subscriber.population[record.pnr], "\(subscriber.id) holds a record of a person outside its population", file: file, line: line)
             XCTAssertTrue(subscriber.benefits.contains(record.attributes["benefit"] ?? ""), "\(subscriber.id) holds an unordered benefit", file: file, line: line)
@@ -273,7 +290,7 @@ final class SimulationWorkspace {
 
     /// Every file validates against its format's XSD with xmllint.
     func assertSchemaValid(file: StaticString = #filePath, line: UInt = #line) throws {
-        for version in [1, 2] {
+        for version in FormatVersion.allCases {
             let paths = subscribers.filter { _ in true }.flatMap { $0.files }.filter { url in
                 (try? String(contentsOf: url, encoding: .utf8).contains("formatVersion=\"\(version)\"")) ?? false
             }.map(\.path)

@@ -33,10 +33,11 @@ struct VisibilityOracle {
 
         var result: [String: MirrorRecord] = [:]
         try register.prepare("""
-            SELECT p.id, p.pnr, p.benefit, p.company, p.status, p.period_from, p.period_to, p.payment_date, p.gross_ore, p.tax_ore
+            SELECT p.id, p.pnr, p.benefit, p.company, p.status, p.period_from, p.period_to, p.payment_date, p.gross_ore, p.tax_ore,
+                   p.registered_at
             FROM payment p JOIN oracle_population o ON o.pnr = p.pnr
             WHERE p.benefit IN (SELECT code FROM oracle_benefit)
-              AND p.status <> 'cancelled' AND (?1 = 2 OR p.status = 'executed')
+              AND p.status <> 'cancelled' AND (?1 >= 2 OR p.status = 'executed')
               AND p.payment_date >= max(?2, COALESCE(o.from_date, ''))
             """).forEachRow([formatVersion, windowStart]) { row in
             var attributes = ["benefit": row.text(2), "paymentDate": row.text(7),
@@ -44,7 +45,8 @@ struct VisibilityOracle {
             if let from = row.optionalText(5) { attributes["periodFrom"] = from }
             if let to = row.optionalText(6) { attributes["periodTo"] = to }
             var deductions: [String] = []
-            if formatVersion == 2 {
+            if formatVersion >= 3 { attributes["registeredAt"] = row.text(10) }
+            if formatVersion >= 2 {
                 attributes["company"] = row.text(3)
                 attributes["status"] = row.text(4)
                 try register.prepare("SELECT kind, amount_ore FROM payment_deduction WHERE payment_id = ? ORDER BY kind")
