@@ -6,9 +6,12 @@
 # pkg-config resolves the SQLite and libcrypto system-library targets; sqlite3, openssl and
 # xmllint (libxml2-utils) are the real tools the tests use as the other side; time gives
 # /usr/bin/time -v (peak memory in the big population-file test and the benchmark smoke).
+# The package and monitoring checks (scripts/package-deb.sh --check, OperationsArtefactTests):
+# dpkg-dev gives dpkg-deb, lintian checks the .deb, prometheus gives promtool (alert rules and
+# the metrics file) and systemd gives systemd-analyze (the unit's security rating).
 set -euo pipefail
 
-packages=(pkg-config libsqlite3-dev libssl-dev libxml2-utils sqlite3 openssl time)
+packages=(pkg-config libsqlite3-dev libssl-dev libxml2-utils sqlite3 openssl time dpkg-dev lintian prometheus systemd)
 
 needed=()
 for package in "${packages[@]}"; do

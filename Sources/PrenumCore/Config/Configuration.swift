@@ -25,6 +25,9 @@ public struct Configuration: Sendable {
     public let subscribers: [Subscriber]
     /// Category name to the benefit codes the law lets it receive.
     public let categories: [String: [String]]
+    /// `metricsFile`: where `run` writes its Prometheus textfile; nil for the default beside
+    /// the state database. `run --metrics-file` overrides it.
+    public var metricsFile: String?
 
     public init(configPath: String, folder: String, register: String, stateDatabase: String, inbox: String,
                 outbox: String, archive: String, signingKey: String, categoriesPath: String, historyDays: Int,

@@ -5,7 +5,7 @@ import Foundation
 /// the wrong recipient, which is far worse than not delivering.
 public enum ConfigurationLoader {
     static let rootKeys = ["register", "stateDatabase", "inbox", "outbox", "archive", "signingKey",
-                           "categories", "historyDays", "timeZone", "subscribers"]
+                           "categories", "historyDays", "timeZone", "subscribers", "metricsFile"]
     static let defaultHistoryDays = 400
     static let historyDaysRange = 1...3650
     static let defaultTimeZone = "Europe/Stockholm"
@@ -31,6 +31,7 @@ public enum ConfigurationLoader {
         let outbox = pathField("outbox")
         let archive = pathField("archive")
         let signingKey = pathField("signingKey")
+        let metricsFile = root["metricsFile"] == nil ? nil : pathField("metricsFile", required: false)
         let categoriesText = root["categories"] == nil ? defaultCategories : reader.string(root, "categories", at: "", required: false)
         let categoriesPath = categoriesText.flatMap { usablePath($0, field: "categories", reader: reader) }
             .map { ConfigurationPath.resolve($0, against: folder) }
@@ -78,10 +79,12 @@ public enum ConfigurationLoader {
               let categoriesPath else {
             throw ConfigurationError(problems: problems)
         }
-        return Configuration(configPath: path, folder: folder, register: register, stateDatabase: stateDatabase,
-                             inbox: inbox, outbox: outbox, archive: archive, signingKey: signingKey,
-                             categoriesPath: categoriesPath, historyDays: historyDays, timeZone: timeZone,
-                             subscribers: subscribers, categories: categories)
+        var configuration = Configuration(configPath: path, folder: folder, register: register, stateDatabase: stateDatabase,
+                                          inbox: inbox, outbox: outbox, archive: archive, signingKey: signingKey,
+                                          categoriesPath: categoriesPath, historyDays: historyDays, timeZone: timeZone,
+                                          subscribers: subscribers, categories: categories)
+        configuration.metricsFile = metricsFile
+        return configuration
     }
 
     /// The top-level object of a JSON file, or a thrown error when there is none to check.

@@ -22,7 +22,8 @@ public enum DeliverySchema {
     }
 
     /// Where the schemas are looked for, in order: `PRENUM_SCHEMA_DIR`, the resource bundle
-    /// beside the main bundle and beside the (symlink-resolved) executable, and the source tree
+    /// beside the main bundle and beside the (symlink-resolved) executable, `../share/prenum/schemas`
+    /// from the executable (the Debian package), and the source tree
     /// this library was built from.
     public static func searchedFolders(environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
         var folders: [String] = []
@@ -32,6 +33,9 @@ public enum DeliverySchema {
         if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
             folders.append(executable.deletingLastPathComponent().appendingPathComponent(bundleName)
                 .appendingPathComponent("Schemas").path)
+            // An installed package: /usr/bin/prenum and /usr/share/prenum/schemas.
+            folders.append(executable.deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("share/prenum/schemas").path)
         }
         folders.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Schemas").path)
         var seen = Set<String>()

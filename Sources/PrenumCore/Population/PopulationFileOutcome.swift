@@ -1,6 +1,6 @@
 /// What happened to one file found in a subscriber's inbox.
 public struct PopulationFileOutcome: Equatable, Sendable {
-    public enum Kind: String, Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
         /// Applied to the population and moved to processed/.
         case accepted
         /// Not applied; moved to rejected/ with a report.

@@ -17,6 +17,8 @@ public final class NightlyRun {
     /// When the record copy's recent versions are folded in (`RecordStore`): at this percentage
     /// of the compacted copy.
     let compactionPercent: Int
+    /// Called once the run holds the lock (the run command marks the metrics "in progress").
+    public var onLocked: () -> Void = {}
 
     public init(configuration: Configuration, log: EventLog, faults: FaultInjector = .none,
                 clock: @escaping @Sendable () -> Date = { Date() }, registerBusyTimeoutMilliseconds: Int32 = 10_000,
@@ -36,6 +38,7 @@ public final class NightlyRun {
         try configuration.prepareStateFolder()
         let lock = try ProcessLock.acquire(path: configuration.lockPath)
         defer { withExtendedLifetime(lock) {} }
+        onLocked()
         log.log(.info, "run.start", ["businessDate": businessDate.description])
 
         let state = try StateDatabase(path: configuration.stateDatabase)
@@ -46,12 +49,13 @@ public final class NightlyRun {
         let deliverer = SubscriberDeliverer(configuration: configuration, state: state, signer: signer,
                                             publisher: publisher, log: log, faults: faults, clock: clock)
 
-        var results: [RunReport.SubscriberResult] = []
-        results += deliverer.recoverStaged()
+        let recovered = deliverer.recoverStaged()
+        let stuck = recovered.filter { $0.status == .failed }
+        var results = recovered.filter { $0.status != .failed }
 
         if let interrupted = try ledger.incompleteRun() {
             log.log(.warning, "run.resume", ["businessDate": interrupted.businessDate.description, "run": interrupted.id])
-            results += try deliverer.deliverAll(run: interrupted)
+            results += try deliverer.deliverAll(run: interrupted, stuck: stuck)
             try complete(interrupted, state: state)
             if interrupted.businessDate == businessDate {
                 return finish(RunReport(businessDate: businessDate, outcome: .completed, runID: interrupted.id,
@@ -62,7 +66,7 @@ public final class NightlyRun {
         if let existing = try ledger.run(on: businessDate), existing.status == .completed {
             log.log(.info, "run.already-completed", ["businessDate": businessDate.description, "run": existing.id])
             return finish(RunReport(businessDate: businessDate, outcome: .alreadyCompleted, runID: existing.id,
-                                    subscribers: results, populationFiles: 0, durationSeconds: 0), started: started)
+                                    subscribers: results + stuck, populationFiles: 0, durationSeconds: 0), started: started)
         }
         if let last = try ledger.lastCompletedRun(), businessDate < last.businessDate {
             throw OperationFailure(.dataError, "business date \(businessDate) is before the last completed run (\(last.businessDate)); to deliver past files again use `prenum rerun --subscriber S --from D1 --to D2`")
@@ -76,13 +80,17 @@ public final class NightlyRun {
                 .take(businessDate: businessDate, createdAt: Timestamp.format(clock()), startedAt: Timestamp.format(Date()))
             let checkpoint = BackgroundCheckpoint(statePath: state.path, log: log)
             defer { checkpoint.wait() }
-            results += try deliverer.deliverAll(run: run)
+            results += try deliverer.deliverAll(run: run, stuck: stuck)
             return run
         }
         faults.reach(.runBeforeComplete)
         try complete(run, state: state)
-        return finish(RunReport(businessDate: businessDate, outcome: .completed, runID: run.id, subscribers: results,
-                                populationFiles: imported.count, durationSeconds: 0), started: started)
+        var report = RunReport(businessDate: businessDate, outcome: .completed, runID: run.id, subscribers: results,
+                               populationFiles: imported.count, durationSeconds: 0)
+        report.populationFileOutcomes = Dictionary(PopulationFileOutcome.Kind.allCases.map { kind in
+            (kind.rawValue, imported.filter { $0.kind == kind }.count)
+        }, uniquingKeysWith: +)
+        return finish(report, started: started)
     }
 
     private func complete(_ run: RunRecord, state: StateDatabase) throws {
@@ -151,9 +159,10 @@ public final class NightlyRun {
         report.durationSeconds = Date().timeIntervalSince(started)
         let failed = report.subscribers.filter { $0.status == .failed }.count
         let delivered = report.subscribers.filter { $0.status == .delivered }.count
+        let retried = report.subscribers.filter { $0.status == .recovered }.count
         log.log(failed > 0 ? .warning : .info, "run.end", [
             "businessDate": report.businessDate.description, "outcome": report.outcome.rawValue,
-            "delivered": delivered, "failed": failed,
+            "delivered": delivered, "failed": failed, "retried": retried, "exitCode": report.exitCode.rawValue,
             "durationSeconds": String(format: "%.3f", report.durationSeconds),
         ])
         return report

@@ -29,7 +29,12 @@ public struct RerunReport: Sendable {
         guard !entries.isEmpty else {
             return "no deliveries to \(subscriber) with business dates \(from)..\(to); nothing to re-publish\n"
         }
-        var text = "\(dryRun ? "would re-publish" : "re-published") \(entries.count) file pair(s) for \(subscriber) (\(from)..\(to)) into \(outbox); archive hashes checked\n"
+        // A pair whose both files were already in place was checked, not published again.
+        let inPlace = entries.filter { $0.signature == .alreadyPresent && $0.data == .alreadyPresent }.count
+        let copied = entries.count - inPlace
+        var text = "\(dryRun ? "would re-publish" : "re-published") \(copied) file pair(s) for \(subscriber) (\(from)..\(to)) into \(outbox)"
+        if inPlace > 0 { text += ", \(inPlace) already in place" }
+        text += "; archive hashes checked\n"
         for entry in entries {
             text += "  \(entry.fileName)  sig=\(entry.signature.rawValue) xml=\(entry.data.rawValue)\n"
         }

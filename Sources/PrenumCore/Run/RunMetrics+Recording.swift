@@ -2,9 +2,10 @@ import Foundation
 import PrenumSQLite
 
 extension RunMetrics {
-    /// `<folder of stateDatabase>/metrics/prenum.prom`, unless `run --metrics-file` says otherwise.
+    /// The configuration's `metricsFile`, else `<folder of stateDatabase>/metrics/prenum.prom`,
+    /// unless `run --metrics-file` says otherwise.
     public static func defaultPath(configuration: Configuration) -> String {
-        stateFolder(configuration).appendingPathComponent("metrics/prenum.prom")
+        configuration.metricsFile ?? stateFolder(configuration).appendingPathComponent("metrics/prenum.prom")
     }
 
     /// `<folder of stateDatabase>/reports/run-YYYY-MM-DD.json`.
@@ -19,11 +20,13 @@ extension RunMetrics {
     /// Metrics for a run that returned a report; subscriber positions are read from state.
     public static func make(report: RunReport, configuration: Configuration, finishedAt: Date, previousSuccess: Date?) -> RunMetrics {
         let positions = lastSequences(configuration)
+        let staged = stagedFiles(configuration)
         let results = Dictionary(report.subscribers.map { ($0.subscriber, $0) }, uniquingKeysWith: { _, later in later })
         let samples = configuration.subscribers.map { subscriber -> SubscriberSample in
             let result = results[subscriber.id]
             var sample = SubscriberSample(id: subscriber.id, active: subscriber.isActive(on: report.businessDate),
                                           lastSequence: positions[subscriber.id] ?? result?.sequence ?? 0, delivery: nil)
+            sample.stagedFiles = staged[subscriber.id] ?? 0
             if let result, result.status != .inactive {
                 sample.delivery = .init(failed: result.status == .failed, full: result.kind == DeliveryKind.full.rawValue,
                                         persons: result.persons, records: result.records, unsubscribed: result.unsubscribed)
@@ -31,18 +34,21 @@ extension RunMetrics {
             return sample
         }
         let succeeded = report.exitCode == .ok
-        return RunMetrics(finishedAt: finishedAt, lastSuccess: succeeded ? finishedAt : previousSuccess,
-                          durationSeconds: report.durationSeconds, exitCode: report.exitCode.rawValue,
-                          businessDate: report.businessDate, populationFiles: report.populationFiles, subscribers: samples)
+        var metrics = RunMetrics(finishedAt: finishedAt, lastSuccess: succeeded ? finishedAt : previousSuccess,
+                                 durationSeconds: report.durationSeconds, exitCode: report.exitCode.rawValue,
+                                 businessDate: report.businessDate, populationFiles: report.populationFiles, subscribers: samples)
+        metrics.populationFileOutcomes = report.populationFileOutcomes
+        return metrics
     }
 
     /// Metrics for a run that stopped with an error before it had a report.
     public static func make(failure exitCode: ExitCode, configuration: Configuration?, businessDate: CalendarDate?,
                             durationSeconds: Double, finishedAt: Date, previousSuccess: Date?) -> RunMetrics {
         let positions = configuration.map(lastSequences) ?? [:]
+        let staged = configuration.map(stagedFiles) ?? [:]
         let samples = (configuration?.subscribers ?? []).map { subscriber in
             SubscriberSample(id: subscriber.id, active: businessDate.map(subscriber.isActive) ?? true,
-                             lastSequence: positions[subscriber.id] ?? 0, delivery: nil)
+                             lastSequence: positions[subscriber.id] ?? 0, delivery: nil, stagedFiles: staged[subscriber.id] ?? 0)
         }
         return RunMetrics(finishedAt: finishedAt, lastSuccess: previousSuccess, durationSeconds: durationSeconds,
                           exitCode: exitCode.rawValue, businessDate: businessDate, populationFiles: nil, subscribers: samples)
@@ -73,8 +79,12 @@ extension RunMetrics {
     /// Writes the file whole or not at all, so the collector never scrapes half a file.
     public func write(to path: String) throws {
         try DurableFiles.makeFolder((path as NSString).deletingLastPathComponent)
-        try DurableFiles.writeAtomically(Array(prometheusText.utf8), to: path)
+        try DurableFiles.writeAtomically(Array(prometheusText.utf8), to: path, mode: Self.fileMode)
     }
+
+    /// World-readable: the file holds no personal data, and the packaged node_exporter runs as
+    /// another user (`prometheus`).
+    public static let fileMode: mode_t = 0o644
 }
 
 extension RunMetrics {
@@ -85,8 +95,10 @@ extension RunMetrics {
                               log: EventLog, now: Date = Date()) {
         let path = metricsFile ?? RunMetrics.defaultPath(configuration: configuration)
         write("metrics", path: path, log: log) {
-            try RunMetrics.make(report: report, configuration: configuration, finishedAt: now,
-                                previousSuccess: RunMetrics.previousSuccess(in: path)).write(to: path)
+            var metrics = RunMetrics.make(report: report, configuration: configuration, finishedAt: now,
+                                          previousSuccess: RunMetrics.previousSuccess(in: path))
+            metrics.startedAt = started
+            try metrics.write(to: path)
         }
         // An already-completed date keeps the report of the run that made it.
         guard report.outcome == .completed else { return }
@@ -103,9 +115,15 @@ extension RunMetrics {
         guard let path = metricsFile ?? configuration.map({ RunMetrics.defaultPath(configuration: $0) }) else { return }
         let exitCode = (error as? any PrenumFailure)?.exitCode ?? .dataError
         write("metrics", path: path, log: log) {
-            try RunMetrics.make(failure: exitCode, configuration: configuration, businessDate: businessDate,
-                                durationSeconds: now.timeIntervalSince(started), finishedAt: now,
-                                previousSuccess: RunMetrics.previousSuccess(in: path)).write(to: path)
+            var metrics = RunMetrics.make(failure: exitCode, configuration: configuration, businessDate: businessDate,
+                                          durationSeconds: now.timeIntervalSince(started), finishedAt: now,
+                                          previousSuccess: RunMetrics.previousSuccess(in: path))
+            metrics.failureReason = RunFailureReason.of(error)
+            // Refused because another run holds the lock: that run is still under way.
+            let holder = error is ProcessLock.LockHeld ? RunMetrics.previousProgress(in: path) : (inProgress: false, startedAt: nil)
+            metrics.inProgress = holder.inProgress
+            metrics.startedAt = holder.startedAt
+            try metrics.write(to: path)
         }
     }
 

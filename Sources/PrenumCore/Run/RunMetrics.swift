@@ -14,6 +14,8 @@ public struct RunMetrics: Sendable, Equatable {
         public let lastSequence: Int64
         /// Filled only when the run got as far as delivering.
         public var delivery: Delivery?
+        /// Files staged in state but not yet in the outbox (the next run publishes them).
+        public var stagedFiles: Int = 0
 
         public struct Delivery: Sendable, Equatable {
             public let failed: Bool
@@ -33,6 +35,14 @@ public struct RunMetrics: Sendable, Equatable {
     public var businessDate: CalendarDate?
     public var populationFiles: Int?
     public var subscribers: [SubscriberSample]
+    /// `RunFailureReason` of a run that stopped with an error.
+    public var failureReason: String? = nil
+    /// When the last run took the lock; with `inProgress` still 1 and no process running, a
+    /// run was killed.
+    public var startedAt: Date? = nil
+    public var inProgress = false
+    /// Population files of the last run by outcome (accepted, rejected, duplicate, deferred, failed).
+    public var populationFileOutcomes: [String: Int]? = nil
 
     /// The exposition text, ending with a newline.
     public var prometheusText: String {
@@ -44,6 +54,12 @@ public struct RunMetrics: Sendable, Equatable {
         }
         func single(_ value: String) -> [(labels: String, value: String)] { [("", value)] }
         func seconds(_ date: Date) -> String { String(Int64(date.timeIntervalSince1970.rounded(.down))) }
+
+        family("prenum_build_info", "The prenum build that wrote this file (always 1; the labels say which).",
+               [("{version=\"\(Self.escape(BuildInfo.version))\",configuration=\"\(BuildInfo.configuration)\",swift=\"\(BuildInfo.swiftVersion)\"}", "1")])
+        out += Self.progressText(inProgress: inProgress, startedAt: startedAt)
+        family("prenum_run_failure_reason", "1 for why the last prenum run stopped with an error (lock-held, register-busy, configuration, signing-key, ...).",
+               failureReason.map { [("{reason=\"\(Self.escape($0))\"}", "1")] } ?? [])
 
         family("prenum_run_last_success_timestamp_seconds", "Unix time the last prenum run ended with exit code 0.",
                lastSuccess.map { single(seconds($0)) } ?? [])
@@ -57,6 +73,8 @@ public struct RunMetrics: Sendable, Equatable {
                businessDate.flatMap { Timestamp.parse("\($0)T00:00:00Z") }.map { single(seconds($0)) } ?? [])
         family("prenum_run_population_files", "Population files handled by the last prenum run.",
                populationFiles.map { single(String($0)) } ?? [])
+        family("prenum_run_population_files_by_outcome", "Population files of the last prenum run by outcome (rejected ones wait in rejected/, deferred ones in the inbox).",
+               (populationFileOutcomes ?? [:]).sorted { $0.key < $1.key }.map { ("{outcome=\"\(Self.escape($0.key))\"}", String($0.value)) })
 
         func perSubscriber(_ value: (SubscriberSample) -> String?) -> [(labels: String, value: String)] {
             subscribers.compactMap { sample in value(sample).map { ("{subscriber=\"\(Self.escape(sample.id))\"}", $0) } }
@@ -67,6 +85,8 @@ public struct RunMetrics: Sendable, Equatable {
                perSubscriber { String($0.lastSequence) })
         family("prenum_subscriber_failed", "1 when the last prenum run failed to deliver to the subscriber.",
                perSubscriber { $0.delivery.map { $0.failed ? "1" : "0" } })
+        family("prenum_subscriber_staged_files", "Files made and staged for the subscriber but not yet published to its outbox.",
+               perSubscriber { String($0.stagedFiles) })
         family("prenum_subscriber_full_delivery", "1 when the subscriber's file of the last run was a FULL file.",
                perSubscriber { $0.delivery.map { $0.full ? "1" : "0" } })
         family("prenum_subscriber_persons_delivered", "Person elements in the subscriber's file of the last run.",

@@ -8,7 +8,11 @@ public struct RunReport: Sendable {
     }
 
     public struct SubscriberResult: Sendable {
-        public enum Status: String, Sendable { case delivered, failed, inactive }
+        public enum Status: String, Sendable {
+            case delivered, failed, inactive
+            /// A file an earlier run staged, published by this one (a retry that worked).
+            case recovered
+        }
         public let subscriber: String
         public let status: Status
         public let businessDate: CalendarDate
@@ -27,6 +31,8 @@ public struct RunReport: Sendable {
     public var subscribers: [SubscriberResult]
     public var populationFiles: Int
     public var durationSeconds: Double
+    /// Population files by outcome (`PopulationFileOutcome.Kind`), for the metrics.
+    public var populationFileOutcomes: [String: Int]? = nil
 
     /// 1 when any subscriber failed, as the SPEC says: the others were delivered.
     public var exitCode: ExitCode {

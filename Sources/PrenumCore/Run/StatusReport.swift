@@ -12,8 +12,30 @@ public struct StatusReport: Codable, Sendable {
         public let finishedAt: String?
         public let createdAt: String
         public let highWater: Int64
+        /// Files of this run in their subscribers' outboxes now.
         public let delivered: Int
+        /// Subscribers whose file of this run is not out (failed, not yet made good).
         public let failed: Int
+        /// Files of this run published after an attempt had failed.
+        public var retried = 0
+        /// Files of this run staged but not yet in the outbox.
+        public var staged = 0
+        /// Files of this run held by the brake on mass removals (filled where the brake is).
+        public var held = 0
+    }
+
+    /// A delivery that failed and that no published file has made good since.
+    public struct Failure: Codable, Sendable, Equatable {
+        public let at: String
+        public let businessDate: String
+        public let reason: String
+    }
+
+    /// A file made, signed and recorded, that is not in the outbox yet; the next run publishes it.
+    public struct StagedFile: Codable, Sendable, Equatable {
+        public let sequence: Int64
+        public let file: String
+        public let businessDate: String
     }
 
     public struct LastDelivery: Codable, Sendable {
@@ -38,7 +60,19 @@ public struct StatusReport: Codable, Sendable {
         public let populationSize: Int
         public let pendingInboxFiles: Int
         public let refreshPending: Bool
+        /// `<time> <reason>` of `failure`, kept for readers of the first layout.
         public let lastFailure: String?
+        // Added fields have defaults, so that a new one is one line here and one where it is filled.
+        public var failure: Failure? = nil
+        public var stagedFiles: [StagedFile] = []
+        /// Deliveries the next run tries again: each staged file, or one new file after a
+        /// failure before anything was staged.
+        public var pendingRetries = 0
+        public var deferredInboxFiles = 0
+        /// Record versions no format can carry, kept back (filled where quarantine is).
+        public var quarantinedRecords = 0
+        /// Format-version support warnings, such as the day support ends (filled where the version lifecycle is).
+        public var supportWarnings: [String] = []
     }
 
     public let generatedAt: String
@@ -63,21 +97,25 @@ public struct StatusReport: Codable, Sendable {
         let state = try StateDatabase(path: configuration.stateDatabase)
         let database = state.database
         let ledger = RunLedger(database: database)
-        let runs = try ledger.recentRuns(limit: runLimit).map {
-            Run(businessDate: $0.businessDate.description, status: $0.status.rawValue, startedAt: $0.startedAt,
-                finishedAt: $0.finishedAt, createdAt: $0.createdAt, highWater: $0.highWater, delivered: $0.delivered, failed: $0.failed)
+        let facts = StatusFacts(database: database)
+        let records = try ledger.recentRuns(limit: runLimit)
+        let runs = try records.map {
+            let counts = try facts.counts(run: $0.id)
+            var run = Run(businessDate: $0.businessDate.description, status: $0.status.rawValue, startedAt: $0.startedAt,
+                          finishedAt: $0.finishedAt, createdAt: $0.createdAt, highWater: $0.highWater,
+                          delivered: counts.delivered, failed: counts.failed)
+            run.retried = counts.retried
+            run.staged = counts.staged
+            return run
         }
+        let lastRunStart = records.first.flatMap { Timestamp.parse($0.startedAt) }
         let sizes = try PopulationSummary(state: state).populationSizes()
         var subscribers: [Subscriber] = []
         for subscriber in configuration.subscribers {
             let position = try ledger.position(of: subscriber.id)
             let last = try ledger.deliveries(where: "subscriber = ? ORDER BY sequence DESC LIMIT 1", [subscriber.id]).first
-            let failure = try database.scalarText("""
-                SELECT f.failed_at || ' ' || f.message FROM run_failure f
-                WHERE f.subscriber = ? AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.subscriber = f.subscriber AND d.run_id >= f.run_id)
-                ORDER BY f.id DESC LIMIT 1
-                """, [subscriber.id])
-            subscribers.append(Subscriber(
+            let failure = try facts.openFailure(subscriber: subscriber.id)
+            var entry = Subscriber(
                 id: subscriber.id, name: subscriber.name, active: subscriber.isActive(on: today),
                 formatVersion: subscriber.formatVersion.number, sequence: position.lastSequence, watermark: position.watermark,
                 lastDelivery: last.map {
@@ -86,7 +124,12 @@ public struct StatusReport: Codable, Sendable {
                 },
                 populationSize: sizes[subscriber.id] ?? 0,
                 pendingInboxFiles: PopulationSummary.pendingInboxFiles(for: subscriber, in: configuration),
-                refreshPending: position.refreshPending, lastFailure: failure))
+                refreshPending: position.refreshPending, lastFailure: failure.map { "\($0.at) \($0.reason)" })
+            entry.failure = failure
+            entry.stagedFiles = try facts.stagedFiles(subscriber: subscriber.id)
+            entry.pendingRetries = entry.stagedFiles.count + (failure != nil && entry.stagedFiles.isEmpty ? 1 : 0)
+            entry.deferredInboxFiles = StatusFacts.deferredInboxFiles(for: subscriber, in: configuration, since: lastRunStart)
+            subscribers.append(entry)
         }
         return StatusReport(generatedAt: Timestamp.format(now), today: today.description,
                             watermark: Int64(try state.meta("watermark") ?? "0") ?? 0, runs: runs, subscribers: subscribers)
@@ -104,7 +147,7 @@ public struct StatusReport: Codable, Sendable {
         for run in runs {
             text += "  \(run.businessDate)  \(run.status.padding(toLength: 10, withPad: " ", startingAt: 0)) started \(run.startedAt)"
             text += run.finishedAt.map { " finished \($0)" } ?? ""
-            text += "  delivered=\(run.delivered) failed=\(run.failed)\n"
+            text += "  delivered=\(run.delivered) failed=\(run.failed) retried=\(run.retried) staged=\(run.staged) held=\(run.held)\n"
         }
         text += "\nSubscribers:\n"
         let width = (subscribers.map(\.id.count).max() ?? 0) + 2
@@ -113,10 +156,22 @@ public struct StatusReport: Codable, Sendable {
             line += subscriber.active ? "active   " : "inactive "
             line += "v\(subscriber.formatVersion) seq=\(subscriber.sequence) population=\(subscriber.populationSize)"
             line += " pendingFiles=\(subscriber.pendingInboxFiles)"
-            if let last = subscriber.lastDelivery { line += " last=\(last.businessDate) \(last.kind) records=\(last.records)" }
+            if let last = subscriber.lastDelivery {
+                line += " last=\(last.businessDate) \(last.kind) records=\(last.records)"
+                if last.status != "published" { line += " (\(last.status), not in the outbox)" }
+            }
             if let watermark = subscriber.watermark { line += " watermark=\(watermark)" }
             if subscriber.refreshPending { line += " REFRESH-PENDING" }
-            if let failure = subscriber.lastFailure { line += "\n      last failure: \(failure)" }
+            if subscriber.deferredInboxFiles > 0 { line += " deferredFiles=\(subscriber.deferredInboxFiles)" }
+            for staged in subscriber.stagedFiles {
+                line += "\n      STAGED, not published: #\(staged.sequence) \(staged.file) (the next run publishes it)"
+            }
+            if let failure = subscriber.failure {
+                line += "\n      FAILED \(failure.businessDate) at \(failure.at): \(failure.reason)"
+                line += " (\(subscriber.pendingRetries) retry pending)"
+            }
+            if subscriber.quarantinedRecords > 0 { line += "\n      quarantined records: \(subscriber.quarantinedRecords)" }
+            for warning in subscriber.supportWarnings { line += "\n      \(warning)" }
             text += line + "\n"
         }
         return text

@@ -30,6 +30,8 @@ struct SubscriberDeliverer {
                 try publisher.publishRecovered(delivery)
                 try ledger.markPublished(subscriber: delivery.subscriber, sequence: delivery.sequence, at: Timestamp.format(Date()))
                 log.log(.warning, "delivery.recovered", ["subscriber": delivery.subscriber, "sequence": delivery.sequence, "file": delivery.fileName])
+                results.append(Self.result(delivery, status: .recovered,
+                                           message: "published the file staged for \(delivery.businessDate) by an earlier run"))
             } catch {
                 log.log(.error, "delivery.recover-failed", ["subscriber": delivery.subscriber, "sequence": delivery.sequence, "message": String(describing: error)])
                 results.append(Self.result(delivery, status: .failed, message: String(describing: error)))
@@ -49,8 +51,12 @@ struct SubscriberDeliverer {
 
     /// Delivers to every subscriber active on the run's date that has no file of this run yet,
     /// several at a time, each worker reading state through its own connection.
-    func deliverAll(run: RunRecord) throws -> [RunReport.SubscriberResult] {
+    ///
+    /// `stuck` are the subscribers whose staged file could not be published: no later file is
+    /// made for them (it would overtake the earlier one); the run records them as failed once.
+    func deliverAll(run: RunRecord, stuck: [RunReport.SubscriberResult] = []) throws -> [RunReport.SubscriberResult] {
         let subscribers = configuration.subscribers
+        let stuckMessages = Dictionary(stuck.map { ($0.subscriber, $0) }, uniquingKeysWith: { first, _ in first })
         let board = ResultBoard(count: subscribers.count)
         let writer = StateWriter(state)
         let workers = min(max(subscribers.count, 1), Self.workerCount)
@@ -62,6 +68,11 @@ struct SubscriberDeliverer {
             while let index = board.nextIndex() {
                 let subscriber = subscribers[index]
                 let done: Int
+                if let stuck = stuckMessages[subscriber.id] {
+                    let held = OperationFailure(.cannotCreate, "staged file #\(stuck.sequence ?? 0) \(stuck.fileName ?? "") is not published yet; no later file is made until it is: \(stuck.message ?? "")")
+                    _ = board.set(index, deliverer.failed(subscriber, run: run, error: held, writer: writer))
+                    continue
+                }
                 do {
                     if reader == nil { reader = try deliverer.state.openReader() }
                     guard let reader else { continue }

@@ -56,9 +56,10 @@ public struct RunLedger {
     func completeRun(_ id: Int64, finishedAt: String) throws {
         try database.run("""
             UPDATE run SET status = 'completed', finished_at = ?2,
-                delivered = (SELECT COUNT(*) FROM delivery WHERE run_id = ?1),
+                delivered = (SELECT COUNT(*) FROM delivery WHERE run_id = ?1 AND status = 'published'),
                 failed = (SELECT COUNT(DISTINCT subscriber) FROM run_failure f WHERE f.run_id = ?1
-                          AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.run_id = ?1 AND d.subscriber = f.subscriber))
+                          AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.run_id = ?1 AND d.subscriber = f.subscriber
+                                          AND d.status = 'published'))
             WHERE id = ?1
             """, [id, finishedAt])
     }

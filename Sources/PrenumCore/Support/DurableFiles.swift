@@ -49,12 +49,14 @@ public enum DurableFiles {
 
     /// Writes a file whole or not at all: a temporary sibling, fsync, rename, fsync the folder.
     /// A reader sees the old state or the whole new file, never a part.
-    public static func writeAtomically(_ bytes: some ContiguousBytes, to path: String) throws {
+    public static func writeAtomically(_ bytes: some ContiguousBytes, to path: String, mode: mode_t = fileMode) throws {
         let folder = (path as NSString).deletingLastPathComponent
         let temporary = folder + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, fileMode)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard descriptor >= 0 else { throw failure("create", temporary) }
         do {
+            // The umask must not narrow a mode asked for on purpose (a world-readable metrics file).
+            guard mode == fileMode || fchmod(descriptor, mode) == 0 else { throw failure("set the mode of", temporary) }
             try bytes.withUnsafeBytes { try writeAll(descriptor, $0, path: temporary) }
             guard fsync(descriptor) == 0 else { throw failure("flush", temporary) }
             close(descriptor)

@@ -5,24 +5,47 @@ import Foundation
 /// Operators grep these at 03:00, and they are kept for years, so the log refuses to carry a
 /// personnummer: any value that looks like one is replaced before it is written.
 public final class EventLog: @unchecked Sendable {
-    public enum Level: String, Sendable { case debug, info, warning, error }
+    public enum Level: String, Sendable, CaseIterable, Comparable {
+        case debug, info, warning, error
+
+        public static func < (lhs: Level, rhs: Level) -> Bool {
+            allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
+        }
+    }
+
+    /// `PRENUM_LOG_LEVEL` (docs/OPERATIONS.md): the least level written; debug lines are for
+    /// chasing a problem, not for the nightly log.
+    public static let levelVariable = "PRENUM_LOG_LEVEL"
 
     private let lock = NSLock()
     private let sink: (String) -> Void
+    /// Lines below this level are dropped.
+    public let minimumLevel: Level
     /// Fields added to every line (the run id, for instance).
     public var context: [(String, String)] = []
 
-    /// Logs to standard error.
-    public static let standardError = EventLog { line in
+    /// Logs to standard error at the level `PRENUM_LOG_LEVEL` names (default info).
+    public static let standardError = EventLog(minimumLevel: (try? level(fromEnvironment: ProcessInfo.processInfo.environment)) ?? .info) { line in
         FileHandle.standardError.write(Data(line.utf8))
     }
 
-    public init(sink: @escaping (String) -> Void) {
+    public init(minimumLevel: Level = .debug, sink: @escaping (String) -> Void) {
+        self.minimumLevel = minimumLevel
         self.sink = sink
+    }
+
+    /// The level `PRENUM_LOG_LEVEL` names; a usage error (64) for anything else.
+    public static func level(fromEnvironment environment: [String: String]) throws -> Level {
+        guard let text = environment[levelVariable], !text.isEmpty else { return .info }
+        guard let level = Level(rawValue: text.lowercased()) else {
+            throw OperationFailure(.usage, "\(levelVariable) must be one of debug, info, warning, error; got '\(text)'")
+        }
+        return level
     }
 
     /// Writes one event. Values are quoted when they contain spaces or quotes.
     public func log(_ level: Level = .info, _ event: String, _ fields: KeyValuePairs<String, CustomStringConvertible> = [:]) {
+        guard level >= minimumLevel else { return }
         var line = "ts=\(Self.timestamp()) level=\(level.rawValue) event=\(event)"
         for (key, value) in context { line += " \(key)=\(Self.render(value))" }
         for (key, value) in fields { line += " \(key)=\(Self.render(value.description))" }

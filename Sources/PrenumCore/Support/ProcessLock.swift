@@ -24,7 +24,7 @@ public final class ProcessLock {
             if code == EINTR { continue }
             close(descriptor)
             if code == EWOULDBLOCK {
-                throw OperationFailure(.temporaryFailure, "another prenum run holds the lock \(path); try again when it has finished")
+                throw LockHeld(path: path, holder: holderPID(path: path))
             }
             throw OperationFailure(.cannotCreate, "cannot lock \(path): \(String(cString: strerror(code)))")
         }
@@ -34,6 +34,25 @@ public final class ProcessLock {
             _ = text.withCString { write(descriptor, $0, strlen($0)) }
         }
         return ProcessLock(path: path, descriptor: descriptor)
+    }
+
+    /// The process id the holder wrote into the lock file after it took the lock; nil while
+    /// it has not written it yet (or the file holds anything else).
+    static func holderPID(path: String) -> Int32? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        return Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Another process holds the run lock (exit 75): it names the holder so that an operator
+    /// can see what is running before deciding anything.
+    public struct LockHeld: PrenumFailure {
+        public let path: String
+        public let holder: Int32?
+        public var exitCode: ExitCode { .temporaryFailure }
+        public var description: String {
+            let who = holder.map { "process \($0) (the pid it wrote into the lock file)" } ?? "a process that has not yet written its pid into it"
+            return "another prenum process holds the lock \(path): \(who); try again when it has finished"
+        }
     }
 
     /// Releases the lock now rather than when the value goes away.

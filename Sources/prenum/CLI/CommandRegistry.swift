@@ -29,13 +29,21 @@ enum CommandRegistry {
         for command in commands {
             text += "  " + command.words.joined(separator: " ").padding(toLength: width, withPad: " ", startingAt: 0) + command.abstract + "\n"
         }
-        text += "\nRun 'prenum COMMAND --help' for a command's options.\n"
+        text += "\nRun 'prenum COMMAND --help' for a command's options, 'prenum --version' for the build.\n"
         text += "Exit codes: 0 done, 1 some subscribers failed, 64 usage, 65 bad data, 66 missing input,\n73 cannot create output, 75 locked by another run, 78 bad configuration.\n"
         return text
     }
 
     /// Runs the command named by `arguments` (without the program name) and returns the exit code.
     static func main(_ arguments: [String]) -> Int32 {
+        if arguments == ["--version"] || arguments == ["version"] {
+            print(BuildInfo.line)
+            return ExitCode.ok.rawValue
+        }
+        if arguments == ["--man"] {
+            print(ManualPage.roff(), terminator: "")
+            return ExitCode.ok.rawValue
+        }
         if arguments.isEmpty || arguments == ["--help"] || arguments == ["help"] {
             print(overview, terminator: "")
             return arguments.isEmpty ? ExitCode.usage.rawValue : ExitCode.ok.rawValue

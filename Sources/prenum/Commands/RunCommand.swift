@@ -13,35 +13,52 @@ struct RunCommand: Command {
         at the next run. Once the files are out, a run may compact the record copy
         (PRENUM_COMPACT_PERCENT) and repack the state file, which needs free space of about twice
         that file; either one that fails is logged and retried by a later run. Logs go to
-        standard error as key=value lines; a summary to standard output.
-        After every run (also a failed one) a Prometheus textfile is written atomically, and after a
+        standard error as key=value lines (PRENUM_LOG_LEVEL=debug|info|warning|error, default info);
+        a summary to standard output. A run that stops with an error logs `level=error
+        event=run.failed exitCode=N reason=R` and then `run.end`.
+        After every run (also a refused one) a Prometheus textfile (mode 0644) is written atomically
+        (the configuration's metricsFile, or --metrics-file), marked in progress while a run holds
+        the lock, and after a
         run that delivered, a JSON report <state database folder>/reports/run-YYYY-MM-DD.json
         (both documented in docs/OPERATIONS.md).
         """
     static let options: [CommandLineOption] = [
         .config, .date,
-        .value("metrics-file", "F", help: "Prometheus textfile written after the run", default: "<state database folder>/metrics/prenum.prom"),
+        .value("metrics-file", "F", help: "Prometheus textfile written after the run", default: "metricsFile in the configuration, else <state database folder>/metrics/prenum.prom"),
     ]
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         let started = Date()
-        let metricsFile = arguments.string("metrics-file")
+        var metricsFile = arguments.string("metrics-file")
         var configuration: Configuration?
         var date: CalendarDate?
+        let log = EventLog.standardError
         do {
-            let loaded = try ConfigurationLoader.load(path: arguments.configPath)
+            _ = try EventLog.level(fromEnvironment: ProcessInfo.processInfo.environment)
+            let loaded: Configuration
+            do {
+                loaded = try ConfigurationLoader.load(path: arguments.configPath)
+            } catch {
+                // A refused configuration is still recorded where its metrics would go.
+                if metricsFile == nil { metricsFile = RunMetrics.pathHint(configPath: arguments.configPath) }
+                throw error
+            }
             configuration = loaded
             let clock = try TestClock.fromEnvironment()
             date = try arguments.date("date") ?? loaded.today(now: clock())
-            let report = try NightlyRun(configuration: loaded, log: .standardError, faults: .fromEnvironment(), clock: clock,
-                                        registerBusyTimeoutMilliseconds: try registerBusyTimeout(),
-                                        compactionPercent: try compactionPercent()).execute(businessDate: date)
-            RunMetrics.record(report, configuration: loaded, metricsFile: metricsFile, started: started, log: .standardError)
+            let nightly = NightlyRun(configuration: loaded, log: log, faults: .fromEnvironment(), clock: clock,
+                                     registerBusyTimeoutMilliseconds: try registerBusyTimeout(),
+                                     compactionPercent: try compactionPercent())
+            let progressPath = metricsFile ?? RunMetrics.defaultPath(configuration: loaded)
+            nightly.onLocked = { RunMetrics.markStarted(path: progressPath, at: started, log: log) }
+            let report = try nightly.execute(businessDate: date)
+            RunMetrics.record(report, configuration: loaded, metricsFile: metricsFile, started: started, log: log)
             print(RunSummary.text(report), terminator: "")
             return report.exitCode
         } catch {
+            RunFailureEvents.log(error, businessDate: date, started: started, log: log)
             RunMetrics.recordFailure(error, configuration: configuration, businessDate: date, metricsFile: metricsFile,
-                                     started: started, log: .standardError)
+                                     started: started, log: log)
             throw error
         }
     }

@@ -1,15 +1,37 @@
+import Foundation
 import PrenumCore
 
 struct StatusCommand: Command {
     static let words = ["status"]
     static let abstract = "last runs and, per subscriber, sequence, last delivery, watermark, population and pending work"
-    static let discussion = "Reads the state database without taking the run lock; never shows a personnummer. The --json form is documented in docs/OPERATIONS.md."
-    static let options: [CommandLineOption] = [.config, .flag("json", help: "machine-readable output (documented in docs/OPERATIONS.md)")]
+    static let discussion = """
+        Reads the state database without taking the run lock; never shows a personnummer. The --json form is documented in docs/OPERATIONS.md.
+        With --check it is a health probe: exit 0 when the last run completed within --max-age hours and nothing
+        is staged, failed, held or quarantined, exit 1 otherwise, with one line per problem.
+        """
+    static let options: [CommandLineOption] = [
+        .config, .flag("json", help: "machine-readable output (documented in docs/OPERATIONS.md)"),
+        .flag("check", help: "health probe for monitoring: exit 0 healthy, 1 not (the problems are listed)"),
+        .value("max-age", "H", help: "with --check: hours after which the last completed run counts as late", default: "26"),
+    ]
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
         let configuration = try ConfigurationLoader.load(path: arguments.configPath)
-        let report = try StatusReport.gather(configuration: configuration)
-        print(arguments.flag("json") ? try report.json() : report.text, terminator: "")
-        return .ok
+        let now = try TestClock.fromEnvironment()()
+        let maxAge = try arguments.integer("max-age", range: 1...8760) ?? 26
+        let report = try StatusReport.gather(configuration: configuration, now: now)
+        guard arguments.flag("check") else {
+            print(arguments.flag("json") ? try report.json() : report.text, terminator: "")
+            return .ok
+        }
+        let health = HealthCheck.evaluate(report, lockPath: configuration.lockPath, maxAgeHours: maxAge, now: now)
+        if arguments.flag("json") {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(health), as: UTF8.self))
+        } else {
+            print(health.text, terminator: "")
+        }
+        return health.healthy ? .ok : .partialFailure
     }
 }
