@@ -37,9 +37,8 @@ struct RegisterSnapshotPhase {
                 // The first read of the attached register starts its read transaction: every
                 // statement below sees this high-water mark and the rows as of it.
                 let highWater = try database.scalarInt("SELECT COALESCE(MAX(seq), 0) FROM \(Self.schema).change_log") ?? 0
-                guard highWater >= base else {
-                    throw OperationFailure(.dataError, "register \(register.path) journal ends at seq \(highWater), before Prenum's watermark \(base): was the register restored from an older copy?")
-                }
+                try JournalMark.check(recorded: try state.meta(JournalMark.metaKey).flatMap(JournalMark.init(stored:)), watermark: base,
+                                      table: "\(Self.schema).change_log", database: database, registerPath: register.path)
                 // Newly subscribed persons first, so a record that moved to one of them is seen
                 // as a move by the journal pass below.
                 var mark = Date()
@@ -53,6 +52,8 @@ struct RegisterSnapshotPhase {
                 split.journal = Date().timeIntervalSince(mark)
                 faults.reach(.snapshotBeforeCommit)
                 try state.setMeta("watermark", String(highWater))
+                let journalMark = try JournalMark.read(seq: highWater, table: "\(Self.schema).change_log", database: database)
+                try state.setMeta(JournalMark.metaKey, journalMark?.stored ?? "")
                 split.commitFrom = Date()
                 return try RunLedger(database: database).insertRun(date: businessDate, createdAt: createdAt, base: base,
                                                                    highWater: highWater, startedAt: startedAt)
