@@ -73,6 +73,8 @@ public enum ConfigurationLoader {
         if let items = reader.array(root, "subscribers", at: "", required: true, of: "subscriber objects") {
             subscribers = readSubscribers(items, categories: categories, folder: folder, outboxRoot: outbox, reader: reader)
         }
+        FolderRules.check(register: register, stateDatabase: stateDatabase, inbox: inbox, outbox: outbox, archive: archive,
+                          subscribers: subscriberIndices(items: root["subscribers"], subscribers: subscribers), reader: reader)
 
         let problems = reader.problems + (categoriesReader?.problems ?? [])
         guard problems.isEmpty, let register, let stateDatabase, let inbox, let outbox, let archive, let signingKey,
@@ -115,6 +117,9 @@ public enum ConfigurationLoader {
         guard let object = value as? [String: Any] else {
             reader.report("(file)", expected: "a JSON object", value: value)
             return nil
+        }
+        for key in JSONDuplicateKeys.find(in: data) {
+            reader.report(key, expected: "each key once in its object", found: "the key given more than once (the parser would keep only one)")
         }
         return object
     }

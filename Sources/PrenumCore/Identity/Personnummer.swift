@@ -13,6 +13,7 @@ public struct Personnummer: Hashable, Comparable, Sendable, CustomStringConverti
         case notDigits
         case invalidDate
         case checkDigit
+        case serial
 
         public var description: String {
             switch self {
@@ -20,6 +21,7 @@ public struct Personnummer: Hashable, Comparable, Sendable, CustomStringConverti
             case .notDigits: return "personnummer must contain digits only"
             case .invalidDate: return "personnummer date part is not a valid date (samordningsnummer: day + 60)"
             case .checkDigit: return "personnummer check digit (Luhn) is wrong"
+            case .serial: return "personnummer serial (digits 9-11) is 000, which is never issued"
             }
         }
     }
@@ -33,6 +35,7 @@ public struct Personnummer: Hashable, Comparable, Sendable, CustomStringConverti
         var day = Int(digits[6]) * 10 + Int(digits[7])
         if day > 60 { day -= 60 }
         guard CalendarDate(year: year, month: month, day: day) != nil else { return .failure(.invalidDate) }
+        guard digits[8...10].contains(where: { $0 != 0 }) else { return .failure(.serial) }
         guard Luhn.isValid(Array(digits[2...])) else { return .failure(.checkDigit) }
         return .success(Personnummer(unchecked: String(text)))
     }
@@ -46,10 +49,11 @@ public struct Personnummer: Hashable, Comparable, Sendable, CustomStringConverti
     init(unchecked digits: String) { self.digits = digits }
 
     /// Builds a valid number from a birth date and a three-digit serial (the check digit is
-    /// computed). With `coordination` the day is raised by 60.
+    /// computed). With `coordination` the day is raised by 60. Serial 000 is never issued, so
+    /// a serial of 0 (mod 1000) is taken as 1.
     public static func make(birthDate: CalendarDate, serial: Int, coordination: Bool = false) -> Personnummer {
         let day = birthDate.day + (coordination ? 60 : 0)
-        let body = String(format: "%04d%02d%02d%03d", birthDate.year, birthDate.month, day, serial % 1000)
+        let body = String(format: "%04d%02d%02d%03d", birthDate.year, birthDate.month, day, max(1, serial % 1000))
         let digits = body.asciiDigits ?? []
         let check = Luhn.checkDigit(for: digits[2...])
         return Personnummer(unchecked: body + String(check))

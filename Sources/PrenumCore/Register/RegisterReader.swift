@@ -25,13 +25,11 @@ public final class RegisterReader {
         guard FileManager.default.fileExists(atPath: path) else {
             throw Failure(exitCode: .noInput, description: "register \(path) does not exist")
         }
+        if let problem = RegisterAccess.writeAheadLogProblem(path: path) { throw problem }
         do {
             database = try Database(path: path, mode: .readOnly, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
-            let tables = try Set(Self.tableNames(database))
-            let missing = ["benefit", "payment", "payment_deduction", "benefit_case", "change_log"].filter { !tables.contains($0) }
-            guard missing.isEmpty else {
-                throw Failure(exitCode: .dataError, description: "register \(path) lacks the table(s) \(missing.joined(separator: ", ")) of SPEC section 1")
-            }
+            let problems = try RegisterIntegrity.problems(database)
+            guard problems.isEmpty else { throw RegisterIntegrity.failure(path: path, problems: problems) }
         } catch let error as SQLiteError {
             throw Self.failure(error, path: path)
         }

@@ -35,6 +35,9 @@ public final class NightlyRun {
     public func execute(businessDate requested: CalendarDate? = nil) throws -> RunReport {
         let started = Date()
         let businessDate = requested ?? configuration.today(now: clock())
+        // Checked before anything is created: 64, 65, 66 and 78 leave no lock and no state.
+        let opened = try RunPreflight(configuration: configuration, registerBusyTimeoutMilliseconds: registerBusyTimeoutMilliseconds,
+                                      now: clock()).check(businessDate: businessDate)
         try configuration.prepareStateFolder()
         let lock = try ProcessLock.acquire(path: configuration.lockPath)
         defer { withExtendedLifetime(lock) {} }
@@ -42,8 +45,8 @@ public final class NightlyRun {
         log.log(.info, "run.start", ["businessDate": businessDate.description])
 
         let state = try StateDatabase(path: configuration.stateDatabase)
-        let signer = try DeliverySigner(keyPath: configuration.signingKey)
-        let register = try RegisterReader(path: configuration.register, busyTimeoutMilliseconds: registerBusyTimeoutMilliseconds)
+        let signer = opened.signer
+        let register = opened.register
         let ledger = RunLedger(database: state.database)
         let publisher = DeliveryPublisher(archiveRoot: configuration.archive, faults: faults)
         let deliverer = SubscriberDeliverer(configuration: configuration, state: state, signer: signer,
@@ -69,7 +72,7 @@ public final class NightlyRun {
                                     subscribers: results + stuck, populationFiles: 0, durationSeconds: 0), started: started)
         }
         if let last = try ledger.lastCompletedRun(), businessDate < last.businessDate {
-            throw OperationFailure(.dataError, "business date \(businessDate) is before the last completed run (\(last.businessDate)); to deliver past files again use `prenum rerun --subscriber S --from D1 --to D2`")
+            throw RunPreflight.beforeLastCompleted(businessDate, last: last.businessDate)
         }
 
         let imported = try PopulationImporter(state: state, configuration: configuration, log: log, faults: faults)

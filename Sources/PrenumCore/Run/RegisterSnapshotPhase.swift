@@ -40,6 +40,8 @@ struct RegisterSnapshotPhase {
                 guard highWater >= base else {
                     throw OperationFailure(.dataError, "register \(register.path) journal ends at seq \(highWater), before Prenum's watermark \(base): was the register restored from an older copy?")
                 }
+                try JournalMark.check(recorded: try state.meta(JournalMark.metaKey).flatMap(JournalMark.init(stored:)), watermark: base,
+                                      table: "\(Self.schema).change_log", database: database, registerPath: register.path)
                 try upgradeFieldEncodingIfOwed()
                 // Newly subscribed persons first, so a record that moved to one of them is seen
                 // as a move by the journal pass below.
@@ -54,6 +56,8 @@ struct RegisterSnapshotPhase {
                 split.journal = Date().timeIntervalSince(mark)
                 faults.reach(.snapshotBeforeCommit)
                 try state.setMeta("watermark", String(highWater))
+                let journalMark = try JournalMark.read(seq: highWater, table: "\(Self.schema).change_log", database: database)
+                try state.setMeta(JournalMark.metaKey, journalMark?.stored ?? "")
                 split.commitFrom = Date()
                 return try RunLedger(database: database).insertRun(date: businessDate, createdAt: createdAt, base: base,
                                                                    highWater: highWater, startedAt: startedAt)

@@ -113,7 +113,7 @@ extension RunMetrics {
     public static func recordFailure(_ error: Error, configuration: Configuration?, businessDate: CalendarDate?, metricsFile: String?,
                                      started: Date, log: EventLog, now: Date = Date()) {
         guard let path = metricsFile ?? configuration.map({ RunMetrics.defaultPath(configuration: $0) }) else { return }
-        let exitCode = (error as? any PrenumFailure)?.exitCode ?? .dataError
+        let exitCode = ExitCode.of(error)
         write("metrics", path: path, log: log) {
             var metrics = RunMetrics.make(failure: exitCode, configuration: configuration, businessDate: businessDate,
                                           durationSeconds: now.timeIntervalSince(started), finishedAt: now,

@@ -51,7 +51,8 @@ struct SamplePerson {
             let birth = CalendarDate(dayNumber: until - age * 365 - age / 4 - random.int(0...364))
             let coordination = random.chance(SampleModel.coordinationNumberShare)
             let day = birth.day + (coordination ? 60 : 0)
-            let key = Int64(((birth.year * 100 + birth.month) * 100 + day) * 1000 + random.int(0...999))
+            // Serial 000 is never issued (SPEC section 3), and recipients' validators refuse it.
+            let key = Int64(((birth.year * 100 + birth.month) * 100 + day) * 1000 + random.int(1...999))
             if seen.insert(key).inserted { keys.append(key) }
         }
         keys.sort()

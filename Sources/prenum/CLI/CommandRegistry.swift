@@ -79,7 +79,7 @@ enum CommandRegistry {
             return failure.exitCode.rawValue
         } catch {
             FileHandle.standardError.write(Data("prenum \(command.words.joined(separator: " ")): \(error)\n".utf8))
-            return ExitCode.dataError.rawValue
+            return ExitCode.of(error).rawValue
         }
     }
 }
