@@ -38,7 +38,7 @@ public final class NightlyRun {
         defer { withExtendedLifetime(lock) {} }
         log.log(.info, "run.start", ["businessDate": businessDate.description])
 
-        let state = try StateDatabase(path: configuration.stateDatabase)
+        let state = try StateContinuity(configuration: configuration).openState()
         let signer = try DeliverySigner(keyPath: configuration.signingKey)
         let register = try RegisterReader(path: configuration.register, busyTimeoutMilliseconds: registerBusyTimeoutMilliseconds)
         let ledger = RunLedger(database: state.database)

@@ -174,5 +174,10 @@ enum StateSchema {
         -- needs no count of the whole copy.
         INSERT INTO meta(key, value) SELECT 'copy_rows', COUNT(*) FROM record;
         """,
+        // issue-recover: each applied population file's place in its subscriber's order of
+        // application, which also names its copy in the archive (`PopulationArchive`).
+        """
+        ALTER TABLE population_file ADD COLUMN archive_index INTEGER;
+        """,
     ]
 }
