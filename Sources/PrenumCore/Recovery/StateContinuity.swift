@@ -74,11 +74,12 @@ public struct StateContinuity: Sendable {
     /// Opens the state database for a command that writes it (`run`, `import`), after checking it
     /// against the archive and the outboxes; a missing or empty state file is not created when
     /// the archive holds files.
+    /// The state is read read-only first, so that not even a migration touches a state that
+    /// is behind.
     public func openState() throws -> StateDatabase {
-        if stateFileIsEmpty { try verify(state: nil) }
-        let state = try StateDatabase(path: configuration.stateDatabase)
-        try verify(state: state.database)
-        return state
+        let found = try findings()
+        if !found.isEmpty { throw Behind(statePath: configuration.stateDatabase, findings: found) }
+        return try StateDatabase(path: configuration.stateDatabase)
     }
 
     /// Whether the configured state file is missing or empty, so that it must not be created
