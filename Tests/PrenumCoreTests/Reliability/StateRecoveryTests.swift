@@ -225,4 +225,79 @@ final class StateRecoveryTests: XCTestCase {
         XCTAssertEqual(numbers.count, 2)
         XCTAssertEqual(numbers.first, numbers.last, "an applied file counted twice: \(counted.output)")
     }
+
+    /// The state lost right after a file was archived but before it was put in the outbox:
+    /// recover publishes it from the archive, so no recipient sees a gap before the FULL file.
+    func testAFileStagedWhenTheStateWasLostIsPublishedByRecover() throws {
+        let world = try world(seed: 56, nights: 2)
+        let day = SimulationWorkspace.night(2)
+        try prepare(world, day)
+        let first = world.subscribers[0].id
+        let killed = try run(world, day, environment: ["PRENUM_FAULT_STEP": FaultInjector.Step.deliverAfterArchive.rawValue,
+                                                       "PRENUM_FAULT_SUBSCRIBER": first])
+        XCTAssertTrue(killed.killed, killed.errorOutput)
+        removeState(world)
+        let recovered = try run(world, day, ["recover"])
+        XCTAssertEqual(recovered.status, 0, recovered.errorOutput)
+        XCTAssertTrue(recovered.output.contains("published from the archive"), recovered.output)
+        // Its date is the archive's latest: completed. The next night continues every chain.
+        XCTAssertTrue(try run(world, day).output.contains("already-completed"))
+        let next = SimulationWorkspace.night(3)
+        try prepare(world, next)
+        XCTAssertEqual(try run(world, next).status, 0)
+        for index in world.subscribers.indices {
+            // Others may have been delivered before the kill (several workers); the first
+            // subscriber's file of that night comes from recover.
+            try world.collect(index, expectNew: index == 0 ? 2 : nil)
+            XCTAssertTrue(world.subscribers[index].files.last?.lastPathComponent.hasSuffix("-FULL.xml") == true)
+            try world.assertMirror(index, on: next)
+        }
+        let staging = world.outboxFolder(world.subscribers[0]).appendingPathComponent(".prenum-staging").path
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: staging).filter { $0.hasSuffix(".tmp") }, [])
+    }
+
+    /// The archived file at the state's own last sequence altered: the chain is not the one the
+    /// state recorded, and recover refuses a file whose signature fails.
+    func testAnAlteredArchivedFileStopsTheRunAndRecoverRefusesIt() throws {
+        let world = try world(seed: 57, nights: 2)
+        let subscriber = world.subscribers[3].id
+        let archived = try FileManager.default.contentsOfDirectory(atPath: world.root.appendingPathComponent("archive/\(subscriber)").path)
+            .filter { $0.hasSuffix(".xml") }.sorted()
+        let tip = world.root.appendingPathComponent("archive/\(subscriber)/\(archived.last ?? "")")
+        var bytes = try Data(contentsOf: tip)
+        bytes.append(contentsOf: Array("<!-- -->\n".utf8))
+        try bytes.write(to: tip)
+        let day = SimulationWorkspace.night(2)
+        try prepare(world, day)
+        let refused = try run(world, day)
+        XCTAssertEqual(refused.status, 65, refused.errorOutput)
+        XCTAssertTrue(refused.errorOutput.contains("\(subscriber): sequence 2 in the archive"), refused.errorOutput)
+        XCTAssertTrue(refused.errorOutput.contains("prenum recover"), refused.errorOutput)
+
+        let state = try Data(contentsOf: URL(fileURLWithPath: statePath(world)))
+        let recover = try run(world, day, ["recover"])
+        XCTAssertEqual(recover.status, 65, recover.errorOutput)
+        XCTAssertTrue(recover.errorOutput.contains("\(tip.lastPathComponent): bad signature"), recover.errorOutput)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: statePath(world))), state, "a refused recover changed the state")
+    }
+
+    /// After a key rotation the archive holds files signed with the old key: recover verifies
+    /// them with the old public key given by `--public-keys`, and refuses without it.
+    func testOlderPublicKeysVerifyTheArchiveAfterARotation() throws {
+        let world = try world(seed: 58, nights: 2)
+        let keys = world.root.appendingPathComponent("keys")
+        let old = world.root.appendingPathComponent("old-keys")
+        try FileManager.default.createDirectory(at: old, withIntermediateDirectories: true)
+        try FileManager.default.moveItem(at: keys.appendingPathComponent("public.pem"), to: old.appendingPathComponent("2026.pem"))
+        try FileManager.default.removeItem(at: keys.appendingPathComponent("private.pem"))
+        try SigningKey.generate().writePEM(privatePath: keys.appendingPathComponent("private.pem").path,
+                                          publicPath: keys.appendingPathComponent("public.pem").path)
+        removeState(world)
+        let day = SimulationWorkspace.night(2)
+        let refused = try run(world, day, ["recover"])
+        XCTAssertEqual(refused.status, 65, refused.errorOutput)
+        XCTAssertTrue(refused.errorOutput.contains("--public-keys"), refused.errorOutput)
+        let recovered = try run(world, day, ["recover", "--public-keys", old.path])
+        XCTAssertEqual(recovered.status, 0, recovered.errorOutput)
+    }
 }
