@@ -25,6 +25,10 @@ public struct FaultInjector: Sendable {
         case deliverAfterPublish = "deliver.after-publish"
         case runBeforeComplete = "run.before-complete"
         case compactBeforeCommit = "compact.before-commit"
+        // `prenum recover`'s steps (not reached by a run).
+        case recoverAfterOutboxes = "recover.after-outboxes"
+        case recoverBeforeInstall = "recover.before-install"
+        case recoverAfterMoveAside = "recover.after-move-aside"
     }
 
     let step: String?

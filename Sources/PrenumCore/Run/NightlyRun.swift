@@ -44,7 +44,7 @@ public final class NightlyRun {
         onLocked()
         log.log(.info, "run.start", ["businessDate": businessDate.description])
 
-        let state = try StateDatabase(path: configuration.stateDatabase)
+        let state = try StateContinuity(configuration: configuration).openState()
         let signer = opened.signer
         let register = opened.register
         let ledger = RunLedger(database: state.database)

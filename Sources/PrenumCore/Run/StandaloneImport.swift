@@ -8,7 +8,7 @@ public enum StandaloneImport {
         try configuration.prepareStateFolder()
         let lock = try ProcessLock.acquire(path: configuration.lockPath)
         defer { lock.release() }
-        let state = try StateDatabase(path: configuration.stateDatabase)
+        let state = try StateContinuity(configuration: configuration).openState()
         if let interrupted = try RunLedger(database: state.database).incompleteRun() {
             throw OperationFailure(.temporaryFailure, "the run for \(interrupted.businessDate) was interrupted and is not finished; `prenum run` finishes it first, then imports the waiting population files")
         }

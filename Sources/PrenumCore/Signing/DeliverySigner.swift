@@ -18,6 +18,9 @@ public struct DeliverySigner: Sendable {
         keyID = key.publicKey.keyID
     }
 
+    /// The public half, which `prenum recover` trusts for the archive's files.
+    public var verifyingKey: VerifyingKey { key.publicKey }
+
     /// The raw 64-byte Ed25519 signature of the file's exact bytes (the `.sig` content). The
     /// file is memory-mapped, so a large FULL file does not land on the heap.
     public func signFile(_ path: String) throws -> [UInt8] {

@@ -191,5 +191,10 @@ enum StateSchema {
             SELECT 'field_encoding_upgrade_owed', '1'
             WHERE EXISTS (SELECT 1 FROM record) OR EXISTS (SELECT 1 FROM record_recent WHERE fields IS NOT NULL);
         """,
+        // issue-recover: each applied population file's place in its subscriber's order of
+        // application, which also names its copy in the archive (`PopulationArchive`).
+        """
+        ALTER TABLE population_file ADD COLUMN archive_index INTEGER;
+        """,
     ]
 }

@@ -12,6 +12,7 @@ enum CommandRegistry {
         ApplyCommand.self,
         KeysGenerateCommand.self,
         ImportCommand.self,
+        RecoverCommand.self,
         SampleCreateCommand.self,
         SampleAdvanceCommand.self,
     ]

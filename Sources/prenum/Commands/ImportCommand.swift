@@ -10,7 +10,9 @@ struct ImportCommand: Command {
         file goes to standard output. A rejected file is a normal outcome (exit 0); a file that
         could not be handled at all (unreadable, disk full) exits 65, 66 or 73 and is retried
         by the next import. While an interrupted run is unfinished, files wait (exit 75) until
-        `prenum run` has finished it.
+        `prenum run` has finished it. A state behind the archive (lost or restored) is exit 65 with
+        nothing imported, as for `prenum run`. Every applied file is kept in the archive under
+        <archive>/<id>/population/ with its place in the order of application.
         """
     static let options: [CommandLineOption] = [.config]
 

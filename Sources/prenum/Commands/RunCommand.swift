@@ -6,6 +6,8 @@ struct RunCommand: Command {
     static let abstract = "the nightly job: import populations, snapshot the register, deliver a signed file to every active subscriber"
     static let discussion = """
         Takes the run lock (exit 75 if another run holds it), validates the configuration (exit 78),
+        checks the state against the archive and the outboxes (a state lost, emptied or restored from
+        an older backup stops the run with exit 65 before anything is written: run `prenum recover`),
         finishes any interrupted earlier run, imports population files, takes one snapshot of the
         register and writes one signed file per active subscriber. A date already completed is a
         no-op; a date before the last completed one is refused (exit 65; use `prenum rerun`).
