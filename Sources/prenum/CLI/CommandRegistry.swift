@@ -12,6 +12,8 @@ enum CommandRegistry {
         ApplyCommand.self,
         KeysGenerateCommand.self,
         ImportCommand.self,
+        ExplainCommand.self,
+        DisclosuresCommand.self,
         SampleCreateCommand.self,
         SampleAdvanceCommand.self,
     ]
