@@ -120,8 +120,7 @@ struct SubscriberDeliverer {
     }
 
     func profile(of subscriber: Subscriber) -> DeliveryProfile {
-        DeliveryProfile(benefits: Set(subscriber.benefits), formatVersion: subscriber.formatVersion,
-                        requiresConsent: subscriber.purpose.requiresConsent, historyDays: configuration.historyDays)
+        .of(subscriber, historyDays: configuration.historyDays)
     }
 
     /// Writes, signs, stages and publishes the subscriber's file for `run`.
@@ -150,14 +149,17 @@ struct SubscriberDeliverer {
         for stale in [paths.stagedData, paths.stagedSignature] { unlink(stale) }
 
         var planner = DeltaPlanner(database: reader, subscriber: subscriber.id,
-                                   visibility: Visibility(profile: profile, businessDate: run.businessDate), changeRows: changeRows)
+                                   visibility: .of(subscriber, in: configuration, on: run.businessDate), changeRows: changeRows)
         let tally = subscriber.formatVersion.carriesMirrorFingerprint ? FingerprintTally() : nil
         planner.tally = tally
         let writer = try DeliveryWriter(path: paths.stagedData, header: header)
         let summary: DeliveryFileSummary
+        // Every person the file names, in file order, for the disclosure index.
+        var named: [String] = []
         do {
             if isDelta {
                 try planner.forEachDeltaPerson { pnr, decisions in
+                    named.append(pnr)
                     try writer.beginPerson(pnr: pnr)
                     for decision in decisions {
                         switch decision {
@@ -170,11 +172,13 @@ struct SubscriberDeliverer {
                     try writer.endPerson()
                 }
                 try planner.forEachUnsubscribed { pnr in
+                    named.append(pnr)
                     try writer.writeUnsubscribed(pnr: pnr)
                     if let tally { try planner.tallyUnsubscribed(pnr, in: tally) }
                 }
             } else {
                 try planner.forEachFullPerson { pnr, versions in
+                    named.append(pnr)
                     try writer.beginPerson(pnr: pnr)
                     for version in versions {
                         try writer.write(change: .new, version: version)
@@ -217,6 +221,9 @@ struct SubscriberDeliverer {
             } else {
                 try fingerprints.forget(subscriber: subscriber.id)
             }
+            try DisclosureIndex(database: $0.database).record(fileName: fileName, subscriber: subscriber.id, sequence: sequence,
+                                                              businessDate: run.businessDate.description,
+                                                              profile: .init(subscriber), persons: named)
         }
         faults.reach(.deliverAfterStage, subscriber: subscriber.id)
 

@@ -196,5 +196,38 @@ enum StateSchema {
         """
         ALTER TABLE population_file ADD COLUMN archive_index INTEGER;
         """,
+        // issue-explain: the disclosure index, so `prenum disclosures` reads only what concerns
+        // one person: which files carried them, and each subscriber's profile at each file.
+        """
+        -- A subscriber's profile as it stood at a delivery, kept once per distinct profile.
+        CREATE TABLE disclosure_profile(
+            id INTEGER PRIMARY KEY,
+            subscriber TEXT NOT NULL,
+            org_number TEXT NOT NULL,
+            name TEXT NOT NULL,
+            purpose TEXT NOT NULL,
+            legal_basis TEXT NOT NULL,
+            format_version INTEGER NOT NULL,
+            benefits TEXT NOT NULL,
+            UNIQUE (subscriber, org_number, name, purpose, legal_basis, format_version, benefits)
+        );
+        -- Every delivery file made, under a short number the pairs below refer to.
+        CREATE TABLE disclosure_file(
+            id INTEGER PRIMARY KEY,
+            subscriber TEXT NOT NULL,
+            sequence INTEGER NOT NULL,
+            business_date TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            profile INTEGER NOT NULL,
+            UNIQUE (subscriber, sequence)
+        );
+        -- One row per person a file names (with records or as unsubscribed), clustered by
+        -- person: one range read answers a person's disclosures.
+        CREATE TABLE disclosure(
+            pnr TEXT NOT NULL,
+            file INTEGER NOT NULL,
+            PRIMARY KEY (pnr, file)
+        ) WITHOUT ROWID;
+        """,
     ]
 }

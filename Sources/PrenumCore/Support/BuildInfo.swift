@@ -28,7 +28,7 @@ public enum BuildInfo {
 
     /// The delivery format versions this build can write.
     public static var formatVersions: String {
-        DeliverySchema.supportedFormatVersions.map(String.init).joined(separator: ",")
+        FormatVersion.allCases.map { String($0.rawValue) }.joined(separator: ",")
     }
 
     /// One line: `prenum 0.13.0 (release, Swift 6.1, delivery formats 1,2)`.

@@ -13,6 +13,8 @@ enum CommandRegistry {
         KeysGenerateCommand.self,
         ImportCommand.self,
         RecoverCommand.self,
+        ExplainCommand.self,
+        DisclosuresCommand.self,
         SampleCreateCommand.self,
         SampleAdvanceCommand.self,
     ]

@@ -71,6 +71,16 @@ struct ParsedArguments {
         return date
     }
 
+    /// The value as a personnummer. The message never repeats the value: it may be one.
+    func personnummer(_ name: String) throws -> Personnummer {
+        let text = try required(name)
+        switch Personnummer.validate(text) {
+        case .success(let pnr): return pnr
+        case .failure(let problem):
+            throw UsageError(message: "--\(name) is not a valid personnummer (\(problem))", usage: usage)
+        }
+    }
+
     func integer(_ name: String, range: ClosedRange<Int>) throws -> Int? {
         guard let text = values[name] else { return nil }
         guard let value = Int(text), range.contains(value) else {

@@ -27,7 +27,7 @@ final class MirrorInvariantTests: XCTestCase {
                 try world.chaos.advance(on: day, operations: 30, &world.random)
                 // Orders change first, so each population file is written for the purpose in
                 // force when the run imports it.
-                try mutateOrders(world)
+                try world.mutateOrders()
                 for index in world.subscribers.indices where world.random.chance(0.6) {
                     let roll = world.random.chance(0.1)
                     try world.dropPopulationFile(for: index, day: day, full: roll, invalid: !roll && world.random.chance(0.08),
@@ -66,23 +66,5 @@ final class MirrorInvariantTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(repacks, compactions + 1, "seed \(seed)")
         XCTAssertFalse(log.contains("[pnr]"), "a log line tried to carry a personnummer: \(world.logLines.filter { $0.contains("[pnr]") }.prefix(3))")
         XCTAssertFalse(PersonnummerRedaction.containsPersonnummer(log), "log holds something shaped like a personnummer")
-    }
-
-    /// Random changes of what the subscribers order, how they want it, and refreshes.
-    private func mutateOrders(_ world: SimulationWorkspace) throws {
-        for index in world.subscribers.indices {
-            var subscriber = world.subscribers[index]
-            if world.random.chance(0.08) {
-                let permitted = SimulationWorkspace.categories[subscriber.category]!
-                let chosen = permitted.filter { _ in world.random.chance(0.5) }
-                subscriber.benefits = chosen.isEmpty ? [permitted[0]] : chosen
-            }
-            if world.random.chance(0.05) { subscriber.formatVersion = subscriber.formatVersion % 3 + 1 }
-            if world.random.chance(0.05) {
-                subscriber.purpose = subscriber.purpose == "coordination" ? "claims" : "coordination"
-            }
-            world.subscribers[index] = subscriber
-            if world.random.chance(0.05) { try world.orderRefresh(subscriber.id) }
-        }
     }
 }

@@ -1,0 +1,185 @@
+import Foundation
+import PrenumSQLite
+
+/// Which delivery files named which person, and each subscriber's profile at each file: what
+/// `prenum disclosures` answers a data subject or an auditor from, reading only the rows and
+/// archived files that concern the person.
+///
+/// A file's entries are written in the same state transaction as its delivery row, so the
+/// index can never miss a file that was published, nor name one that never was.
+public struct DisclosureIndex {
+    let database: Database
+
+    public init(database: Database) {
+        self.database = database
+    }
+
+    /// What a subscriber was, ordered and entitled to at one delivery; kept because the
+    /// configuration only says what it is now.
+    public struct Profile: Hashable, Sendable, Codable {
+        public let subscriber: String
+        public let orgNumber: String
+        public let name: String
+        public let purpose: String
+        public let legalBasis: String
+        public let formatVersion: Int
+        public let benefits: [String]
+
+        public init(subscriber: String, orgNumber: String, name: String, purpose: String, legalBasis: String,
+                    formatVersion: Int, benefits: [String]) {
+            self.subscriber = subscriber
+            self.orgNumber = orgNumber
+            self.name = name
+            self.purpose = purpose
+            self.legalBasis = legalBasis
+            self.formatVersion = formatVersion
+            self.benefits = benefits
+        }
+
+        public init(_ subscriber: Subscriber) {
+            self.init(subscriber: subscriber.id, orgNumber: subscriber.orgNumber.digits, name: subscriber.name,
+                      purpose: subscriber.purpose.rawValue, legalBasis: LegalBasis.of(subscriber),
+                      formatVersion: subscriber.formatVersion.rawValue, benefits: subscriber.benefits)
+        }
+    }
+
+    /// One indexed delivery file.
+    public struct File: Hashable, Sendable {
+        public let subscriber: String
+        public let sequence: Int64
+        public let businessDate: String
+        public let fileName: String
+        public let profile: Profile
+    }
+
+    // MARK: Recording
+
+    /// Records that a file names `persons`, in the caller's transaction. A file already
+    /// indexed is left as it is, so recording twice (a recovery, a rebuild) changes nothing.
+    func record(fileName: String, subscriber: String, sequence: Int64, businessDate: String, profile: Profile,
+                persons: some Sequence<String>) throws {
+        guard let file = try insertFile(fileName: fileName, subscriber: subscriber, sequence: sequence,
+                                        businessDate: businessDate, profile: profile) else { return }
+        let insert = try database.cached("INSERT OR IGNORE INTO disclosure(pnr, file) VALUES (?, ?)")
+        for pnr in persons {
+            try insert.execute([pnr, file])
+        }
+    }
+
+    /// The new file's number, or nil when it is indexed already.
+    private func insertFile(fileName: String, subscriber: String, sequence: Int64, businessDate: String,
+                            profile: Profile) throws -> Int64? {
+        let known = try database.scalarInt("SELECT 1 FROM disclosure_file WHERE subscriber = ? AND sequence = ?", [subscriber, sequence])
+        guard known == nil else { return nil }
+        let benefits = profile.benefits.joined(separator: ",")
+        try database.run("""
+            INSERT OR IGNORE INTO disclosure_profile(subscriber, org_number, name, purpose, legal_basis, format_version, benefits)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, [profile.subscriber, profile.orgNumber, profile.name, profile.purpose, profile.legalBasis, profile.formatVersion, benefits])
+        guard let profileID = try database.scalarInt("""
+            SELECT id FROM disclosure_profile WHERE subscriber = ? AND org_number = ? AND name = ? AND purpose = ?
+                AND legal_basis = ? AND format_version = ? AND benefits = ?
+            """, [profile.subscriber, profile.orgNumber, profile.name, profile.purpose, profile.legalBasis, profile.formatVersion, benefits])
+        else { throw OperationFailure(.cannotCreate, "state database: the disclosure profile of \(subscriber) was not kept") }
+        try database.run("""
+            INSERT INTO disclosure_file(subscriber, sequence, business_date, file_name, profile) VALUES (?, ?, ?, ?, ?)
+            """, [subscriber, sequence, businessDate, fileName, profileID])
+        return database.lastInsertRowID
+    }
+
+    // MARK: Rebuilding
+
+    /// What a rebuild did.
+    public struct RebuildSummary: Equatable, Sendable {
+        public var filesIndexed = 0
+        public var filesAlreadyIndexed = 0
+        public var pairs = 0
+    }
+
+    /// Indexes every archived delivery file (`<archive>/<subscriber>/<name>.xml`) that the
+    /// index lacks, streaming each file, one transaction per file: after the state was lost or
+    /// restored from an older backup (`prenum recover`).
+    ///
+    /// A file states its subscriber, organisation number and format (and, from format 3 on,
+    /// purpose and legal basis); what it does not state (name, benefits, and else purpose)
+    /// comes from `profile`, given the subscriber's id and the file's header.
+    public func rebuild(archiveRoot: String, profile: @escaping (String, [String: String]) -> Profile) throws -> RebuildSummary {
+        var summary = RebuildSummary()
+        let manager = FileManager.default
+        let subscribers = ((try? manager.contentsOfDirectory(atPath: archiveRoot)) ?? []).filter(Subscriber.isValidID).sorted()
+        for subscriber in subscribers {
+            let folder = (archiveRoot as NSString).appendingPathComponent(subscriber)
+            let names = ((try? manager.contentsOfDirectory(atPath: folder)) ?? [])
+                .compactMap { name in DeliveryFileName(parsing: name).map { (name, $0) } }
+                .filter { $0.1.subscriberID == subscriber }
+                .sorted { $0.1.sequence < $1.1.sequence }
+            for (name, parsed) in names {
+                let path = (folder as NSString).appendingPathComponent(name)
+                try database.transaction {
+                    if try database.scalarInt("SELECT 1 FROM disclosure_file WHERE subscriber = ? AND sequence = ?",
+                                              [subscriber, parsed.sequence]) != nil {
+                        summary.filesAlreadyIndexed += 1
+                        return
+                    }
+                    var file: Int64?
+                    var lastPnr: String?
+                    let insert = try database.cached("INSERT OR IGNORE INTO disclosure(pnr, file) VALUES (?, ?)")
+                    func add(_ pnr: String) throws {
+                        guard pnr != lastPnr, let file else { return }
+                        lastPnr = pnr
+                        try insert.execute([pnr, file])
+                        summary.pairs += database.changes
+                    }
+                    var handler = DeliveryFileReader.Handler()
+                    handler.header = { header in
+                        file = try insertFile(fileName: name, subscriber: subscriber, sequence: parsed.sequence,
+                                              businessDate: parsed.businessDate.description, profile: profile(subscriber, header))
+                    }
+                    handler.record = { try add($0.pnr) }
+                    handler.unsubscribed = { try add($0) }
+                    let content = try DeliveryFileReader.read(path: path, handler: handler)
+                    guard content.problems.isEmpty else {
+                        throw OperationFailure(.dataError, "archived file \(path) cannot be read: \(content.problems.joined(separator: "; "))")
+                    }
+                    summary.filesIndexed += 1
+                }
+            }
+        }
+        return summary
+    }
+
+    /// `rebuild` with what the archive does not say taken from the configuration (and, for a
+    /// subscriber no longer configured, left empty).
+    public func rebuild(archiveRoot: String, configuration: Configuration) throws -> RebuildSummary {
+        try rebuild(archiveRoot: archiveRoot) { id, header in
+            let configured = configuration.subscriber(id)
+            let purpose = header["purpose"] ?? configured?.purpose.rawValue ?? ""
+            let legalBasis = header["legalBasis"] ?? configured.map(LegalBasis.of)
+                ?? Purpose(rawValue: purpose).map(LegalBasis.byPurpose) ?? ""
+            return Profile(subscriber: id, orgNumber: header["orgNumber"] ?? configured?.orgNumber.digits ?? "",
+                           name: configured?.name ?? "", purpose: purpose, legalBasis: legalBasis,
+                           formatVersion: header["formatVersion"].flatMap(Int.init) ?? configured?.formatVersion.rawValue ?? 0,
+                           benefits: configured?.benefits ?? [])
+        }
+    }
+
+    // MARK: Reading
+
+    /// Every indexed file that names `pnr`, by subscriber and sequence: one range read.
+    public func files(naming pnr: String) throws -> [File] {
+        var files: [File] = []
+        try database.prepare("""
+            SELECT f.subscriber, f.sequence, f.business_date, f.file_name,
+                   p.subscriber, p.org_number, p.name, p.purpose, p.legal_basis, p.format_version, p.benefits
+            FROM disclosure d JOIN disclosure_file f ON f.id = d.file JOIN disclosure_profile p ON p.id = f.profile
+            WHERE d.pnr = ? ORDER BY f.subscriber, f.sequence
+            """).forEachRow([pnr]) { row in
+            let benefits = row.text(10).split(separator: ",").map(String.init)
+            let profile = Profile(subscriber: row.text(4), orgNumber: row.text(5), name: row.text(6), purpose: row.text(7),
+                                  legalBasis: row.text(8), formatVersion: row.int(9), benefits: benefits)
+            files.append(File(subscriber: row.text(0), sequence: row.int64(1), businessDate: row.text(2),
+                              fileName: row.text(3), profile: profile))
+        }
+        return files
+    }
+}

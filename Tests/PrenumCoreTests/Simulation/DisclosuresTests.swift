@@ -1,0 +1,139 @@
+import Foundation
+import XCTest
+@testable import PrenumCore
+import PrenumSQLite
+
+/// `prenum disclosures` against a brute-force scan of every archived file, over a long
+/// simulation with population churn, order and purpose changes, refreshes and a terminated
+/// subscriber: nothing missing, nothing extra, for every person.
+final class DisclosuresTests: XCTestCase {
+    /// What one file said about one person, as compared.
+    struct Said: Hashable, CustomStringConvertible {
+        let subscriber: String
+        let file: String
+        let records: [DisclosureReport.Record]
+        let unsubscribed: Bool
+        var description: String { "\(file): \(records.map { "\($0.kind) \($0.id) \($0.change)" }) unsubscribed=\(unsubscribed)" }
+    }
+
+    func testDisclosuresEqualABruteForceScanOfTheArchive() throws {
+        let world = try SimulationWorkspace(seed: 1215)
+        var day = CalendarDate("2026-03-01")!
+        for index in world.subscribers.indices {
+            try world.dropPopulationFile(for: index, day: day, full: true, lines: 30)
+        }
+        // Per subscriber and night: its purpose, and who was in its population after the import.
+        var purposes: [String: String] = [:]
+        var members: [String: Set<String>] = [:]
+        let nights = 40
+        for night in 0..<nights {
+            if night > 0 { day = day.adding(days: 1) }
+            if night == 25 { world.subscribers[1].terminatedFrom = day.description }
+            try world.churnNight(day, first: night == 0)
+            for subscriber in world.subscribers {
+                purposes["\(subscriber.id) \(day)"] = subscriber.purpose
+                members["\(subscriber.id) \(day)"] = Set(subscriber.population.keys)
+            }
+        }
+        let lastDay = day
+
+        // The brute force: every archived file, parsed whole, independently of Prenum's reader.
+        let archive = world.root.appendingPathComponent("archive")
+        var scanned: [String: Set<Said>] = [:]
+        var dates: [String: String] = [:]
+        var filesScanned = 0
+        for subscriber in try FileManager.default.contentsOfDirectory(atPath: archive.path).sorted() {
+            let folder = archive.appendingPathComponent(subscriber)
+            for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() where name.hasSuffix(".xml") {
+                let parsed = try DeliveryFileParser.parse(folder.appendingPathComponent(name))
+                filesScanned += 1
+                dates[name] = parsed.header["businessDate"]
+                for person in parsed.persons {
+                    let records = person.records.map { DisclosureReport.Record(kind: $0.record.entity, id: $0.record.id, change: $0.change) }
+                    scanned[person.pnr, default: []].insert(Said(subscriber: subscriber, file: name, records: records, unsubscribed: false))
+                }
+                for pnr in parsed.unsubscribed {
+                    scanned[pnr, default: []].insert(Said(subscriber: subscriber, file: name, records: [], unsubscribed: true))
+                }
+            }
+        }
+        XCTAssertEqual(filesScanned, world.subscribers.map(\.files.count).reduce(0, +), "every delivered file is archived")
+
+        let state = try StateDatabase(path: world.root.appendingPathComponent("state.db").path)
+        func reported(_ pnr: String, from: CalendarDate? = nil, to: CalendarDate? = nil) throws -> DisclosureReport {
+            try DisclosureReport.gather(state: state.database, archiveRoot: archive.path, pnr: pnr, from: from, to: to)
+        }
+        func said(_ report: DisclosureReport) -> Set<Said> {
+            Set(report.recipients.flatMap { recipient in
+                recipient.files.map { Said(subscriber: recipient.subscriber, file: $0.name, records: $0.records, unsubscribed: $0.unsubscribed) }
+            })
+        }
+        let middle = CalendarDate("2026-03-01")!.adding(days: 12), late = CalendarDate("2026-03-01")!.adding(days: 30)
+        var pairs = 0
+        var unsubscribedSeen = false
+        for pnr in world.chaos.persons {
+            let report = try reported(pnr)
+            let expected = scanned[pnr] ?? []
+            let got = said(report)
+            XCTAssertEqual(got.subtracting(expected).sorted { $0.file < $1.file }.map(\.description), [], "extra disclosures")
+            XCTAssertEqual(expected.subtracting(got).sorted { $0.file < $1.file }.map(\.description), [], "missing disclosures")
+            pairs += got.count
+            unsubscribedSeen = unsubscribedSeen || got.contains { $0.unsubscribed }
+            // A window of business dates keeps exactly the files made in it.
+            let window = try reported(pnr, from: middle, to: late)
+            XCTAssertEqual(said(window), expected.filter { (dates[$0.file] ?? "") >= middle.description && (dates[$0.file] ?? "") <= late.description })
+
+            for recipient in report.recipients {
+                let configured = world.subscribers.first { $0.id == recipient.subscriber }
+                XCTAssertEqual(recipient.name, "Simulated \(recipient.subscriber)")
+                for file in recipient.files {
+                    // The profile kept is the one in force when the file was made.
+                    let purpose = try XCTUnwrap(purposes["\(recipient.subscriber) \(file.businessDate)"])
+                    XCTAssertEqual(file.purpose, purpose, file.name)
+                    XCTAssertEqual(file.legalBasis, LegalBasis.byPurpose(try XCTUnwrap(Purpose(rawValue: purpose))), file.name)
+                }
+                // The periods say, for every night, whether the person was in the population.
+                var night = CalendarDate("2026-03-01")!
+                while night <= lastDay {
+                    let inPopulation = members["\(recipient.subscriber) \(night)"]?.contains(pnr) ?? false
+                    let covered = recipient.periods.contains { period in
+                        period.from.prefix(10) <= night.description && (period.to.map { night.description < $0.prefix(10) } ?? true)
+                    }
+                    XCTAssertEqual(covered, inPopulation, "\(recipient.subscriber) \(night): periods \(recipient.periods)")
+                    night = night.adding(days: 1)
+                }
+                XCTAssertNotNil(configured)
+            }
+        }
+        XCTAssertGreaterThan(pairs, 200)
+        XCTAssertTrue(unsubscribedSeen, "the simulation should unsubscribe someone")
+        XCTAssertTrue(scanned.keys.allSatisfy { world.chaos.persons.contains($0) })
+
+        // Rebuilt from the archive alone, the index says the same (the profile then comes
+        // from the configuration, so only the files and records are compared).
+        let before = try world.chaos.persons.map { said(try reported($0)) }
+        try state.database.execute("DELETE FROM disclosure; DELETE FROM disclosure_file; DELETE FROM disclosure_profile;")
+        XCTAssertEqual(try reported(world.chaos.persons[0]).recipients.count, 0)
+        let configuration = try ConfigurationLoader.load(path: world.configPath)
+        let rebuilt = try DisclosureIndex(database: state.database).rebuild(archiveRoot: archive.path, configuration: configuration)
+        XCTAssertEqual(rebuilt.filesIndexed, filesScanned)
+        XCTAssertEqual(rebuilt.pairs, pairs)
+        XCTAssertEqual(try world.chaos.persons.map { said(try reported($0)) }, before)
+        // A second rebuild finds everything indexed.
+        let again = try DisclosureIndex(database: state.database).rebuild(archiveRoot: archive.path, configuration: configuration)
+        XCTAssertEqual(again.filesIndexed, 0)
+        XCTAssertEqual(again.filesAlreadyIndexed, filesScanned)
+    }
+
+    func testAMissingArchivedFileIsAnErrorNotAShorterAnswer() throws {
+        let world = try SimulationWorkspace.afterNights(seed: 77, nights: 2)
+        let archive = world.root.appendingPathComponent("archive")
+        let state = try StateDatabase(path: world.root.appendingPathComponent("state.db").path)
+        let pnr = try XCTUnwrap(world.chaos.persons.first { !(try DisclosureIndex(database: state.database).files(naming: $0)).isEmpty })
+        let file = try XCTUnwrap(try DisclosureIndex(database: state.database).files(naming: pnr).first)
+        try FileManager.default.removeItem(at: archive.appendingPathComponent("\(file.subscriber)/\(file.fileName)"))
+        XCTAssertThrowsError(try DisclosureReport.gather(state: state.database, archiveRoot: archive.path, pnr: pnr, from: nil, to: nil)) { error in
+            XCTAssertEqual((error as? OperationFailure)?.exitCode, .noInput)
+        }
+    }
+}
