@@ -42,6 +42,7 @@ public final class NightlyRun {
         let signer = try DeliverySigner(keyPath: configuration.signingKey)
         let register = try RegisterReader(path: configuration.register, busyTimeoutMilliseconds: registerBusyTimeoutMilliseconds)
         let ledger = RunLedger(database: state.database)
+        let quarantine = QuarantineLedger(database: state.database)
         let publisher = DeliveryPublisher(archiveRoot: configuration.archive, faults: faults)
         let deliverer = SubscriberDeliverer(configuration: configuration, state: state, signer: signer,
                                             publisher: publisher, log: log, faults: faults, clock: clock)
@@ -55,14 +56,16 @@ public final class NightlyRun {
             try complete(interrupted, state: state)
             if interrupted.businessDate == businessDate {
                 return finish(RunReport(businessDate: businessDate, outcome: .completed, runID: interrupted.id,
-                                        subscribers: results, populationFiles: 0, durationSeconds: 0), started: started)
+                                        subscribers: results, populationFiles: 0, durationSeconds: 0,
+                                        quarantined: try quarantine.count(atRun: interrupted.id)), started: started)
             }
         }
 
         if let existing = try ledger.run(on: businessDate), existing.status == .completed {
             log.log(.info, "run.already-completed", ["businessDate": businessDate.description, "run": existing.id])
             return finish(RunReport(businessDate: businessDate, outcome: .alreadyCompleted, runID: existing.id,
-                                    subscribers: results, populationFiles: 0, durationSeconds: 0), started: started)
+                                    subscribers: results, populationFiles: 0, durationSeconds: 0,
+                                    quarantined: try quarantine.count(atRun: existing.id)), started: started)
         }
         if let last = try ledger.lastCompletedRun(), businessDate < last.businessDate {
             throw OperationFailure(.dataError, "business date \(businessDate) is before the last completed run (\(last.businessDate)); to deliver past files again use `prenum rerun --subscriber S --from D1 --to D2`")
@@ -82,7 +85,8 @@ public final class NightlyRun {
         faults.reach(.runBeforeComplete)
         try complete(run, state: state)
         return finish(RunReport(businessDate: businessDate, outcome: .completed, runID: run.id, subscribers: results,
-                                populationFiles: imported.count, durationSeconds: 0), started: started)
+                                populationFiles: imported.count, durationSeconds: 0,
+                                quarantined: try quarantine.count(atRun: run.id)), started: started)
     }
 
     private func complete(_ run: RunRecord, state: StateDatabase) throws {
@@ -153,7 +157,7 @@ public final class NightlyRun {
         let delivered = report.subscribers.filter { $0.status == .delivered }.count
         log.log(failed > 0 ? .warning : .info, "run.end", [
             "businessDate": report.businessDate.description, "outcome": report.outcome.rawValue,
-            "delivered": delivered, "failed": failed,
+            "delivered": delivered, "failed": failed, "quarantined": report.quarantined,
             "durationSeconds": String(format: "%.3f", report.durationSeconds),
         ])
         return report

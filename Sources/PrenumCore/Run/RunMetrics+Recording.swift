@@ -33,7 +33,8 @@ extension RunMetrics {
         let succeeded = report.exitCode == .ok
         return RunMetrics(finishedAt: finishedAt, lastSuccess: succeeded ? finishedAt : previousSuccess,
                           durationSeconds: report.durationSeconds, exitCode: report.exitCode.rawValue,
-                          businessDate: report.businessDate, populationFiles: report.populationFiles, subscribers: samples)
+                          businessDate: report.businessDate, populationFiles: report.populationFiles, subscribers: samples,
+                          quarantined: report.quarantined)
     }
 
     /// Metrics for a run that stopped with an error before it had a report.

@@ -14,6 +14,8 @@ public struct StatusReport: Codable, Sendable {
         public let highWater: Int64
         public let delivered: Int
         public let failed: Int
+        /// Records held back at the run's snapshot (SPEC section 4's quarantine).
+        public let quarantined: Int
     }
 
     public struct LastDelivery: Codable, Sendable {
@@ -46,6 +48,8 @@ public struct StatusReport: Codable, Sendable {
     public let watermark: Int64
     public let runs: [Run]
     public let subscribers: [Subscriber]
+    /// Records held back now because their register version has a value no format can carry.
+    public let quarantinedRecords: [QuarantinedRecord]
 
     /// Reads state without taking the lock and without creating anything.
     public static func gather(configuration: Configuration, runLimit: Int = 10, now: Date = Date()) throws -> StatusReport {
@@ -58,14 +62,16 @@ public struct StatusReport: Codable, Sendable {
                                                lastDelivery: nil, populationSize: 0,
                                                pendingInboxFiles: PopulationSummary.pendingInboxFiles(for: subscriber, in: configuration),
                                                refreshPending: false, lastFailure: nil)
-                                })
+                                }, quarantinedRecords: [])
         }
         let state = try StateDatabase(path: configuration.stateDatabase)
         let database = state.database
         let ledger = RunLedger(database: database)
+        let quarantine = QuarantineLedger(database: database)
         let runs = try ledger.recentRuns(limit: runLimit).map {
             Run(businessDate: $0.businessDate.description, status: $0.status.rawValue, startedAt: $0.startedAt,
-                finishedAt: $0.finishedAt, createdAt: $0.createdAt, highWater: $0.highWater, delivered: $0.delivered, failed: $0.failed)
+                finishedAt: $0.finishedAt, createdAt: $0.createdAt, highWater: $0.highWater, delivered: $0.delivered, failed: $0.failed,
+                quarantined: try quarantine.count(atRun: $0.id))
         }
         let sizes = try PopulationSummary(state: state).populationSizes()
         var subscribers: [Subscriber] = []
@@ -89,7 +95,8 @@ public struct StatusReport: Codable, Sendable {
                 refreshPending: position.refreshPending, lastFailure: failure))
         }
         return StatusReport(generatedAt: Timestamp.format(now), today: today.description,
-                            watermark: Int64(try state.meta("watermark") ?? "0") ?? 0, runs: runs, subscribers: subscribers)
+                            watermark: Int64(try state.meta("watermark") ?? "0") ?? 0, runs: runs, subscribers: subscribers,
+                            quarantinedRecords: try quarantine.records())
     }
 
     public func json() throws -> String {
@@ -104,7 +111,8 @@ public struct StatusReport: Codable, Sendable {
         for run in runs {
             text += "  \(run.businessDate)  \(run.status.padding(toLength: 10, withPad: " ", startingAt: 0)) started \(run.startedAt)"
             text += run.finishedAt.map { " finished \($0)" } ?? ""
-            text += "  delivered=\(run.delivered) failed=\(run.failed)\n"
+            text += "  delivered=\(run.delivered) failed=\(run.failed)"
+            text += run.quarantined > 0 ? " quarantined=\(run.quarantined)\n" : "\n"
         }
         text += "\nSubscribers:\n"
         let width = (subscribers.map(\.id.count).max() ?? 0) + 2
@@ -118,6 +126,12 @@ public struct StatusReport: Codable, Sendable {
             if subscriber.refreshPending { line += " REFRESH-PENDING" }
             if let failure = subscriber.lastFailure { line += "\n      last failure: \(failure)" }
             text += line + "\n"
+        }
+        if !quarantinedRecords.isEmpty {
+            text += "\nQuarantined records (recipients keep the version they had; upstream must correct the field):\n"
+            for record in quarantinedRecords {
+                text += "  \(record.entity) \(record.id): \(record.field) \(record.reason) (since \(record.since), last read \(record.seen))\n"
+            }
         }
         return text
     }

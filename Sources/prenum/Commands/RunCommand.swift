@@ -85,6 +85,9 @@ enum RunSummary {
     static func text(_ report: RunReport) -> String {
         var text = "prenum run \(report.businessDate): \(report.outcome.rawValue) in \(String(format: "%.2f", report.durationSeconds)) s"
         text += ", \(report.populationFiles) population file(s) imported\n"
+        if report.quarantined > 0 {
+            text += "  \(report.quarantined) record(s) quarantined: a register value no delivery format can carry (see `prenum status`)\n"
+        }
         let width = (report.subscribers.map(\.subscriber.count).max() ?? 0) + 2
         for result in report.subscribers {
             var line = "  " + result.subscriber.padding(toLength: width, withPad: " ", startingAt: 0)
