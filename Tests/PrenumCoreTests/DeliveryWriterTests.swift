@@ -345,20 +345,34 @@ final class DeliveryWriterTests: XCTestCase {
         let file = path("odd.xml")
         let benefit = "A&B<C>\"D'E"
         let kind = "tab\there\nnew\rline ö\u{1}x\u{FFFE}"
+        // A version holding such a kind is quarantined at the snapshot and refused by the writer
+        // (`UndeliverableValue`); the escaping stays the defence for every text the writer writes.
+        let refused = try DeliveryWriter(path: path("refused.xml"), header: header())
+        try refused.beginPerson(pnr: "197001011234")
+        XCTAssertThrowsError(try refused.write(change: .new, version: paymentVersion(5, pnr: "197001011234",
+                                                                                    deductions: [Deduction(kind: kind, amountOre: 1)])))
+        refused.abandon()
         let writer = try DeliveryWriter(path: file, header: header())
         try writer.beginPerson(pnr: "197001011234")
         try writer.write(change: .new, version: paymentVersion(5, pnr: "197001011234", benefit: benefit,
-                                                               deductions: [Deduction(kind: kind, amountOre: 1)]))
+                                                               deductions: [Deduction(kind: "line ö", amountOre: 1)]))
         try writer.endPerson()
         _ = try writer.finish()
         let raw = try text(file)
         XCTAssertTrue(raw.contains("benefit=\"A&amp;B&lt;C&gt;&quot;D'E\""), raw)
-        XCTAssertTrue(raw.contains("kind=\"tab&#x9;here&#xA;new&#xD;line ö\u{FFFD}x\u{FFFD}\""), raw)
+        var escaped = XMLBytes(capacity: 128)
+        escaped.literal("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<deduction")
+        escaped.attribute("kind", kind)
+        escaped.literal("/>\n")
+        let snippet = path("escaped.xml")
+        try Data(escaped.bytes).write(to: URL(fileURLWithPath: snippet))
+        let escapedText = try text(snippet)
+        XCTAssertTrue(escapedText.contains("kind=\"tab&#x9;here&#xA;new&#xD;line ö\u{FFFD}x\u{FFFD}\""), escapedText)
         try assertValid(file, formatVersion: 2)
         let elements = try parse(file)
         XCTAssertEqual(elements.first { $0.name == "payment" }?.attributes["benefit"], benefit)
         // Characters XML 1.0 cannot carry at all become U+FFFD; the rest survive exactly.
-        XCTAssertEqual(elements.first { $0.name == "deduction" }?.attributes["kind"],
+        XCTAssertEqual(try parse(snippet).first { $0.name == "deduction" }?.attributes["kind"],
                        "tab\there\nnew\rline ö\u{FFFD}x\u{FFFD}")
     }
 

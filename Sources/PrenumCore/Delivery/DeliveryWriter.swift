@@ -112,6 +112,8 @@ public final class DeliveryWriter {
         try require(change != .removed, "REMOVED records go through writeRemoved(key:)")
         try require(!isFull || change == .new, "a FULL file holds only NEW records")
         try require(version.pnr == currentPnr, "record belongs to another person than the open one")
+        // A value the XSD refuses must never reach a signed file.
+        if let problem = version.undeliverableValue { throw fail(problem) }
         try advance(to: version.key)
         switch version.body {
         case .benefitCase(let fields):

@@ -48,6 +48,7 @@ public final class NightlyRun {
         let signer = opened.signer
         let register = opened.register
         let ledger = RunLedger(database: state.database)
+        let quarantine = QuarantineLedger(database: state.database)
         let publisher = DeliveryPublisher(archiveRoot: configuration.archive, faults: faults)
         let deliverer = SubscriberDeliverer(configuration: configuration, state: state, signer: signer,
                                             publisher: publisher, log: log, faults: faults, clock: clock)
@@ -62,14 +63,16 @@ public final class NightlyRun {
             try complete(interrupted, state: state)
             if interrupted.businessDate == businessDate {
                 return finish(RunReport(businessDate: businessDate, outcome: .completed, runID: interrupted.id,
-                                        subscribers: results, populationFiles: 0, durationSeconds: 0), started: started)
+                                        subscribers: results, populationFiles: 0, durationSeconds: 0,
+                                        quarantined: try quarantine.count(atRun: interrupted.id)), started: started)
             }
         }
 
         if let existing = try ledger.run(on: businessDate), existing.status == .completed {
             log.log(.info, "run.already-completed", ["businessDate": businessDate.description, "run": existing.id])
             return finish(RunReport(businessDate: businessDate, outcome: .alreadyCompleted, runID: existing.id,
-                                    subscribers: results + stuck, populationFiles: 0, durationSeconds: 0), started: started)
+                                    subscribers: results + stuck, populationFiles: 0, durationSeconds: 0,
+                                    quarantined: try quarantine.count(atRun: existing.id)), started: started)
         }
         if let last = try ledger.lastCompletedRun(), businessDate < last.businessDate {
             throw RunPreflight.beforeLastCompleted(businessDate, last: last.businessDate)
@@ -89,7 +92,7 @@ public final class NightlyRun {
         faults.reach(.runBeforeComplete)
         try complete(run, state: state)
         var report = RunReport(businessDate: businessDate, outcome: .completed, runID: run.id, subscribers: results,
-                               populationFiles: imported.count, durationSeconds: 0)
+                               populationFiles: imported.count, durationSeconds: 0, quarantined: try quarantine.count(atRun: run.id))
         report.populationFileOutcomes = Dictionary(PopulationFileOutcome.Kind.allCases.map { kind in
             (kind.rawValue, imported.filter { $0.kind == kind }.count)
         }, uniquingKeysWith: +)
@@ -165,7 +168,8 @@ public final class NightlyRun {
         let retried = report.subscribers.filter { $0.status == .recovered }.count
         log.log(failed > 0 ? .warning : .info, "run.end", [
             "businessDate": report.businessDate.description, "outcome": report.outcome.rawValue,
-            "delivered": delivered, "failed": failed, "retried": retried, "exitCode": report.exitCode.rawValue,
+            "delivered": delivered, "failed": failed, "retried": retried, "quarantined": report.quarantined,
+            "exitCode": report.exitCode.rawValue,
             "durationSeconds": String(format: "%.3f", report.durationSeconds),
         ])
         return report

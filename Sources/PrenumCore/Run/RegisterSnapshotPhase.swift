@@ -25,13 +25,14 @@ struct RegisterSnapshotPhase {
             try? database.execute("DETACH DATABASE \(Self.schema)")
             try? database.execute("PRAGMA busy_timeout=\(Database.defaultBusyTimeoutMilliseconds)")
         }
-        var counts = (newPersons: 0, journaled: 0, kept: 0)
+        var counts = (newPersons: 0, journaled: 0, kept: 0, quarantined: 0, released: 0)
         // Where the time went, for the log: new persons, the journal pass, the commit.
         var split = (newPersons: 0.0, journal: 0.0, commitFrom: Date())
         let runID: Int64
         do {
             runID = try database.transaction {
                 try RecordStore(database: database).clearChanges()
+                try prepareQuarantine()
                 let base = Int64(try state.meta("watermark") ?? "0") ?? 0
                 let trackedBefore = try database.scalarInt("SELECT EXISTS (SELECT 1 FROM tracked_person)") ?? 0
                 // The first read of the attached register starts its read transaction: every
@@ -51,7 +52,7 @@ struct RegisterSnapshotPhase {
                 mark = Date()
                 // Before anyone was tracked there is nothing to bring up to date.
                 if trackedBefore != 0 {
-                    (counts.journaled, counts.kept) = try applyJournal(after: base, upTo: highWater)
+                    (counts.journaled, counts.kept, counts.released) = try applyJournal(after: base, upTo: highWater)
                 }
                 split.journal = Date().timeIntervalSince(mark)
                 faults.reach(.snapshotBeforeCommit)
@@ -59,8 +60,10 @@ struct RegisterSnapshotPhase {
                 let journalMark = try JournalMark.read(seq: highWater, table: "\(Self.schema).change_log", database: database)
                 try state.setMeta(JournalMark.metaKey, journalMark?.stored ?? "")
                 split.commitFrom = Date()
-                return try RunLedger(database: database).insertRun(date: businessDate, createdAt: createdAt, base: base,
-                                                                   highWater: highWater, startedAt: startedAt)
+                let runID = try RunLedger(database: database).insertRun(date: businessDate, createdAt: createdAt, base: base,
+                                                                        highWater: highWater, startedAt: startedAt)
+                counts.quarantined = try recordQuarantine(runID: runID, businessDate: businessDate)
+                return runID
             }
         } catch let error as SQLiteError {
             throw registerFailure(error)
@@ -72,7 +75,8 @@ struct RegisterSnapshotPhase {
         log.log(.info, "snapshot.taken", [
             "businessDate": businessDate.description, "run": run.id, "baseWatermark": run.baseWatermark,
             "highWater": run.highWater, "newPersons": counts.newPersons, "changedRecords": counts.journaled,
-            "keptChanges": counts.kept, "newPersonsSeconds": String(format: "%.3f", split.newPersons),
+            "keptChanges": counts.kept, "quarantined": counts.quarantined, "releasedFromQuarantine": counts.released,
+            "newPersonsSeconds": String(format: "%.3f", split.newPersons),
             "journalSeconds": String(format: "%.3f", split.journal),
             "commitSeconds": String(format: "%.3f", Date().timeIntervalSince(split.commitFrom)),
             "durationSeconds": String(format: "%.3f", Date().timeIntervalSince(began)),
@@ -89,6 +93,7 @@ struct RegisterSnapshotPhase {
             // While the register is attached, the connection waits for upstream writers as long
             // as the register's own timeout says (Prenum's state is under its run lock anyway).
             try state.database.execute("PRAGMA busy_timeout=\(register.busyTimeoutMilliseconds)")
+            try state.database.defineUTF8Check()
         } catch let error as SQLiteError {
             throw registerFailure(error)
         }
@@ -140,11 +145,13 @@ struct RegisterSnapshotPhase {
         // CROSS JOIN keeps the new persons the outer loop: SQLite, without statistics, would
         // rather scan the register's table and probe them.
         for (entity, table, fields) in sources {
+            try holdNewPersonsRecords(entity, table: table)
             try database.run("""
                 INSERT OR IGNORE INTO record(entity, id, pnr, benefit, fields)
                     SELECT \(entity.rawValue), c.id, c.pnr, c.benefit, \(fields)
                     FROM temp.new_person n CROSS JOIN \(r).\(table) c ON c.pnr = n.pnr
                     WHERE NOT EXISTS (SELECT 1 FROM record_recent x WHERE x.entity = \(entity.rawValue) AND x.id = c.id)
+                      AND \(Self.notHeld(entity, "c"))
                 """)
             copied += database.changes
             try database.run("""
@@ -152,6 +159,7 @@ struct RegisterSnapshotPhase {
                     SELECT x.entity, x.id, c.pnr, c.benefit, \(fields)
                     FROM record_recent x JOIN \(r).\(table) c ON c.id = x.id
                     WHERE x.pnr IS NULL AND x.entity = \(entity.rawValue) AND c.pnr IN (SELECT pnr FROM temp.new_person)
+                      AND \(Self.notHeld(entity, "c"))
                 ON CONFLICT(entity, id) DO UPDATE SET pnr = excluded.pnr, benefit = excluded.benefit, fields = excluded.fields
                 """)
         }
@@ -161,7 +169,7 @@ struct RegisterSnapshotPhase {
 
     /// Copies every record journaled in (base, highWater] of a tracked person: old and new
     /// version into the change set, the new one into the recent versions.
-    private func applyJournal(after base: Int64, upTo highWater: Int64) throws -> (journaled: Int, kept: Int) {
+    private func applyJournal(after base: Int64, upTo highWater: Int64) throws -> (journaled: Int, kept: Int, released: Int) {
         let database = state.database
         let r = Self.schema
         try database.execute("""
@@ -173,6 +181,8 @@ struct RegisterSnapshotPhase {
             SELECT CASE entity WHEN 'payment' THEN \(RecordEntity.payment.rawValue) ELSE \(RecordEntity.benefitCase.rawValue) END, entity_id
             FROM \(r).change_log WHERE seq > ? AND seq <= ?
             """, [base, highWater])
+        try holdJournaledRecords(.payment, table: "payment")
+        try holdJournaledRecords(.benefitCase, table: "benefit_case")
         let tracked = "EXISTS (SELECT 1 FROM tracked_person t WHERE t.pnr = n.pnr)"
         // The version held so far: the recent one if any (x; NULL person: gone), else the
         // compacted one (b). Inserted in the change set's key order, so its B-tree is appended
@@ -188,6 +198,7 @@ struct RegisterSnapshotPhase {
                 LEFT JOIN record b ON x.entity IS NULL AND b.entity = k.entity AND b.id = k.id
                 LEFT JOIN \(r).\(table) n ON n.id = k.id AND \(tracked)
                 WHERE k.entity = \(entity.rawValue) AND (x.pnr IS NOT NULL OR b.pnr IS NOT NULL OR n.pnr IS NOT NULL)
+                  AND \(Self.notHeld(entity, "k"))
                 ORDER BY 1, 2, 3;
             """
         }
@@ -209,7 +220,8 @@ struct RegisterSnapshotPhase {
             """)
         let journaled = Int(try database.scalarInt("SELECT COUNT(*) FROM temp.changed_key") ?? 0)
         let kept = Int(try database.scalarInt("SELECT COUNT(*) FROM record_change WHERE pnr = COALESCE(new_pnr, old_pnr)") ?? 0)
+        let released = try releaseCorrected()
         try database.execute("DELETE FROM temp.changed_key")
-        return (journaled, kept)
+        return (journaled, kept, released)
     }
 }

@@ -38,6 +38,7 @@ extension RunMetrics {
                                  durationSeconds: report.durationSeconds, exitCode: report.exitCode.rawValue,
                                  businessDate: report.businessDate, populationFiles: report.populationFiles, subscribers: samples)
         metrics.populationFileOutcomes = report.populationFileOutcomes
+        metrics.quarantined = report.quarantined
         return metrics
     }
 

@@ -43,6 +43,8 @@ public struct RunMetrics: Sendable, Equatable {
     public var inProgress = false
     /// Population files of the last run by outcome (accepted, rejected, duplicate, deferred, failed).
     public var populationFileOutcomes: [String: Int]? = nil
+    /// Records held back at the last run's snapshot; nil when the run did not get that far.
+    public var quarantined: Int? = nil
 
     /// The exposition text, ending with a newline.
     public var prometheusText: String {
@@ -75,6 +77,8 @@ public struct RunMetrics: Sendable, Equatable {
                populationFiles.map { single(String($0)) } ?? [])
         family("prenum_run_population_files_by_outcome", "Population files of the last prenum run by outcome (rejected ones wait in rejected/, deferred ones in the inbox).",
                (populationFileOutcomes ?? [:]).sorted { $0.key < $1.key }.map { ("{outcome=\"\(Self.escape($0.key))\"}", String($0.value)) })
+        family("prenum_run_quarantined_records", "Records the last prenum run held back: their register version has a value no delivery format can carry.",
+               quarantined.map { single(String($0)) } ?? [])
 
         func perSubscriber(_ value: (SubscriberSample) -> String?) -> [(labels: String, value: String)] {
             subscribers.compactMap { sample in value(sample).map { ("{subscriber=\"\(Self.escape(sample.id))\"}", $0) } }

@@ -31,6 +31,8 @@ public struct RunReportDocument: Codable, Sendable, Equatable {
     public let durationSeconds: Double
     public let populationFiles: Int
     public let subscribers: [SubscriberEntry]
+    /// Records held back at the run's snapshot (quarantined); `prenum status` lists them.
+    public let quarantined: Int
 
     public init(report: RunReport, startedAt: Date, finishedAt: Date) {
         reportVersion = 1
@@ -42,6 +44,7 @@ public struct RunReportDocument: Codable, Sendable, Equatable {
         self.finishedAt = Timestamp.format(finishedAt)
         durationSeconds = (report.durationSeconds * 1000).rounded() / 1000
         populationFiles = report.populationFiles
+        quarantined = report.quarantined
         subscribers = report.subscribers.map {
             SubscriberEntry(subscriber: $0.subscriber, status: $0.status.rawValue, businessDate: $0.businessDate.description,
                             sequence: $0.sequence, kind: $0.kind, file: $0.fileName, persons: $0.persons, records: $0.records,

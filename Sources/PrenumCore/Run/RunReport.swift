@@ -33,6 +33,9 @@ public struct RunReport: Sendable {
     public var durationSeconds: Double
     /// Population files by outcome (`PopulationFileOutcome.Kind`), for the metrics.
     public var populationFileOutcomes: [String: Int]? = nil
+    /// Records held back at the run's snapshot: a value in their register version no format
+    /// can carry (SPEC section 4); recipients keep the version they had.
+    public var quarantined: Int = 0
 
     /// 1 when any subscriber failed, as the SPEC says: the others were delivered.
     public var exitCode: ExitCode {

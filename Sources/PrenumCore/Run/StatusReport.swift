@@ -22,6 +22,8 @@ public struct StatusReport: Codable, Sendable {
         public var staged = 0
         /// Files of this run held by the brake on mass removals (filled where the brake is).
         public var held = 0
+        /// Records held back at the run's snapshot (SPEC section 4's quarantine).
+        public var quarantined = 0
     }
 
     /// A delivery that failed and that no published file has made good since.
@@ -80,6 +82,8 @@ public struct StatusReport: Codable, Sendable {
     public let watermark: Int64
     public let runs: [Run]
     public let subscribers: [Subscriber]
+    /// Records held back now because their register version has a value no format can carry.
+    public let quarantinedRecords: [QuarantinedRecord]
 
     /// Reads state without taking the lock and without creating anything.
     public static func gather(configuration: Configuration, runLimit: Int = 10, now: Date = Date()) throws -> StatusReport {
@@ -92,12 +96,13 @@ public struct StatusReport: Codable, Sendable {
                                                lastDelivery: nil, populationSize: 0,
                                                pendingInboxFiles: PopulationSummary.pendingInboxFiles(for: subscriber, in: configuration),
                                                refreshPending: false, lastFailure: nil)
-                                })
+                                }, quarantinedRecords: [])
         }
         let state = try StateDatabase(path: configuration.stateDatabase)
         let database = state.database
         let ledger = RunLedger(database: database)
         let facts = StatusFacts(database: database)
+        let quarantine = QuarantineLedger(database: database)
         let records = try ledger.recentRuns(limit: runLimit)
         let runs = try records.map {
             let counts = try facts.counts(run: $0.id)
@@ -106,6 +111,7 @@ public struct StatusReport: Codable, Sendable {
                           delivered: counts.delivered, failed: counts.failed)
             run.retried = counts.retried
             run.staged = counts.staged
+            run.quarantined = try quarantine.count(atRun: $0.id)
             return run
         }
         let lastRunStart = records.first.flatMap { Timestamp.parse($0.startedAt) }
@@ -132,7 +138,8 @@ public struct StatusReport: Codable, Sendable {
             subscribers.append(entry)
         }
         return StatusReport(generatedAt: Timestamp.format(now), today: today.description,
-                            watermark: Int64(try state.meta("watermark") ?? "0") ?? 0, runs: runs, subscribers: subscribers)
+                            watermark: Int64(try state.meta("watermark") ?? "0") ?? 0, runs: runs, subscribers: subscribers,
+                            quarantinedRecords: try quarantine.records())
     }
 
     public func json() throws -> String {
@@ -147,7 +154,8 @@ public struct StatusReport: Codable, Sendable {
         for run in runs {
             text += "  \(run.businessDate)  \(run.status.padding(toLength: 10, withPad: " ", startingAt: 0)) started \(run.startedAt)"
             text += run.finishedAt.map { " finished \($0)" } ?? ""
-            text += "  delivered=\(run.delivered) failed=\(run.failed) retried=\(run.retried) staged=\(run.staged) held=\(run.held)\n"
+            text += "  delivered=\(run.delivered) failed=\(run.failed) retried=\(run.retried) staged=\(run.staged) held=\(run.held)"
+            text += run.quarantined > 0 ? " quarantined=\(run.quarantined)\n" : "\n"
         }
         text += "\nSubscribers:\n"
         let width = (subscribers.map(\.id.count).max() ?? 0) + 2
@@ -173,6 +181,12 @@ public struct StatusReport: Codable, Sendable {
             if subscriber.quarantinedRecords > 0 { line += "\n      quarantined records: \(subscriber.quarantinedRecords)" }
             for warning in subscriber.supportWarnings { line += "\n      \(warning)" }
             text += line + "\n"
+        }
+        if !quarantinedRecords.isEmpty {
+            text += "\nQuarantined records (recipients keep the version they had; upstream must correct the field):\n"
+            for record in quarantinedRecords {
+                text += "  \(record.entity) \(record.id): \(record.field) \(record.reason) (since \(record.since), last read \(record.seen))\n"
+            }
         }
         return text
     }

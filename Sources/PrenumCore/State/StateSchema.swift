@@ -229,5 +229,24 @@ enum StateSchema {
             PRIMARY KEY (pnr, file)
         ) WITHOUT ROWID;
         """,
+        // issue-quarantine: record versions held back at the snapshot because a value in them
+        // no delivery format can carry, and how many each run held back.
+        """
+        -- One row per record whose newest register version is quarantined: the copy keeps its
+        -- last good version until upstream corrects it. `pnr` is the person it is filed under
+        -- (for explain), never shown by status; field and reason say what upstream must fix.
+        CREATE TABLE quarantine(
+            entity INTEGER NOT NULL,
+            id INTEGER NOT NULL,
+            pnr TEXT,
+            field TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            since TEXT NOT NULL,        -- business date of the run that first held it back
+            seen TEXT NOT NULL,         -- business date of the last run that read the bad version
+            PRIMARY KEY (entity, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX quarantine_by_person ON quarantine(pnr);
+        ALTER TABLE run ADD COLUMN quarantined INTEGER NOT NULL DEFAULT 0;
+        """,
     ]
 }

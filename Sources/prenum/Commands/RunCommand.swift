@@ -12,7 +12,10 @@ struct RunCommand: Command {
         register and writes one signed file per active subscriber. A date already completed is a
         no-op; a date before the last completed one is refused (exit 65; use `prenum rerun`).
         Exit 1 when some subscribers failed: the others were delivered, the failed ones catch up
-        at the next run. Once the files are out, a run may compact the record copy
+        at the next run. A register record whose new version holds a value no delivery format can
+        carry is quarantined (recipients keep the version they had; logged as record.quarantined,
+        counted in the summary, report and metrics, listed by `prenum status`) and delivered by the
+        first run after upstream corrects it. Once the files are out, a run may compact the record copy
         (PRENUM_COMPACT_PERCENT) and repack the state file, which needs free space of about twice
         that file; either one that fails is logged and retried by a later run. Logs go to
         standard error as key=value lines (PRENUM_LOG_LEVEL=debug|info|warning|error, default info);
@@ -104,6 +107,9 @@ enum RunSummary {
     static func text(_ report: RunReport) -> String {
         var text = "prenum run \(report.businessDate): \(report.outcome.rawValue) in \(String(format: "%.2f", report.durationSeconds)) s"
         text += ", \(report.populationFiles) population file(s) imported\n"
+        if report.quarantined > 0 {
+            text += "  \(report.quarantined) record(s) quarantined: a register value no delivery format can carry (see `prenum status`)\n"
+        }
         let width = (report.subscribers.map(\.subscriber.count).max() ?? 0) + 2
         for result in report.subscribers {
             var line = "  " + result.subscriber.padding(toLength: width, withPad: " ", startingAt: 0)

@@ -14,6 +14,8 @@ struct RegisterChaos {
     /// Payments the random updates and deletes leave alone (a test's own records with an
     /// invariant of their own).
     var sparedPayments: Set<Int64> = []
+    /// Cases the random updates and deletes leave alone.
+    var sparedCases: Set<Int64> = []
 
     /// A pool of valid personnummer, some of them samordningsnummer.
     static func personPool(count: Int, random: inout SeededRandom) -> [String] {
@@ -62,6 +64,7 @@ struct RegisterChaos {
         guard count > 0 else { return nil }
         let id = try register.scalarInt("SELECT id FROM \(table) ORDER BY id LIMIT 1 OFFSET ?", [Int64.random(in: 0..<count, using: &random)])
         if table == "payment", let id, sparedPayments.contains(id) { return nil }
+        if table == "benefit_case", let id, sparedCases.contains(id) { return nil }
         return id
     }
 

@@ -1,0 +1,63 @@
+/// A record version the writer refuses because a value lies outside what the delivery format can
+/// carry: the last line of defence behind the snapshot's quarantine (`RegisterValueDomain`), so
+/// that no file that fails its XSD is ever signed. It names the record and the field, never the
+/// value.
+public struct UndeliverableValue: PrenumFailure, Equatable {
+    public let key: RecordKey
+    /// The register column, as the quarantine names it (`payment_date`, `payment_deduction.kind`).
+    public let field: String
+    public let reason: String
+
+    public var exitCode: ExitCode { .dataError }
+
+    public var description: String {
+        "\(key.entity.journalName) \(key.id): \(field) \(reason); the delivery file was not written (the snapshot should have quarantined this version)"
+    }
+}
+
+extension RecordVersion {
+    /// Nil when every field can go into a delivery file; else the first field that cannot, by
+    /// the same rules as the snapshot's SQL (`RegisterValueDomain`). The benefit catalogue is
+    /// the snapshot's to check; this sees only the version.
+    public var undeliverableValue: UndeliverableValue? {
+        typealias Domain = RegisterValueDomain
+        func problem(_ field: String, _ reason: String) -> UndeliverableValue {
+            UndeliverableValue(key: key, field: field, reason: reason)
+        }
+        if !(pnr.utf8.count == 12 && pnr.utf8.allSatisfy(DeliveryHeader.isDigit)) { return problem("pnr", Domain.notPersonnummer) }
+        if let reason = Self.freeTextProblem(benefit, maxLength: Domain.benefitMaxLength) { return problem("benefit", reason) }
+        switch body {
+        case .payment(let p):
+            if !Domain.companies.contains(p.company) { return problem("company", Domain.unknownValue(Domain.companies)) }
+            if !Domain.statuses.contains(p.status) { return problem("status", Domain.unknownValue(Domain.statuses)) }
+            for (field, value) in [("period_from", p.periodFrom), ("period_to", p.periodTo), ("payment_date", p.paymentDate)] {
+                if let value, CalendarDate(value) == nil { return problem(field, Domain.notDate) }
+            }
+            for deduction in p.deductions {
+                if let reason = Self.freeTextProblem(deduction.kind, maxLength: Domain.deductionKindMaxLength) {
+                    return problem("payment_deduction.kind", reason)
+                }
+            }
+        case .benefitCase(let c):
+            if !Domain.decisions.contains(c.decision) { return problem("decision", Domain.unknownValue(Domain.decisions)) }
+            for (field, value) in [("opened_on", c.openedOn), ("closed_on", c.closedOn)] {
+                if let value, CalendarDate(value) == nil { return problem(field, Domain.notDate) }
+            }
+            if let extent = c.extentPct, !Domain.extents.contains(extent) {
+                return problem("extent_pct", Domain.unknownValue(Domain.extents.map(String.init)))
+            }
+        }
+        return nil
+    }
+
+    /// U+FFFD stands in for bytes that were not UTF-8 when the text was read.
+    private static func freeTextProblem(_ text: String, maxLength: Int) -> String? {
+        let scalars = text.unicodeScalars
+        if scalars.contains("\u{FFFD}") { return RegisterValueDomain.notUTF8 }
+        if scalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0.value == 0xFFFE || $0.value == 0xFFFF }) {
+            return RegisterValueDomain.controlCharacter
+        }
+        if scalars.isEmpty || scalars.count > maxLength { return RegisterValueDomain.badLength(maxLength) }
+        return nil
+    }
+}
