@@ -25,6 +25,8 @@ public struct Configuration: Sendable {
     public let subscribers: [Subscriber]
     /// Category name to the benefit codes the law lets it receive.
     public let categories: [String: [String]]
+    /// When a file that takes much away is held for the operator (`MassRemovalBrake`).
+    public var brake = MassRemovalBrake.standard
 
     public init(configPath: String, folder: String, register: String, stateDatabase: String, inbox: String,
                 outbox: String, archive: String, signingKey: String, categoriesPath: String, historyDays: Int,

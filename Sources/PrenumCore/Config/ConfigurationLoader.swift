@@ -20,7 +20,7 @@ public enum ConfigurationLoader {
         let reader = JSONFieldReader(file: path)
         let root = try readRoot(path: path, reader: reader)
 
-        reader.rejectUnknownKeys(root, allowed: rootKeys, at: "")
+        reader.rejectUnknownKeys(root, allowed: rootKeys + brakeKeys, at: "")
         func pathField(_ key: String, required: Bool = true) -> String? {
             guard let text = reader.string(root, key, at: "", required: required) else { return nil }
             return usablePath(text, field: key, reader: reader).map { ConfigurationPath.resolve($0, against: folder) }
@@ -59,6 +59,8 @@ public enum ConfigurationLoader {
             }
         }
 
+        let brake = readBrake(root, reader: reader)
+
         var categories: [String: [String]] = [:]
         var categoriesReader: JSONFieldReader?
         if let categoriesPath {
@@ -78,10 +80,12 @@ public enum ConfigurationLoader {
               let categoriesPath else {
             throw ConfigurationError(problems: problems)
         }
-        return Configuration(configPath: path, folder: folder, register: register, stateDatabase: stateDatabase,
-                             inbox: inbox, outbox: outbox, archive: archive, signingKey: signingKey,
-                             categoriesPath: categoriesPath, historyDays: historyDays, timeZone: timeZone,
-                             subscribers: subscribers, categories: categories)
+        var configuration = Configuration(configPath: path, folder: folder, register: register, stateDatabase: stateDatabase,
+                                          inbox: inbox, outbox: outbox, archive: archive, signingKey: signingKey,
+                                          categoriesPath: categoriesPath, historyDays: historyDays, timeZone: timeZone,
+                                          subscribers: subscribers, categories: categories)
+        configuration.brake = brake
+        return configuration
     }
 
     /// The top-level object of a JSON file, or a thrown error when there is none to check.

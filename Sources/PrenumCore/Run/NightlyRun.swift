@@ -151,9 +151,10 @@ public final class NightlyRun {
         report.durationSeconds = Date().timeIntervalSince(started)
         let failed = report.subscribers.filter { $0.status == .failed }.count
         let delivered = report.subscribers.filter { $0.status == .delivered }.count
-        log.log(failed > 0 ? .warning : .info, "run.end", [
+        let held = report.subscribers.filter { $0.status == .held }.count
+        log.log(failed + held > 0 ? .warning : .info, "run.end", [
             "businessDate": report.businessDate.description, "outcome": report.outcome.rawValue,
-            "delivered": delivered, "failed": failed,
+            "delivered": delivered, "failed": failed, "held": held,
             "durationSeconds": String(format: "%.3f", report.durationSeconds),
         ])
         return report

@@ -21,6 +21,8 @@ public struct RunMetrics: Sendable, Equatable {
             public let persons: Int
             public let records: Int
             public let unsubscribed: Int
+            /// The brake on mass removals holds the subscriber's file (nothing was delivered).
+            public var held = false
         }
     }
 
@@ -67,6 +69,8 @@ public struct RunMetrics: Sendable, Equatable {
                perSubscriber { String($0.lastSequence) })
         family("prenum_subscriber_failed", "1 when the last prenum run failed to deliver to the subscriber.",
                perSubscriber { $0.delivery.map { $0.failed ? "1" : "0" } })
+        family("prenum_subscriber_held", "1 when the subscriber's file waits, held by the brake on mass removals, for prenum release or discard.",
+               perSubscriber { $0.delivery.map { $0.held ? "1" : "0" } })
         family("prenum_subscriber_full_delivery", "1 when the subscriber's file of the last run was a FULL file.",
                perSubscriber { $0.delivery.map { $0.full ? "1" : "0" } })
         family("prenum_subscriber_persons_delivered", "Person elements in the subscriber's file of the last run.",

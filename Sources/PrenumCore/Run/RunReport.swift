@@ -8,7 +8,8 @@ public struct RunReport: Sendable {
     }
 
     public struct SubscriberResult: Sendable {
-        public enum Status: String, Sendable { case delivered, failed, inactive }
+        /// `held`: the brake on mass removals kept the file back for the operator.
+        public enum Status: String, Sendable { case delivered, failed, inactive, held }
         public let subscriber: String
         public let status: Status
         public let businessDate: CalendarDate
@@ -19,6 +20,10 @@ public struct RunReport: Sendable {
         public let records: Int
         public let unsubscribed: Int
         public let message: String?
+        /// Why the file has its kind and its per-change counts, for a file made by this process.
+        public var outline: DeliveryOutline? = nil
+        /// The file's length in bytes.
+        public var bytes: Int64? = nil
     }
 
     public let businessDate: CalendarDate
@@ -28,8 +33,8 @@ public struct RunReport: Sendable {
     public var populationFiles: Int
     public var durationSeconds: Double
 
-    /// 1 when any subscriber failed, as the SPEC says: the others were delivered.
+    /// 1 when any subscriber failed or was held, as the SPEC says: the others were delivered.
     public var exitCode: ExitCode {
-        subscribers.contains { $0.status == .failed } ? .partialFailure : .ok
+        subscribers.contains { $0.status == .failed || $0.status == .held } ? .partialFailure : .ok
     }
 }

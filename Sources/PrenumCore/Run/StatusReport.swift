@@ -39,6 +39,17 @@ public struct StatusReport: Codable, Sendable {
         public let pendingInboxFiles: Int
         public let refreshPending: Bool
         public let lastFailure: String?
+        /// The file the brake on mass removals holds, waiting for `prenum release` or `discard`.
+        public var held: Held? = nil
+    }
+
+    public struct Held: Codable, Sendable {
+        public let businessDate: String
+        public let sequence: Int64
+        public let file: String
+        public let removed: Int
+        public let kept: Int
+        public let heldAt: String
     }
 
     public let generatedAt: String
@@ -86,7 +97,11 @@ public struct StatusReport: Codable, Sendable {
                 },
                 populationSize: sizes[subscriber.id] ?? 0,
                 pendingInboxFiles: PopulationSummary.pendingInboxFiles(for: subscriber, in: configuration),
-                refreshPending: position.refreshPending, lastFailure: failure))
+                refreshPending: position.refreshPending, lastFailure: failure,
+                held: try ledger.heldDelivery(of: subscriber.id).map {
+                    Held(businessDate: $0.delivery.businessDate.description, sequence: $0.delivery.sequence, file: $0.delivery.fileName,
+                         removed: $0.removed, kept: $0.kept, heldAt: $0.heldAt)
+                }))
         }
         return StatusReport(generatedAt: Timestamp.format(now), today: today.description,
                             watermark: Int64(try state.meta("watermark") ?? "0") ?? 0, runs: runs, subscribers: subscribers)
@@ -117,6 +132,9 @@ public struct StatusReport: Codable, Sendable {
             if let watermark = subscriber.watermark { line += " watermark=\(watermark)" }
             if subscriber.refreshPending { line += " REFRESH-PENDING" }
             if let failure = subscriber.lastFailure { line += "\n      last failure: \(failure)" }
+            if let held = subscriber.held {
+                line += "\n      HELD #\(held.sequence) \(held.file): removes \(held.removed) of \(held.removed + held.kept) records; prenum release or prenum discard"
+            }
             text += line + "\n"
         }
         return text

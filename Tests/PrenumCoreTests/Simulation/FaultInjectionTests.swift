@@ -66,7 +66,9 @@ final class FaultInjectionTests: XCTestCase {
         let expected = try Self.publishedFiles(in: reference)
         XCTAssertEqual(expected.count, 2 * 5 * 2, "two nights, five subscribers, data and signature")
 
-        var cases: [(String, [String: String])] = FaultInjector.Step.allCases.map { ($0.rawValue, ["PRENUM_FAULT_STEP": $0.rawValue]) }
+        // The brake's steps are reached only on a night with a mass removal (BrakeTests).
+        var cases: [(String, [String: String])] = FaultInjector.Step.allCases.filter { !BrakeTests.faultSteps.contains($0) }
+            .map { ($0.rawValue, ["PRENUM_FAULT_STEP": $0.rawValue]) }
         // A quiet night does not compact; this one must, to reach the step.
         if let index = cases.firstIndex(where: { $0.0 == FaultInjector.Step.compactBeforeCommit.rawValue }) {
             cases[index].1["PRENUM_COMPACT_PERCENT"] = "0"
