@@ -17,6 +17,8 @@ public final class NightlyRun {
     /// When the record copy's recent versions are folded in (`RecordStore`): at this percentage
     /// of the compacted copy.
     let compactionPercent: Int
+    /// Whether a completed run compacts and repacks when due; a dry run's scratch copy does not.
+    var performsMaintenance = true
 
     public init(configuration: Configuration, log: EventLog, faults: FaultInjector = .none,
                 clock: @escaping @Sendable () -> Date = { Date() }, registerBusyTimeoutMilliseconds: Int32 = 10_000,
@@ -92,6 +94,7 @@ public final class NightlyRun {
             return untracked
         }
         log.log(.info, "run.completed", ["businessDate": run.businessDate.description, "run": run.id, "untrackedPersons": untracked])
+        guard performsMaintenance else { return }
         let compacted = compactIfDue(state)
         repackIfDue(state, compacted: compacted)
     }
