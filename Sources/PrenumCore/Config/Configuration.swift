@@ -28,6 +28,8 @@ public struct Configuration: Sendable {
     /// `metricsFile`: where `run` writes its Prometheus textfile; nil for the default beside
     /// the state database. `run --metrics-file` overrides it.
     public var metricsFile: String?
+    /// When a file that takes much away is held for the operator (`MassRemovalBrake`).
+    public var brake = MassRemovalBrake.standard
 
     public init(configPath: String, folder: String, register: String, stateDatabase: String, inbox: String,
                 outbox: String, archive: String, signingKey: String, categoriesPath: String, historyDays: Int,

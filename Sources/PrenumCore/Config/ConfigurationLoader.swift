@@ -20,7 +20,7 @@ public enum ConfigurationLoader {
         let reader = JSONFieldReader(file: path)
         let root = try readRoot(path: path, reader: reader)
 
-        reader.rejectUnknownKeys(root, allowed: rootKeys, at: "")
+        reader.rejectUnknownKeys(root, allowed: rootKeys + brakeKeys, at: "")
         func pathField(_ key: String, required: Bool = true) -> String? {
             guard let text = reader.string(root, key, at: "", required: required) else { return nil }
             return usablePath(text, field: key, reader: reader).map { ConfigurationPath.resolve($0, against: folder) }
@@ -60,6 +60,8 @@ public enum ConfigurationLoader {
             }
         }
 
+        let brake = readBrake(root, reader: reader)
+
         var categories: [String: [String]] = [:]
         var categoriesReader: JSONFieldReader?
         if let categoriesPath {
@@ -86,6 +88,7 @@ public enum ConfigurationLoader {
                                           categoriesPath: categoriesPath, historyDays: historyDays, timeZone: timeZone,
                                           subscribers: subscribers, categories: categories)
         configuration.metricsFile = metricsFile
+        configuration.brake = brake
         return configuration
     }
 

@@ -55,6 +55,12 @@ public struct DeltaPlanner {
     /// Two streams in pnr order are merged: the population joined with the run's changes (one
     /// statement for all of them, not a query per person) and the population's own changes.
     public func forEachDeltaPerson(_ body: (String, [ChangeDecision]) throws -> Void) throws {
+        try forEachDeltaPerson { pnr, decisions, _ in try body(pnr, decisions) }
+    }
+
+    /// The same, also passing the keys of the person's records the register changed tonight:
+    /// a `REMOVED` of one of them comes from the register, any other from the person's terms.
+    public func forEachDeltaPerson(_ body: (String, [ChangeDecision], _ journaled: Set<RecordKey>) throws -> Void) throws {
         let changed = try database.prepare(try changedPersonsQuery())
         try changed.bind([subscriber])
         let pending = try database.prepare("SELECT \(SubscriptionRow.columns) FROM subscription s WHERE s.subscriber = ? AND s.dirty = 1 ORDER BY s.pnr")
@@ -85,7 +91,10 @@ public struct DeltaPlanner {
             }
             guard let subscription, subscription.present else { continue }
             let decisions = try decisions(for: subscription, changes: candidates)
-            if !decisions.isEmpty { try body(pnr, decisions) }
+            guard !decisions.isEmpty else { continue }
+            // Only removals ask which records the register changed.
+            let removes = decisions.contains { if case .removed = $0 { return true } else { return false } }
+            try body(pnr, decisions, removes ? Set(candidates.keys) : [])
         }
     }
 

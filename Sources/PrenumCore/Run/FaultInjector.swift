@@ -18,6 +18,7 @@ public struct FaultInjector: Sendable {
         case snapshotAfterCommit = "snapshot.after-commit"
         case deliverAfterWrite = "deliver.after-write"
         case deliverAfterSign = "deliver.after-sign"
+        case deliverAfterHold = "deliver.after-hold"
         case deliverAfterStage = "deliver.after-stage"
         case deliverAfterArchive = "deliver.after-archive"
         case deliverAfterSignatureRename = "deliver.after-signature-rename"
@@ -29,6 +30,9 @@ public struct FaultInjector: Sendable {
         case recoverAfterOutboxes = "recover.after-outboxes"
         case recoverBeforeInstall = "recover.before-install"
         case recoverAfterMoveAside = "recover.after-move-aside"
+        case releaseAfterStage = "release.after-stage"
+        case releaseAfterPublish = "release.after-publish"
+        case discardAfterCommit = "discard.after-commit"
     }
 
     let step: String?

@@ -19,6 +19,8 @@ public final class NightlyRun {
     let compactionPercent: Int
     /// Called once the run holds the lock (the run command marks the metrics "in progress").
     public var onLocked: () -> Void = {}
+    /// Whether a completed run compacts and repacks when due; a dry run's scratch copy does not.
+    var performsMaintenance = true
 
     public init(configuration: Configuration, log: EventLog, faults: FaultInjector = .none,
                 clock: @escaping @Sendable () -> Date = { Date() }, registerBusyTimeoutMilliseconds: Int32 = 10_000,
@@ -106,6 +108,7 @@ public final class NightlyRun {
             return untracked
         }
         log.log(.info, "run.completed", ["businessDate": run.businessDate.description, "run": run.id, "untrackedPersons": untracked])
+        guard performsMaintenance else { return }
         let compacted = compactIfDue(state)
         repackIfDue(state, compacted: compacted)
     }
@@ -166,9 +169,10 @@ public final class NightlyRun {
         let failed = report.subscribers.filter { $0.status == .failed }.count
         let delivered = report.subscribers.filter { $0.status == .delivered }.count
         let retried = report.subscribers.filter { $0.status == .recovered }.count
-        log.log(failed > 0 ? .warning : .info, "run.end", [
+        let held = report.subscribers.filter { $0.status == .held }.count
+        log.log(failed + held > 0 ? .warning : .info, "run.end", [
             "businessDate": report.businessDate.description, "outcome": report.outcome.rawValue,
-            "delivered": delivered, "failed": failed, "retried": retried, "quarantined": report.quarantined,
+            "delivered": delivered, "failed": failed, "held": held, "retried": retried, "quarantined": report.quarantined,
             "exitCode": report.exitCode.rawValue,
             "durationSeconds": String(format: "%.3f", report.durationSeconds),
         ])

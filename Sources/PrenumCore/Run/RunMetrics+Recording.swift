@@ -28,8 +28,10 @@ extension RunMetrics {
                                           lastSequence: positions[subscriber.id] ?? result?.sequence ?? 0, delivery: nil)
             sample.stagedFiles = staged[subscriber.id] ?? 0
             if let result, result.status != .inactive {
+                let held = result.status == .held
                 sample.delivery = .init(failed: result.status == .failed, full: result.kind == DeliveryKind.full.rawValue,
-                                        persons: result.persons, records: result.records, unsubscribed: result.unsubscribed)
+                                        persons: held ? 0 : result.persons, records: held ? 0 : result.records,
+                                        unsubscribed: held ? 0 : result.unsubscribed, held: held)
             }
             return sample
         }

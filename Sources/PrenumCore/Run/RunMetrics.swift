@@ -23,6 +23,8 @@ public struct RunMetrics: Sendable, Equatable {
             public let persons: Int
             public let records: Int
             public let unsubscribed: Int
+            /// The brake on mass removals holds the subscriber's file (nothing was delivered).
+            public var held = false
         }
     }
 
@@ -91,6 +93,8 @@ public struct RunMetrics: Sendable, Equatable {
                perSubscriber { $0.delivery.map { $0.failed ? "1" : "0" } })
         family("prenum_subscriber_staged_files", "Files made and staged for the subscriber but not yet published to its outbox.",
                perSubscriber { String($0.stagedFiles) })
+        family("prenum_subscriber_held", "1 when the subscriber's file waits, held by the brake on mass removals, for prenum release or discard.",
+               perSubscriber { $0.delivery.map { $0.held ? "1" : "0" } })
         family("prenum_subscriber_full_delivery", "1 when the subscriber's file of the last run was a FULL file.",
                perSubscriber { $0.delivery.map { $0.full ? "1" : "0" } })
         family("prenum_subscriber_persons_delivered", "Person elements in the subscriber's file of the last run.",

@@ -10,6 +10,8 @@ public struct RunReport: Sendable {
     public struct SubscriberResult: Sendable {
         public enum Status: String, Sendable {
             case delivered, failed, inactive
+            /// The brake on mass removals kept the file back for the operator.
+            case held
             /// A file an earlier run staged, published by this one (a retry that worked).
             case recovered
         }
@@ -23,6 +25,10 @@ public struct RunReport: Sendable {
         public let records: Int
         public let unsubscribed: Int
         public let message: String?
+        /// Why the file has its kind and its per-change counts, for a file made by this process.
+        public var outline: DeliveryOutline? = nil
+        /// The file's length in bytes.
+        public var bytes: Int64? = nil
     }
 
     public let businessDate: CalendarDate
@@ -37,8 +43,8 @@ public struct RunReport: Sendable {
     /// can carry (SPEC section 4); recipients keep the version they had.
     public var quarantined: Int = 0
 
-    /// 1 when any subscriber failed, as the SPEC says: the others were delivered.
+    /// 1 when any subscriber failed or was held, as the SPEC says: the others were delivered.
     public var exitCode: ExitCode {
-        subscribers.contains { $0.status == .failed } ? .partialFailure : .ok
+        subscribers.contains { $0.status == .failed || $0.status == .held } ? .partialFailure : .ok
     }
 }

@@ -75,6 +75,17 @@ public struct StatusReport: Codable, Sendable {
         public var quarantinedRecords = 0
         /// Format-version support warnings, such as the day support ends (filled where the version lifecycle is).
         public var supportWarnings: [String] = []
+        /// The file the brake on mass removals holds, waiting for `prenum release` or `discard`.
+        public var held: Held? = nil
+    }
+
+    public struct Held: Codable, Sendable {
+        public let businessDate: String
+        public let sequence: Int64
+        public let file: String
+        public let removed: Int
+        public let kept: Int
+        public let heldAt: String
     }
 
     public let generatedAt: String
@@ -135,6 +146,10 @@ public struct StatusReport: Codable, Sendable {
             entry.stagedFiles = try facts.stagedFiles(subscriber: subscriber.id)
             entry.pendingRetries = entry.stagedFiles.count + (failure != nil && entry.stagedFiles.isEmpty ? 1 : 0)
             entry.deferredInboxFiles = StatusFacts.deferredInboxFiles(for: subscriber, in: configuration, since: lastRunStart)
+            entry.held = try ledger.heldDelivery(of: subscriber.id).map {
+                Held(businessDate: $0.delivery.businessDate.description, sequence: $0.delivery.sequence, file: $0.delivery.fileName,
+                     removed: $0.removed, kept: $0.kept, heldAt: $0.heldAt)
+            }
             subscribers.append(entry)
         }
         return StatusReport(generatedAt: Timestamp.format(now), today: today.description,
@@ -180,6 +195,9 @@ public struct StatusReport: Codable, Sendable {
             }
             if subscriber.quarantinedRecords > 0 { line += "\n      quarantined records: \(subscriber.quarantinedRecords)" }
             for warning in subscriber.supportWarnings { line += "\n      \(warning)" }
+            if let held = subscriber.held {
+                line += "\n      HELD #\(held.sequence) \(held.file): removes \(held.removed) of \(held.removed + held.kept) records; prenum release or prenum discard"
+            }
             text += line + "\n"
         }
         if !quarantinedRecords.isEmpty {

@@ -96,7 +96,22 @@ struct SubscriberDeliverer {
         if let done = try RunLedger(database: reader).delivery(run: run.id, subscriber: subscriber.id) {
             return Self.result(done, status: .delivered)
         }
-        return Self.result(try deliver(subscriber, run: run, changeRows: changeRows, reader: reader, writer: writer), status: .delivered)
+        // Nothing further goes to a subscriber whose file waits for the operator.
+        if let held = try RunLedger(database: reader).heldDelivery(of: subscriber.id) {
+            log.log(.warning, "delivery.still-held", ["subscriber": subscriber.id, "sequence": held.delivery.sequence,
+                                                      "file": held.delivery.fileName])
+            return Self.result(held.delivery, status: .held, message: Self.heldMessage(held))
+        }
+        let (delivery, outline) = try deliver(subscriber, run: run, changeRows: changeRows, reader: reader, writer: writer)
+        var result = Self.result(delivery, status: delivery.status == .held ? .held : .delivered,
+                                 message: delivery.status == .held ? "held by the brake on mass removals" : nil)
+        result.outline = outline
+        result.bytes = delivery.xmlBytes
+        return result
+    }
+
+    static func heldMessage(_ held: HeldDelivery) -> String {
+        "held by the brake on mass removals since \(held.heldAt): it removes \(held.removed) of \(held.removed + held.kept) records; `prenum release` or `prenum discard`"
     }
 
     private func failed(_ subscriber: Subscriber, run: RunRecord, error: Error, writer: StateWriter) -> RunReport.SubscriberResult {
@@ -124,12 +139,14 @@ struct SubscriberDeliverer {
     }
 
     /// Writes, signs, stages and publishes the subscriber's file for `run`.
-    func deliver(_ subscriber: Subscriber, run: RunRecord, changeRows: Int64, reader: Database, writer stateWriter: StateWriter) throws -> DeliveryRecord {
+    func deliver(_ subscriber: Subscriber, run: RunRecord, changeRows: Int64, reader: Database,
+                 writer stateWriter: StateWriter) throws -> (DeliveryRecord, DeliveryOutline) {
         let began = Date()
         let profile = profile(of: subscriber)
         let position = try RunLedger(database: reader).position(of: subscriber.id)
         let isDelta = position.watermark == run.baseWatermark && position.profile == profile.fingerprint && !position.refreshPending
         let kind: DeliveryKind = isDelta ? .delta : .full
+        var outline = DeliveryOutline(reason: DeliveryOutline.reason(position: position, profile: profile, baseWatermark: run.baseWatermark))
         let sequence = position.lastSequence + 1
         let outbox = subscriber.outboxFolder(in: configuration)
         let fileName = DeliveryFileName(subscriberID: subscriber.id, sequence: sequence, businessDate: run.businessDate, kind: kind).xmlName
@@ -158,14 +175,21 @@ struct SubscriberDeliverer {
         var named: [String] = []
         do {
             if isDelta {
-                try planner.forEachDeltaPerson { pnr, decisions in
+                try planner.forEachDeltaPerson { pnr, decisions, journaled in
                     named.append(pnr)
                     try writer.beginPerson(pnr: pnr)
                     for decision in decisions {
                         switch decision {
-                        case .new(let version): try writer.write(change: .new, version: version)
-                        case .changed(let version): try writer.write(change: .changed, version: version)
-                        case .removed(let key, _): try writer.writeRemoved(key: key)
+                        case .new(let version):
+                            try writer.write(change: .new, version: version)
+                            outline.newRecords += 1
+                        case .changed(let version):
+                            try writer.write(change: .changed, version: version)
+                            outline.changedRecords += 1
+                        case .removed(let key, _):
+                            try writer.writeRemoved(key: key)
+                            outline.removedRecords += 1
+                            if journaled.contains(key) { outline.removedByRegister += 1 }
                         case .none: break
                         }
                     }
@@ -184,6 +208,7 @@ struct SubscriberDeliverer {
                         try writer.write(change: .new, version: version)
                         tally?.add(version)
                     }
+                    outline.newRecords += versions.count
                     try writer.endPerson()
                 }
             }
@@ -213,6 +238,16 @@ struct SubscriberDeliverer {
                                       xmlBytes: summary.byteCount, signatureSHA256: signatureHash, keyID: signer.keyID,
                                       persons: summary.persons, records: summary.records, unsubscribed: summary.unsubscribed,
                                       status: .staged)
+        if isDelta, let held = try brakeHolds(delivery, outline: outline, planner: planner, run: run, profile: profile, reader: reader) {
+            try stateWriter.transaction { try $0.hold(held) }
+            faults.reach(.deliverAfterHold, subscriber: subscriber.id)
+            log.log(.warning, "delivery.held", [
+                "subscriber": subscriber.id, "sequence": sequence, "file": fileName, "removed": held.removed, "kept": held.kept,
+                "removedPercent": String(format: "%.1f", held.removedPercent), "limitPercent": configuration.brake.removalPercent,
+            ])
+            delivery.status = .held
+            return (delivery, outline)
+        }
         try stateWriter.transaction {
             try $0.stage(delivery, watermark: run.highWater, profile: profile.fingerprint, stagedAt: Timestamp.format(Date()))
             let fingerprints = FingerprintStore(database: $0.database)
@@ -236,7 +271,28 @@ struct SubscriberDeliverer {
             "durationSeconds": String(format: "%.3f", Date().timeIntervalSince(began)),
         ])
         delivery.status = .published
-        return delivery
+        return (delivery, outline)
+    }
+
+    /// The held file, when the brake on mass removals stops this one: it takes away more than
+    /// the configured share of what the recipient holds, for reasons from the register. What
+    /// the recipient keeps is counted (a read of the population's records) only for a removal
+    /// large enough to matter, so ordinary nights cost nothing more.
+    private func brakeHolds(_ delivery: DeliveryRecord, outline: DeliveryOutline, planner: DeltaPlanner, run: RunRecord,
+                            profile: DeliveryProfile, reader: Database) throws -> HeldDelivery? {
+        let brake = configuration.brake
+        let removed = outline.removedByRegister
+        guard removed >= brake.minimumRecords else { return nil }
+        let persons = Int(try reader.scalarInt("SELECT COUNT(*) FROM subscription WHERE subscriber = ? AND present = 1",
+                                               [delivery.subscriber]) ?? 0)
+        guard brake.worthCounting(removed: removed, persons: persons) else { return nil }
+        // What is visible after the file, less what it adds, is what the recipient keeps.
+        var visible = 0
+        try planner.forEachFullPerson { _, versions in visible += versions.count }
+        let kept = visible - outline.newRecords
+        guard brake.holds(removed: removed, kept: kept) else { return nil }
+        return HeldDelivery(delivery: delivery, watermark: run.highWater, profile: profile.fingerprint, removed: removed,
+                            kept: max(0, kept), heldAt: Timestamp.format(Date()))
     }
 }
 

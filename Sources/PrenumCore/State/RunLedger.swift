@@ -126,7 +126,8 @@ public struct RunLedger {
 
     /// Records a made file pair and moves the subscriber's position and population to it, in
     /// the caller's transaction: after this the file's bytes are fixed and will be published.
-    func stage(_ delivery: DeliveryRecord, watermark: Int64, profile: String, stagedAt: String) throws {
+    /// A released held file passes `movesPopulation: false`: its population moved when it was held.
+    func stage(_ delivery: DeliveryRecord, watermark: Int64, profile: String, stagedAt: String, movesPopulation: Bool = true) throws {
         try database.run("""
             INSERT INTO delivery(subscriber, sequence, run_id, business_date, kind, file_name, outbox, xml_sha256, xml_bytes,
                 sig_sha256, key_id, persons, records, unsubscribed, status, staged_at)
@@ -142,17 +143,22 @@ public struct RunLedger {
                 watermark = excluded.watermark, profile = excluded.profile, refresh_pending = 0
             """, [delivery.subscriber, delivery.sequence, delivery.xmlSHA256, delivery.businessDate.description,
                   watermark, profile])
-        // The population as delivered is now the population as imported.
+        if movesPopulation { try markPopulationDelivered(subscriber: delivery.subscriber) }
+    }
+
+    /// The population as delivered is now the population as imported: the file just made
+    /// reflects it (also a held one, which is published as made or replaced by a FULL).
+    func markPopulationDelivered(subscriber: String) throws {
         try database.run("""
             INSERT OR IGNORE INTO untrack_candidate(pnr)
             SELECT pnr FROM subscription WHERE subscriber = ? AND dirty = 1 AND present = 0
-            """, [delivery.subscriber])
-        try database.run("DELETE FROM subscription WHERE subscriber = ? AND dirty = 1 AND present = 0", [delivery.subscriber])
+            """, [subscriber])
+        try database.run("DELETE FROM subscription WHERE subscriber = ? AND dirty = 1 AND present = 0", [subscriber])
         try database.run("""
             UPDATE subscription SET delivered_present = present, delivered_consent = consent,
                 delivered_from_date = from_date, dirty = 0
             WHERE subscriber = ? AND dirty = 1
-            """, [delivery.subscriber])
+            """, [subscriber])
     }
 
     func markPublished(subscriber: String, sequence: Int64, at: String) throws {

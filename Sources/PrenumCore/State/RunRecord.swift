@@ -36,7 +36,8 @@ public struct SubscriberPosition: Sendable, Equatable {
 
 /// A delivered (or staged) file pair as recorded when it was made.
 public struct DeliveryRecord: Sendable, Equatable {
-    public enum Status: String, Sendable { case staged, published }
+    /// `held`: made but held by the brake (`held_delivery`), never a row of `delivery`.
+    public enum Status: String, Sendable { case staged, published, held }
 
     public let subscriber: String
     public let sequence: Int64

@@ -248,5 +248,33 @@ enum StateSchema {
         CREATE INDEX quarantine_by_person ON quarantine(pnr);
         ALTER TABLE run ADD COLUMN quarantined INTEGER NOT NULL DEFAULT 0;
         """,
+        // issue-brake: files held by the brake on mass removals, at most one per subscriber, until
+        // the operator releases (published as made) or discards them.
+        """
+        -- A made and signed file that waits in the subscriber's staging folder. The columns are
+        -- the delivery row it becomes when released, and the watermark and profile its
+        -- subscriber's position moves to then; `removed` and `kept` say why it was held.
+        CREATE TABLE held_delivery(
+            subscriber TEXT PRIMARY KEY,
+            sequence INTEGER NOT NULL,
+            run_id INTEGER NOT NULL REFERENCES run(id),
+            business_date TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            outbox TEXT NOT NULL,
+            xml_sha256 TEXT NOT NULL,
+            xml_bytes INTEGER NOT NULL,
+            sig_sha256 TEXT NOT NULL,
+            key_id TEXT NOT NULL,
+            persons INTEGER NOT NULL,
+            records INTEGER NOT NULL,
+            unsubscribed INTEGER NOT NULL,
+            watermark INTEGER NOT NULL,
+            profile TEXT NOT NULL,
+            removed INTEGER NOT NULL,
+            kept INTEGER NOT NULL,
+            held_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ]
 }

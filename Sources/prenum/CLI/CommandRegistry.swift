@@ -7,6 +7,8 @@ enum CommandRegistry {
         RunCommand.self,
         RerunCommand.self,
         RefreshCommand.self,
+        ReleaseCommand.self,
+        DiscardCommand.self,
         StatusCommand.self,
         VerifyCommand.self,
         ApplyCommand.self,

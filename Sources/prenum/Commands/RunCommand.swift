@@ -26,13 +26,26 @@ struct RunCommand: Command {
         the lock, and after a
         run that delivered, a JSON report <state database folder>/reports/run-YYYY-MM-DD.json
         (both documented in docs/OPERATIONS.md).
+        With --dry-run, says what the run would deliver to each subscriber (kind and why,
+        new/changed/removed/unsubscribed counts, records, bytes; --json: a JSON array, one object
+        per subscriber), also for a candidate configuration given with --config, and changes
+        nothing but the lock file: it makes the whole run against a scratch copy of the state
+        under TMPDIR and throws it away. No metrics file or report; exit 0 when the prediction
+        was made, whatever it says.
+        A file that would take away more than brakeRemovalPercent (default 25) % of the records a
+        recipient holds for reasons from the register is held, not published: see `prenum release`
+        and `prenum discard`.
         """
     static let options: [CommandLineOption] = [
         .config, .date,
         .value("metrics-file", "F", help: "Prometheus textfile written after the run", default: "metricsFile in the configuration, else <state database folder>/metrics/prenum.prom"),
+        .flag("dry-run", help: "say what the run would deliver, changing nothing but the lock file"),
+        .flag("json", help: "with --dry-run: a JSON array, one object per subscriber"),
     ]
 
     static func run(_ arguments: ParsedArguments) throws -> ExitCode {
+        if arguments.flag("dry-run") { return try dryRun(arguments) }
+        if arguments.flag("json") { throw OperationFailure(.usage, "--json goes with --dry-run") }
         let started = Date()
         var metricsFile = arguments.string("metrics-file")
         var configuration: Configuration?
@@ -66,6 +79,18 @@ struct RunCommand: Command {
                                      started: started, log: log)
             throw error
         }
+    }
+
+    /// `--dry-run`: the prediction only; no metrics file, no report.
+    static func dryRun(_ arguments: ParsedArguments) throws -> ExitCode {
+        let configuration = try ConfigurationLoader.load(path: arguments.configPath)
+        let clock = try TestClock.fromEnvironment()
+        let date = try arguments.date("date") ?? configuration.today(now: clock())
+        let report = try DryRun(configuration: configuration, log: .standardError, clock: clock,
+                                registerBusyTimeoutMilliseconds: try registerBusyTimeout()).predict(businessDate: date)
+        let document = DryRunReport(report: report)
+        print(arguments.flag("json") ? try document.json() : document.text, terminator: "")
+        return .ok
     }
 
     /// `PRENUM_REGISTER_BUSY_TIMEOUT_MS` (operational tuning, docs/OPERATIONS.md): how long a run

@@ -66,7 +66,8 @@ final class FaultInjectionTests: XCTestCase {
         let expected = try Self.publishedFiles(in: reference)
         XCTAssertEqual(expected.count, 2 * 5 * 2, "two nights, five subscribers, data and signature")
 
-        var cases: [(String, [String: String])] = FaultInjector.Step.allCases.filter { !$0.rawValue.hasPrefix("recover.") }
+        // recover's steps are not reached by a run; the brake's only on a night with a mass removal (BrakeTests).
+        var cases: [(String, [String: String])] = FaultInjector.Step.allCases.filter { !$0.rawValue.hasPrefix("recover.") && !BrakeTests.faultSteps.contains($0) }
             .map { ($0.rawValue, ["PRENUM_FAULT_STEP": $0.rawValue]) }
         // A quiet night does not compact; this one must, to reach the step.
         if let index = cases.firstIndex(where: { $0.0 == FaultInjector.Step.compactBeforeCommit.rawValue }) {

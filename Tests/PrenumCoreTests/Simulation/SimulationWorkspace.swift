@@ -47,6 +47,8 @@ final class SimulationWorkspace {
     var compactionPercent = RecordStore.defaultCompactionPercent
     /// The categories file this workspace writes (a test may draw its own).
     var categories: [String: [String]] = SimulationWorkspace.categories
+    /// Further prenum.json keys (operational settings such as the brake's).
+    var extraConfiguration: [String: Any] = [:]
     var logLines: [String] = []
     private let logLock = NSLock()
     private var fileCounter = 0
@@ -111,11 +113,12 @@ final class SimulationWorkspace {
             if let legalBasis = subscriber.legalBasis { entry["legalBasis"] = legalBasis }
             list.append(entry)
         }
-        let config: [String: Any] = [
+        var config: [String: Any] = [
             "register": "../register.db", "stateDatabase": "../state.db", "inbox": "../inbox", "outbox": "../outbox",
             "archive": "../archive", "signingKey": "../keys/private.pem", "categories": "categories.json",
             "historyDays": historyDays, "timeZone": "Europe/Stockholm", "subscribers": list,
         ]
+        config.merge(extraConfiguration) { _, extra in extra }
         try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
             .write(to: URL(fileURLWithPath: configPath))
         try JSONSerialization.data(withJSONObject: categories, options: [.prettyPrinted, .sortedKeys])
