@@ -66,6 +66,20 @@ public struct DisclosureIndex {
         }
     }
 
+    /// Forgets a file that never went out (a held file the operator discarded), in the caller's
+    /// transaction, so that the FULL taking its sequence is indexed instead. The persons are
+    /// read from the discarded file itself: the index is keyed by person, not by file.
+    func forget(subscriber: String, sequence: Int64, filePath: String) throws {
+        guard let file = try database.scalarInt("SELECT id FROM disclosure_file WHERE subscriber = ? AND sequence = ?",
+                                                [subscriber, sequence]) else { return }
+        let delete = try database.cached("DELETE FROM disclosure WHERE pnr = ? AND file = ?")
+        var handler = DeliveryFileReader.Handler()
+        handler.record = { try delete.execute([$0.pnr, file]) }
+        handler.unsubscribed = { try delete.execute([$0, file]) }
+        _ = try DeliveryFileReader.read(path: filePath, handler: handler)
+        try database.run("DELETE FROM disclosure_file WHERE id = ?", [file])
+    }
+
     /// The new file's number, or nil when it is indexed already.
     private func insertFile(fileName: String, subscriber: String, sequence: Int64, businessDate: String,
                             profile: Profile) throws -> Int64? {

@@ -53,10 +53,14 @@ public enum HeldFileDecision {
         guard let held = try ledger.heldDelivery(of: id) else {
             throw OperationFailure(.usage, "subscriber '\(id)' has no held file")
         }
-        try state.database.transaction { try ledger.discardHeld(held, at: Timestamp.format(Date())) }
+        let paths = DeliveryPublisher(archiveRoot: configuration.archive, faults: faults).paths(for: held.delivery)
+        try state.database.transaction {
+            try DisclosureIndex(database: state.database).forget(subscriber: id, sequence: held.delivery.sequence,
+                                                                 filePath: paths.stagedData)
+            try ledger.discardHeld(held, at: Timestamp.format(Date()))
+        }
         faults.reach(.discardAfterCommit, subscriber: id)
         // Never visible to the recipient; a crash before this leaves two invisible temp files.
-        let paths = DeliveryPublisher(archiveRoot: configuration.archive, faults: faults).paths(for: held.delivery)
         for staged in [paths.stagedData, paths.stagedSignature] { unlink(staged) }
         log.log(.warning, "delivery.discarded", ["subscriber": id, "sequence": held.delivery.sequence, "file": held.delivery.fileName])
         return .discarded(fileName: held.delivery.fileName, nextSequence: held.delivery.sequence)

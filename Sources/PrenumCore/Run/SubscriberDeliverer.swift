@@ -238,8 +238,25 @@ struct SubscriberDeliverer {
                                       xmlBytes: summary.byteCount, signatureSHA256: signatureHash, keyID: signer.keyID,
                                       persons: summary.persons, records: summary.records, unsubscribed: summary.unsubscribed,
                                       status: .staged)
+        // What the recipient holds after this file (format 3) and whom it names, recorded with
+        // the file: a held file's are kept too, so a release needs nothing recomputed (a discard
+        // forgets them, and its FULL replaces the fingerprint).
+        func recordWithFile(_ ledger: RunLedger) throws {
+            let fingerprints = FingerprintStore(database: ledger.database)
+            if let tally {
+                try fingerprints.record(subscriber: subscriber.id, tally: tally, windowFrom: header.windowFrom.description, replacing: !isDelta)
+            } else {
+                try fingerprints.forget(subscriber: subscriber.id)
+            }
+            try DisclosureIndex(database: ledger.database).record(fileName: fileName, subscriber: subscriber.id, sequence: sequence,
+                                                                  businessDate: run.businessDate.description,
+                                                                  profile: .init(subscriber), persons: named)
+        }
         if isDelta, let held = try brakeHolds(delivery, outline: outline, planner: planner, run: run, profile: profile, reader: reader) {
-            try stateWriter.transaction { try $0.hold(held) }
+            try stateWriter.transaction {
+                try $0.hold(held)
+                try recordWithFile($0)
+            }
             faults.reach(.deliverAfterHold, subscriber: subscriber.id)
             log.log(.warning, "delivery.held", [
                 "subscriber": subscriber.id, "sequence": sequence, "file": fileName, "removed": held.removed, "kept": held.kept,
@@ -250,15 +267,7 @@ struct SubscriberDeliverer {
         }
         try stateWriter.transaction {
             try $0.stage(delivery, watermark: run.highWater, profile: profile.fingerprint, stagedAt: Timestamp.format(Date()))
-            let fingerprints = FingerprintStore(database: $0.database)
-            if let tally {
-                try fingerprints.record(subscriber: subscriber.id, tally: tally, windowFrom: header.windowFrom.description, replacing: !isDelta)
-            } else {
-                try fingerprints.forget(subscriber: subscriber.id)
-            }
-            try DisclosureIndex(database: $0.database).record(fileName: fileName, subscriber: subscriber.id, sequence: sequence,
-                                                              businessDate: run.businessDate.description,
-                                                              profile: .init(subscriber), persons: named)
+            try recordWithFile($0)
         }
         faults.reach(.deliverAfterStage, subscriber: subscriber.id)
 
