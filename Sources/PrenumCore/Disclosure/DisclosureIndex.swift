@@ -72,6 +72,12 @@ public struct DisclosureIndex {
     func forget(subscriber: String, sequence: Int64, filePath: String) throws {
         guard let file = try database.scalarInt("SELECT id FROM disclosure_file WHERE subscriber = ? AND sequence = ?",
                                                 [subscriber, sequence]) else { return }
+        guard DurableFiles.exists(filePath) else {
+            // The file is gone: a scan of the whole index, rare and slow but complete.
+            try database.run("DELETE FROM disclosure WHERE file = ?", [file])
+            try database.run("DELETE FROM disclosure_file WHERE id = ?", [file])
+            return
+        }
         let delete = try database.cached("DELETE FROM disclosure WHERE pnr = ? AND file = ?")
         var handler = DeliveryFileReader.Handler()
         handler.record = { try delete.execute([$0.pnr, file]) }
