@@ -35,7 +35,7 @@ final class StateDatabaseTests: XCTestCase {
         XCTAssertEqual(pageSize.trimmingCharacters(in: .whitespacesAndNewlines), "\(StateDatabase.pageSize)")
         let (_, tables) = try tool("/usr/bin/sqlite3", [path, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name"])
         XCTAssertEqual(tables.split(separator: "\n").map(String.init),
-                       ["delivery", "disclosure", "disclosure_file", "disclosure_profile", "fingerprint_bucket", "meta", "population_event", "population_file", "quarantine", "record", "record_change", "record_recent",
+                       ["delivery", "disclosure", "disclosure_file", "disclosure_profile", "fingerprint_bucket", "held_delivery", "meta", "population_event", "population_file", "quarantine", "record", "record_change", "record_recent",
                         "run", "run_failure", "subscriber_state", "subscription", "tracked_person", "untrack_candidate"])
     }
 
