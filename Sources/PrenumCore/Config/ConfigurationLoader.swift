@@ -5,7 +5,7 @@ import Foundation
 /// the wrong recipient, which is far worse than not delivering.
 public enum ConfigurationLoader {
     static let rootKeys = ["register", "stateDatabase", "inbox", "outbox", "archive", "signingKey",
-                           "categories", "historyDays", "timeZone", "subscribers"]
+                           "categories", "historyDays", "timeZone", "formatReleases", "subscribers"]
     static let defaultHistoryDays = 400
     static let historyDaysRange = 1...3650
     static let defaultTimeZone = "Europe/Stockholm"
@@ -59,6 +59,8 @@ public enum ConfigurationLoader {
             }
         }
 
+        let formatLifecycle = readFormatReleases(root, reader: reader)
+
         var categories: [String: [String]] = [:]
         var categoriesReader: JSONFieldReader?
         if let categoriesPath {
@@ -81,7 +83,7 @@ public enum ConfigurationLoader {
         return Configuration(configPath: path, folder: folder, register: register, stateDatabase: stateDatabase,
                              inbox: inbox, outbox: outbox, archive: archive, signingKey: signingKey,
                              categoriesPath: categoriesPath, historyDays: historyDays, timeZone: timeZone,
-                             subscribers: subscribers, categories: categories)
+                             subscribers: subscribers, categories: categories, formatLifecycle: formatLifecycle)
     }
 
     /// The top-level object of a JSON file, or a thrown error when there is none to check.

@@ -33,10 +33,15 @@ public final class NightlyRun {
     public func execute(businessDate requested: CalendarDate? = nil) throws -> RunReport {
         let started = Date()
         let businessDate = requested ?? configuration.today(now: clock())
+        try configuration.formatLifecycle.check(configuration, on: businessDate)
         try configuration.prepareStateFolder()
         let lock = try ProcessLock.acquire(path: configuration.lockPath)
         defer { withExtendedLifetime(lock) {} }
         log.log(.info, "run.start", ["businessDate": businessDate.description])
+        for warning in configuration.formatLifecycle.warnings(for: configuration.subscribers, on: businessDate) {
+            log.log(.warning, "format.support-ending", ["subscriber": warning.subscriber, "formatVersion": warning.version.number,
+                                                       "supportEnds": warning.supportEnds.description, "moveTo": warning.current.number])
+        }
 
         let state = try StateDatabase(path: configuration.stateDatabase)
         let signer = try DeliverySigner(keyPath: configuration.signingKey)

@@ -39,6 +39,8 @@ public struct StatusReport: Codable, Sendable {
         public let pendingInboxFiles: Int
         public let refreshPending: Bool
         public let lastFailure: String?
+        /// From 90 days before its format version's support ends: that day (`FormatLifecycle`).
+        public var formatSupportEnds: String? = nil
     }
 
     public let generatedAt: String
@@ -57,7 +59,8 @@ public struct StatusReport: Codable, Sendable {
                                                formatVersion: subscriber.formatVersion.number, sequence: 0, watermark: nil,
                                                lastDelivery: nil, populationSize: 0,
                                                pendingInboxFiles: PopulationSummary.pendingInboxFiles(for: subscriber, in: configuration),
-                                               refreshPending: false, lastFailure: nil)
+                                               refreshPending: false, lastFailure: nil,
+                                               formatSupportEnds: configuration.formatLifecycle.warning(for: subscriber, on: today)?.supportEnds.description)
                                 })
         }
         let state = try StateDatabase(path: configuration.stateDatabase)
@@ -86,7 +89,8 @@ public struct StatusReport: Codable, Sendable {
                 },
                 populationSize: sizes[subscriber.id] ?? 0,
                 pendingInboxFiles: PopulationSummary.pendingInboxFiles(for: subscriber, in: configuration),
-                refreshPending: position.refreshPending, lastFailure: failure))
+                refreshPending: position.refreshPending, lastFailure: failure,
+                formatSupportEnds: configuration.formatLifecycle.warning(for: subscriber, on: today)?.supportEnds.description))
         }
         return StatusReport(generatedAt: Timestamp.format(now), today: today.description,
                             watermark: Int64(try state.meta("watermark") ?? "0") ?? 0, runs: runs, subscribers: subscribers)
@@ -116,6 +120,7 @@ public struct StatusReport: Codable, Sendable {
             if let last = subscriber.lastDelivery { line += " last=\(last.businessDate) \(last.kind) records=\(last.records)" }
             if let watermark = subscriber.watermark { line += " watermark=\(watermark)" }
             if subscriber.refreshPending { line += " REFRESH-PENDING" }
+            if let ends = subscriber.formatSupportEnds { line += "\n      format version \(subscriber.formatVersion) support ends \(ends): move to a newer version" }
             if let failure = subscriber.lastFailure { line += "\n      last failure: \(failure)" }
             text += line + "\n"
         }
