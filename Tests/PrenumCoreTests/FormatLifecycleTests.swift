@@ -122,10 +122,9 @@ final class FormatLifecycleTests: XCTestCase {
     /// Moving a subscriber from 2 to 3 gives it a FULL file in the new namespace, chained onto
     /// its last version-2 file, and the recipient's mirror stays exact.
     func testAChangeFromTwoToThreeGivesAFullFileInTheNewVersion() throws {
-        let world = try SimulationWorkspace.afterNights(seed: 21, nights: 3, orderChanges: false)
+        let world = try SimulationWorkspace.collectingNights(seed: 21, nights: 3)
         let index = 0
         XCTAssertEqual(world.subscribers[index].formatVersion, 2)
-        try world.collect(index, expectNew: 3)
         world.subscribers[index].formatVersion = 3
         try world.writeConfiguration()
         let day = SimulationWorkspace.night(3)
