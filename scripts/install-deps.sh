@@ -8,7 +8,7 @@
 # /usr/bin/time -v (peak memory in the big population-file test and the benchmark smoke).
 set -euo pipefail
 
-packages=(pkg-config libsqlite3-dev libssl-dev libxml2-utils sqlite3 openssl time)
+packages=(pkg-config libsqlite3-dev libssl-dev libxml2-utils sqlite3 openssl time bc)
 
 needed=()
 for package in "${packages[@]}"; do
