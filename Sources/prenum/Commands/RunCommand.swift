@@ -5,7 +5,9 @@ struct RunCommand: Command {
     static let words = ["run"]
     static let abstract = "the nightly job: import populations, snapshot the register, deliver a signed file to every active subscriber"
     static let discussion = """
-        Takes the run lock (exit 75 if another run holds it), validates the configuration (exit 78),
+        Takes the run lock (exit 75 if another run holds it), validates the configuration (exit 78,
+        also for an active subscriber on a format version not served on the business date by
+        formatReleases; from 90 days before a version's support ends the log names the day),
         finishes any interrupted earlier run, imports population files, takes one snapshot of the
         register and writes one signed file per active subscriber. A date already completed is a
         no-op; a date before the last completed one is refused (exit 65; use `prenum rerun`).
