@@ -4,7 +4,10 @@
 #   - generates a signing key pair on first use,
 #   - drops the sample subscribers' population files into the inbox and runs the nightly job for 2026-11-01,
 #   - simulates one day of upstream activity, drops the next day's population changes, runs for 2026-11-02,
-#   - lists the delivered files, verifies every signature with openssl, and prints `prenum status`.
+#   - lists the delivered files, verifies every signature with openssl, and prints `prenum status`,
+#   - shows a format-3 file's header and trailer (visible, fingerprint) and applies the subscriber's
+#     files with `prenum apply`, which checks the mirror against every format-3 trailer, then checks
+#     the mirror once more with `prenum verify --mirror`.
 # Everything lives under var/ (ignored by git); each demo starts from a fresh state.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,3 +66,16 @@ done < <(find "$var/outbox" "$var/outbox-transferred" -name '*.xml' -not -path '
 
 echo "== prenum status"
 "$prenum" status
+
+echo "== a format-3 delivery and its fingerprint, checked by prenum apply"
+v3="$var/outbox/insurer-trygg"
+mirror="$var/mirror-insurer-trygg.sqlite"
+last=$(find "$v3" -maxdepth 1 -name '*.xml' | sort | tail -1)
+echo "  $(basename "$last"):"
+head -c 4096 "$last" | grep -o -E ' (formatVersion|kind|windowFrom|purpose|legalBasis)="[^"]*"' | sed 's/^ /    /'
+grep '<trailer' "$last" | sed 's/^ */    /'
+rm -f "$mirror" "$mirror-wal" "$mirror-shm"
+"$prenum" apply --dir "$v3" --public-key "$var/keys/signing-public.pem" --mirror "$mirror"
+"$prenum" verify --dir "$v3" --public-key "$var/keys/signing-public.pem" --mirror "$mirror" | tail -1
+echo "== the same files with stock tools only (scripts/recipient-verify.sh; it recomputes a FULL file's fingerprint)"
+scripts/recipient-verify.sh "$v3" "$var/keys/signing-public.pem"

@@ -11,7 +11,7 @@
 # the metrics file) and systemd gives systemd-analyze (the unit's security rating).
 set -euo pipefail
 
-packages=(pkg-config libsqlite3-dev libssl-dev libxml2-utils sqlite3 openssl time dpkg-dev lintian prometheus systemd)
+packages=(pkg-config libsqlite3-dev libssl-dev libxml2-utils sqlite3 openssl time dpkg-dev lintian prometheus systemd bc)
 
 needed=()
 for package in "${packages[@]}"; do

@@ -35,7 +35,10 @@ final class ConfigurationLoaderTests: XCTestCase {
         XCTAssertEqual(trygg.purpose, .claims)
         XCTAssertTrue(trygg.purpose.requiresConsent)
         XCTAssertFalse(try XCTUnwrap(configuration.subscriber("csn")).purpose.requiresConsent)
-        XCTAssertEqual(try XCTUnwrap(configuration.subscriber("insurer-folksam")).formatVersion, .v1)
+        XCTAssertEqual(try XCTUnwrap(configuration.subscriber("insurer-folksam")).formatVersion, .v3)
+        XCTAssertEqual(try XCTUnwrap(configuration.subscriber("insurer-folksam")).effectiveLegalBasis, "SFB 110:39, 114:9")
+        XCTAssertEqual(trygg.effectiveLegalBasis, "SFB 114:26", "by purpose")
+        XCTAssertEqual(configuration.formatLifecycle.served(on: CalendarDate("2026-11-01")!).map(\.version), [.v2, .v3])
 
         let retired = try XCTUnwrap(configuration.subscriber("insurer-retired"))
         XCTAssertTrue(retired.isActive(on: CalendarDate("2026-09-30")!))

@@ -73,4 +73,35 @@ final class RecipientScriptTests: XCTestCase {
         let usage = try ToolRunner.run("/bin/bash", [Self.script, good.path])
         XCTAssertEqual(usage.status, 2)
     }
+
+    /// A folder of public keys (a key rotation: files signed by either verify), and a format-3
+    /// FULL file's fingerprint recomputed with stock tools, caught when one amount is changed.
+    func testKeyFolderAndFormatThreeFullFingerprint() throws {
+        let world = try SimulationWorkspace.afterNights(seed: 7272, nights: 2, orderChanges: false)
+        let index = 4
+        XCTAssertEqual(world.subscribers[index].formatVersion, 3)
+        let files = world.deliveredFiles(index)
+        XCTAssertTrue(files[0].lastPathComponent.hasSuffix("-FULL.xml"))
+        let keys = world.root.appendingPathComponent("keys-folder")
+        try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
+        let other = try SigningKey.generate()
+        try other.writePEM(privatePath: world.root.appendingPathComponent("old-private.pem").path,
+                           publicPath: keys.appendingPathComponent("old-public.pem").path)
+        try FileManager.default.copyItem(atPath: world.publicKeyPath, toPath: keys.appendingPathComponent("current.pem").path)
+
+        let good = try world.copyFiles(files, to: "v3-good")
+        let passed = try runScript(good, key: keys.path)
+        XCTAssertEqual(passed.status, 0, passed.output + passed.errorOutput)
+        XCTAssertEqual(passed.output.split(separator: "\n").filter { $0.hasSuffix(": ok") }.count, files.count, passed.output)
+
+        let bad = try world.copyFiles([files[0]], to: "v3-amount")
+        let url = bad.appendingPathComponent(files[0].lastPathComponent)
+        let text = try String(contentsOf: url, encoding: .utf8)
+        let range = try XCTUnwrap(text.range(of: #"gross="[0-9]+"#, options: .regularExpression))
+        try Data(text.replacingCharacters(in: range, with: text[range] + "1").utf8).write(to: url)
+        try world.resign(url)
+        let failed = try runScript(bad, key: keys.path)
+        XCTAssertNotEqual(failed.status, 0, failed.output)
+        XCTAssertTrue(failed.output.contains("trailer fingerprint does not match"), failed.output)
+    }
 }

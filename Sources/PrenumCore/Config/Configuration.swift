@@ -22,6 +22,8 @@ public struct Configuration: Sendable {
     public let historyDays: Int
     /// The zone in which "today" is the default business date.
     public let timeZone: TimeZone
+    /// Which format versions are served on which dates (`formatReleases`).
+    public let formatLifecycle: FormatLifecycle
     public let subscribers: [Subscriber]
     /// Category name to the benefit codes the law lets it receive.
     public let categories: [String: [String]]
@@ -33,7 +35,9 @@ public struct Configuration: Sendable {
 
     public init(configPath: String, folder: String, register: String, stateDatabase: String, inbox: String,
                 outbox: String, archive: String, signingKey: String, categoriesPath: String, historyDays: Int,
-                timeZone: TimeZone, subscribers: [Subscriber], categories: [String: [String]]) {
+                timeZone: TimeZone, subscribers: [Subscriber], categories: [String: [String]],
+                formatLifecycle: FormatLifecycle = .everyVersionServed) {
+        self.formatLifecycle = formatLifecycle
         self.configPath = configPath
         self.folder = folder
         self.register = register

@@ -5,7 +5,7 @@ import Foundation
 /// the wrong recipient, which is far worse than not delivering.
 public enum ConfigurationLoader {
     static let rootKeys = ["register", "stateDatabase", "inbox", "outbox", "archive", "signingKey",
-                           "categories", "historyDays", "timeZone", "subscribers", "metricsFile"]
+                           "categories", "historyDays", "timeZone", "formatReleases", "subscribers", "metricsFile"]
     static let defaultHistoryDays = 400
     static let historyDaysRange = 1...3650
     static let defaultTimeZone = "Europe/Stockholm"
@@ -61,6 +61,7 @@ public enum ConfigurationLoader {
         }
 
         let brake = readBrake(root, reader: reader)
+        let formatLifecycle = readFormatReleases(root, reader: reader)
 
         var categories: [String: [String]] = [:]
         var categoriesReader: JSONFieldReader?
@@ -86,7 +87,7 @@ public enum ConfigurationLoader {
         var configuration = Configuration(configPath: path, folder: folder, register: register, stateDatabase: stateDatabase,
                                           inbox: inbox, outbox: outbox, archive: archive, signingKey: signingKey,
                                           categoriesPath: categoriesPath, historyDays: historyDays, timeZone: timeZone,
-                                          subscribers: subscribers, categories: categories)
+                                          subscribers: subscribers, categories: categories, formatLifecycle: formatLifecycle)
         configuration.metricsFile = metricsFile
         configuration.brake = brake
         return configuration

@@ -7,8 +7,9 @@ extension PopulationImporter {
     /// tail of an interrupted import and only move it.
     func finishAcceptance(_ entry: InboxListing.Entry, subscriber: Subscriber, folder: String, sha256: String,
                           counts: PopulationCounts, now: Date) throws -> PopulationFileOutcome {
-        let receipt = PopulationReceipt(subscriber: subscriber.id, file: entry.name, sha256: sha256, outcome: "accepted",
+        var receipt = PopulationReceipt(subscriber: subscriber.id, file: entry.name, sha256: sha256, outcome: "accepted",
                                         counts: counts, processedAt: Timestamp.format(now), report: nil, reason: nil, appliedAs: nil)
+        receipt.formatNotice = formatNotice(for: subscriber, now: now)
         let receiptPath = try receipt.write(in: receiptsFolder(subscriber))
         let movedTo = try moveToProcessed(entry, folder: folder)
         return PopulationFileOutcome(subscriber: subscriber.id, fileName: entry.name, sha256: sha256, kind: .accepted, counts: counts,
@@ -34,9 +35,10 @@ extension PopulationImporter {
             try insertFileRow(subscriber: subscriber.id, name: entry.name, sha256: sha256, bytes: bytes, outcome: "duplicate",
                               counts: counts, receivedAt: Timestamp.format(now))
         }
-        let receipt = PopulationReceipt(subscriber: subscriber.id, file: entry.name, sha256: sha256, outcome: "duplicate",
+        var receipt = PopulationReceipt(subscriber: subscriber.id, file: entry.name, sha256: sha256, outcome: "duplicate",
                                         counts: counts, processedAt: Timestamp.format(now), report: nil,
                                         reason: "the same bytes were applied before; nothing was applied again", appliedAs: original)
+        receipt.formatNotice = formatNotice(for: subscriber, now: now)
         let receiptPath = try receipt.write(in: receipts)
         let movedTo = try moveToProcessed(entry, folder: folder)
         return PopulationFileOutcome(subscriber: subscriber.id, fileName: entry.name, sha256: sha256, kind: .duplicate, counts: counts,
@@ -67,9 +69,10 @@ extension PopulationImporter {
             try insertFileRow(subscriber: subscriber.id, name: entry.name, sha256: sha256 ?? "", bytes: bytes, outcome: "rejected",
                               counts: counts, receivedAt: Timestamp.format(now))
         }
-        let receipt = PopulationReceipt(subscriber: subscriber.id, file: entry.name, sha256: sha256 ?? "", outcome: "rejected",
+        var receipt = PopulationReceipt(subscriber: subscriber.id, file: entry.name, sha256: sha256 ?? "", outcome: "rejected",
                                         counts: counts, processedAt: Timestamp.format(now), report: finalName + RejectionReport.suffix,
                                         reason: reason, appliedAs: nil)
+        receipt.formatNotice = formatNotice(for: subscriber, now: now)
         let receiptPath = try receipt.write(in: receiptsFolder(subscriber))
         let movedTo = rejected + "/" + finalName
         try DurableFiles.move(folder: folder, rawName: entry.rawName, to: movedTo)
@@ -96,5 +99,10 @@ extension PopulationImporter {
             INSERT INTO population_file(subscriber, file_name, sha256, bytes, outcome, lines, bad_lines, added, removed, updated, received_at)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0, 0, ?8)
             """, [subscriber, name, sha256, bytes, outcome, counts.lines, counts.badLines, receivedAt])
+    }
+
+    /// The warning that the subscriber's format version's support ends soon, for its receipts.
+    func formatNotice(for subscriber: Subscriber, now: Date) -> String? {
+        configuration.formatLifecycle.warning(for: subscriber, on: configuration.today(now: now))?.description
     }
 }

@@ -23,6 +23,9 @@ public struct PopulationReceipt: Codable, Equatable, Sendable {
     /// For `rejected` files refused as a whole: why.
     public let reason: String?
     public let appliedAs: AppliedAs?
+    /// From 90 days before the subscriber's format version's support ends: the day it ends
+    /// and the version to move to (SPEC section 4, "Format versions"). Left out otherwise.
+    public var formatNotice: String? = nil
 
     static let folderName = "receipts"
     static let suffix = ".receipt.json"

@@ -37,6 +37,7 @@ public final class NightlyRun {
     public func execute(businessDate requested: CalendarDate? = nil) throws -> RunReport {
         let started = Date()
         let businessDate = requested ?? configuration.today(now: clock())
+        try configuration.formatLifecycle.check(configuration, on: businessDate)
         // Checked before anything is created: 64, 65, 66 and 78 leave no lock and no state.
         let opened = try RunPreflight(configuration: configuration, registerBusyTimeoutMilliseconds: registerBusyTimeoutMilliseconds,
                                       now: clock()).check(businessDate: businessDate)
@@ -45,6 +46,10 @@ public final class NightlyRun {
         defer { withExtendedLifetime(lock) {} }
         onLocked()
         log.log(.info, "run.start", ["businessDate": businessDate.description])
+        for warning in configuration.formatLifecycle.warnings(for: configuration.subscribers, on: businessDate) {
+            log.log(.warning, "format.support-ending", ["subscriber": warning.subscriber, "formatVersion": warning.version.number,
+                                                       "supportEnds": warning.supportEnds.description, "moveTo": warning.current.number])
+        }
 
         let state = try StateContinuity(configuration: configuration).openState()
         let signer = opened.signer

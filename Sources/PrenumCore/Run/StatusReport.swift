@@ -71,12 +71,12 @@ public struct StatusReport: Codable, Sendable {
         /// failure before anything was staged.
         public var pendingRetries = 0
         public var deferredInboxFiles = 0
-        /// Record versions no format can carry, kept back (filled where quarantine is).
+        /// Records of persons in its population whose newest register version is quarantined.
         public var quarantinedRecords = 0
-        /// Format-version support warnings, such as the day support ends (filled where the version lifecycle is).
-        public var supportWarnings: [String] = []
         /// The file the brake on mass removals holds, waiting for `prenum release` or `discard`.
         public var held: Held? = nil
+        /// From 90 days before its format version's support ends: that day (`FormatLifecycle`).
+        public var formatSupportEnds: String? = nil
     }
 
     public struct Held: Codable, Sendable {
@@ -106,7 +106,8 @@ public struct StatusReport: Codable, Sendable {
                                                formatVersion: subscriber.formatVersion.number, sequence: 0, watermark: nil,
                                                lastDelivery: nil, populationSize: 0,
                                                pendingInboxFiles: PopulationSummary.pendingInboxFiles(for: subscriber, in: configuration),
-                                               refreshPending: false, lastFailure: nil)
+                                               refreshPending: false, lastFailure: nil,
+                                               formatSupportEnds: configuration.formatLifecycle.warning(for: subscriber, on: today)?.supportEnds.description)
                                 }, quarantinedRecords: [])
         }
         let state = try StateDatabase(path: configuration.stateDatabase)
@@ -141,11 +142,13 @@ public struct StatusReport: Codable, Sendable {
                 },
                 populationSize: sizes[subscriber.id] ?? 0,
                 pendingInboxFiles: PopulationSummary.pendingInboxFiles(for: subscriber, in: configuration),
-                refreshPending: position.refreshPending, lastFailure: failure.map { "\($0.at) \($0.reason)" })
+                refreshPending: position.refreshPending, lastFailure: failure.map { "\($0.at) \($0.reason)" },
+                formatSupportEnds: configuration.formatLifecycle.warning(for: subscriber, on: today)?.supportEnds.description)
             entry.failure = failure
             entry.stagedFiles = try facts.stagedFiles(subscriber: subscriber.id)
             entry.pendingRetries = entry.stagedFiles.count + (failure != nil && entry.stagedFiles.isEmpty ? 1 : 0)
             entry.deferredInboxFiles = StatusFacts.deferredInboxFiles(for: subscriber, in: configuration, since: lastRunStart)
+            entry.quarantinedRecords = try quarantine.count(subscriber: subscriber.id)
             entry.held = try ledger.heldDelivery(of: subscriber.id).map {
                 Held(businessDate: $0.delivery.businessDate.description, sequence: $0.delivery.sequence, file: $0.delivery.fileName,
                      removed: $0.removed, kept: $0.kept, heldAt: $0.heldAt)
@@ -194,7 +197,7 @@ public struct StatusReport: Codable, Sendable {
                 line += " (\(subscriber.pendingRetries) retry pending)"
             }
             if subscriber.quarantinedRecords > 0 { line += "\n      quarantined records: \(subscriber.quarantinedRecords)" }
-            for warning in subscriber.supportWarnings { line += "\n      \(warning)" }
+            if let ends = subscriber.formatSupportEnds { line += "\n      format version \(subscriber.formatVersion) support ends \(ends): move to a newer version" }
             if let held = subscriber.held {
                 line += "\n      HELD #\(held.sequence) \(held.file): removes \(held.removed) of \(held.removed + held.kept) records; prenum release or prenum discard"
             }

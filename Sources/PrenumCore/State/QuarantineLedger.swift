@@ -40,6 +40,14 @@ public struct QuarantineLedger {
     }
 
     /// How many records run `runID` held back when it took its snapshot.
+    /// Records held back now under persons in `subscriber`'s population: what its recipient
+    /// lags behind the register in (status per subscriber).
+    public func count(subscriber: String) throws -> Int {
+        Int(try database.scalarInt("""
+            SELECT COUNT(*) FROM quarantine q JOIN subscription s ON s.subscriber = ? AND s.pnr = q.pnr AND s.present = 1
+            """, [subscriber]) ?? 0)
+    }
+
     public func count(atRun runID: Int64) throws -> Int {
         Int(try database.scalarInt("SELECT quarantined FROM run WHERE id = ?", [runID]) ?? 0)
     }

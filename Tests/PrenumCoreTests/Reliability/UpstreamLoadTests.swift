@@ -72,14 +72,16 @@ final class UpstreamLoadTests: XCTestCase {
             var expected: (pnr: String, attributes: [String: String])?
             if let state = pair.state(at: highWater), let member = subscriber.population[state.pnr],
                member.consent || !subscriber.requiresConsent, subscriber.benefits.contains("SJP"),
-               state.status != "cancelled", subscriber.formatVersion == 2 || state.status == "executed",
+               state.status != "cancelled", subscriber.formatVersion >= 2 || state.status == "executed",
                state.paymentDate >= max(windowStart, member.fromDate ?? "") {
                 var attributes = ["benefit": "SJP", "paymentDate": state.paymentDate,
                                   "gross": VisibilityOracle.kronor(state.gross), "tax": VisibilityOracle.kronor(state.tax)]
-                if subscriber.formatVersion == 2 {
+                if subscriber.formatVersion >= 2 {
                     attributes["company"] = "FK"
                     attributes["status"] = state.status
                 }
+                // The writer registers a pair on the day it pays it, and never changes either.
+                if subscriber.formatVersion >= 3 { attributes["registeredAt"] = "\(state.paymentDate)T12:00:00Z" }
                 expected = (state.pnr, attributes)
             }
             for id in [pair.ids.0, pair.ids.1] {

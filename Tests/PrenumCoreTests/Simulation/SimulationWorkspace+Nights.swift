@@ -84,3 +84,23 @@ extension SimulationWorkspace {
 
     var publicKeyPath: String { root.appendingPathComponent("keys/public.pem").path }
 }
+
+extension SimulationWorkspace {
+    /// Like `afterNights` without order changes, but every subscriber's file is collected into
+    /// its mirror night by night, so the population checks see each file's own night.
+    static func collectingNights(seed: UInt64, nights: Int, file: StaticString = #filePath, line: UInt = #line) throws -> SimulationWorkspace {
+        let world = try SimulationWorkspace(seed: seed)
+        world.historyDays = 90
+        for _ in 0..<400 { try world.chaos.insertPayment(on: firstNight, &world.random) }
+        for _ in 0..<100 { try world.chaos.insertCase(on: firstNight, &world.random) }
+        try world.writeConfiguration()
+        for index in world.subscribers.indices {
+            try world.dropPopulationFile(for: index, day: firstNight, full: true, lines: 40)
+        }
+        for night in 0..<nights {
+            try world.runNights(from: Self.night(night), count: 1, orderChanges: false, file: file, line: line)
+            for index in world.subscribers.indices { try world.collect(index, expectNew: 1, file: file, line: line) }
+        }
+        return world
+    }
+}

@@ -43,6 +43,8 @@ final class SimulationWorkspace {
     var subscribers: [SimulatedSubscriber]
     var random: SeededRandom
     var historyDays = 60
+    /// `formatReleases` in the configuration; nil leaves the key out (every version served).
+    var formatReleases: [String: String]?
     /// When runs fold the record copy's recent versions in (0: every run that has any).
     var compactionPercent = RecordStore.defaultCompactionPercent
     /// The categories file this workspace writes (a test may draw its own).
@@ -118,6 +120,7 @@ final class SimulationWorkspace {
             "archive": "../archive", "signingKey": "../keys/private.pem", "categories": "categories.json",
             "historyDays": historyDays, "timeZone": "Europe/Stockholm", "subscribers": list,
         ]
+        if let formatReleases { config["formatReleases"] = formatReleases }
         config.merge(extraConfiguration) { _, extra in extra }
         try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
             .write(to: URL(fileURLWithPath: configPath))
