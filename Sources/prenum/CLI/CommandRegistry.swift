@@ -72,7 +72,14 @@ enum CommandRegistry {
             return ExitCode.ok.rawValue
         }
         do {
-            let parsed = try ParsedArguments(rest, for: command)
+            let parsed: ParsedArguments
+            do {
+                parsed = try ParsedArguments(rest, for: command)
+            } catch where command is RunCommand.Type {
+                // A night refused for its command line is a failed night too.
+                RunFailureEvents.log(error, businessDate: nil, started: Date(), log: .standardError)
+                throw error
+            }
             return try command.run(parsed).rawValue
         } catch let failure as any PrenumFailure {
             FileHandle.standardError.write(Data("prenum \(command.words.joined(separator: " ")): \(failure.description)\n".utf8))

@@ -187,6 +187,11 @@ final class OperatorViewTests: XCTestCase {
         XCTAssertTrue(chatty.errorOutput.contains("level=debug"), chatty.errorOutput)
         let wrong = try PrenumProcess.run(["run", "--date", Self.second.description], in: world.root, environment: ["PRENUM_LOG_LEVEL": "loud"])
         XCTAssertEqual(wrong.status, 64, wrong.errorOutput)
+        XCTAssertTrue(events(wrong.errorOutput, "run.failed").first?.contains("reason=usage") == true, wrong.errorOutput)
+        let misspelt = try PrenumProcess.run(["run", "--dtae", Self.second.description], in: world.root)
+        XCTAssertEqual(misspelt.status, 64, misspelt.errorOutput)
+        XCTAssertTrue(events(misspelt.errorOutput, "run.failed").first?.contains("exitCode=64") == true, misspelt.errorOutput)
+        XCTAssertEqual(events(misspelt.errorOutput, "run.end").count, 1, misspelt.errorOutput)
     }
 
     /// A missed night: the health probe says late once the last run is over a day old.
