@@ -5,7 +5,7 @@ struct RunCommand: Command {
     static let words = ["run"]
     static let abstract = "the nightly job: import populations, snapshot the register, deliver a signed file to every active subscriber"
     static let discussion = """
-        Takes the run lock (exit 75 if another run holds it), validates the configuration (exit 78),
+        Takes the run lock (exit 75 if another process holds it; the message names its pid), validates the configuration (exit 78),
         finishes any interrupted earlier run, imports population files, takes one snapshot of the
         register and writes one signed file per active subscriber. A date already completed is a
         no-op; a date before the last completed one is refused (exit 65; use `prenum rerun`).
@@ -18,9 +18,8 @@ struct RunCommand: Command {
         event=run.failed exitCode=N reason=R` and then `run.end`.
         After every run (also a refused one) a Prometheus textfile (mode 0644) is written atomically
         (the configuration's metricsFile, or --metrics-file), marked in progress while a run holds
-        the lock, and after a
-        run that delivered, a JSON report <state database folder>/reports/run-YYYY-MM-DD.json
-        (both documented in docs/OPERATIONS.md).
+        the lock; after a run that delivered, a JSON report
+        <state database folder>/reports/run-YYYY-MM-DD.json (both documented in docs/OPERATIONS.md).
         """
     static let options: [CommandLineOption] = [
         .config, .date,

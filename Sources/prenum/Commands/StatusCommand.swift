@@ -5,9 +5,10 @@ struct StatusCommand: Command {
     static let words = ["status"]
     static let abstract = "last runs and, per subscriber, sequence, last delivery, watermark, population and pending work"
     static let discussion = """
-        Reads the state database without taking the run lock; never shows a personnummer. The --json form is documented in docs/OPERATIONS.md.
-        With --check it is a health probe: exit 0 when the last run completed within --max-age hours and nothing
-        is staged, failed, held or quarantined, exit 1 otherwise, with one line per problem.
+        Reads the state database without taking the run lock; never shows a personnummer. The
+        --json form is documented in docs/OPERATIONS.md. With --check it is a health probe: exit 0
+        when the last run completed within --max-age hours, none was cut short and nothing is
+        staged, failed, held or quarantined; exit 1 otherwise, with one line per problem.
         """
     static let options: [CommandLineOption] = [
         .config, .flag("json", help: "machine-readable output (documented in docs/OPERATIONS.md)"),
