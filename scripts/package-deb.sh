@@ -103,6 +103,13 @@ if echo "$libraries" | grep -Eiq 'swift|libFoundation|libdispatch|libBlocksRunti
     echo "package-deb: the binary needs a library of the toolchain (or a missing one)" >&2; exit 1
 fi
 
+# The user and folders as the postinst makes them (sysusers.d, tmpfiles.d), into the scratch root.
+cp /etc/passwd /etc/group "$scratch/root/etc/"
+systemd-sysusers --root="$scratch/root" prenum.conf >&2
+systemd-tmpfiles --root="$scratch/root" --create prenum.conf >&2 2>/dev/null || true
+grep -q '^prenum:' "$scratch/root/etc/passwd" && [ -d "$scratch/root/var/lib/prenum/state" ] \
+    || { echo "package-deb: sysusers.d/tmpfiles.d did not make the prenum user and /var/lib/prenum" >&2; exit 1; }
+
 # The unpacked binary alone, with no environment: version, a sample register and key, and
 # the configuration check on the shipped sample configuration.
 env -i "$prenum" --version

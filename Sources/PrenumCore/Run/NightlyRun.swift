@@ -61,8 +61,11 @@ public final class NightlyRun {
                                             publisher: publisher, log: log, faults: faults, clock: clock)
 
         let recovered = deliverer.recoverStaged()
-        let stuck = recovered.filter { $0.status == .failed }
-        var results = recovered.filter { $0.status != .failed }
+        // A configured subscriber whose staged file is still not out gets no later file, and
+        // `deliverAll` reports it once, as failed in this run.
+        let isStuck = { (result: RunReport.SubscriberResult) in result.status == .failed && self.configuration.subscriber(result.subscriber) != nil }
+        let stuck = recovered.filter(isStuck)
+        var results = recovered.filter { !isStuck($0) }
 
         if let interrupted = try ledger.incompleteRun() {
             log.log(.warning, "run.resume", ["businessDate": interrupted.businessDate.description, "run": interrupted.id])

@@ -50,7 +50,17 @@ public final class ProcessLock {
         public let holder: Int32?
         public var exitCode: ExitCode { .temporaryFailure }
         public var description: String {
-            let who = holder.map { "process \($0) (the pid it wrote into the lock file)" } ?? "a process that has not yet written its pid into it"
+            let who: String
+            switch holder {
+            case .some(let pid) where kill(pid, 0) == 0 || errno == EPERM:
+                who = "process \(pid) (the pid it wrote into the lock file)"
+            case .some(let pid):
+                // The holder writes its pid right after it takes the lock: until then the file
+                // may still name an earlier holder.
+                who = "a process that is just starting (the lock file still names \(pid), which is not running)"
+            case nil:
+                who = "a process that has not yet written its pid into it"
+            }
             return "another prenum process holds the lock \(path): \(who); try again when it has finished"
         }
     }

@@ -35,7 +35,7 @@ enum CommandRegistry {
             text += "  " + command.words.joined(separator: " ").padding(toLength: width, withPad: " ", startingAt: 0) + command.abstract + "\n"
         }
         text += "\nRun 'prenum COMMAND --help' for a command's options, 'prenum --version' for the build.\n"
-        text += "Exit codes: 0 done, 1 some subscribers failed, 64 usage, 65 bad data, 66 missing input,\n73 cannot create output, 75 locked by another run, 78 bad configuration.\n"
+        text += "Exit codes: 0 done, 1 some subscribers failed, 64 usage, 65 bad data, 66 missing input,\n73 cannot create output, 75 locked by another run or by an upstream writer of the register, 78 bad configuration.\n"
         return text
     }
 
@@ -77,7 +77,14 @@ enum CommandRegistry {
             return ExitCode.ok.rawValue
         }
         do {
-            let parsed = try ParsedArguments(rest, for: command)
+            let parsed: ParsedArguments
+            do {
+                parsed = try ParsedArguments(rest, for: command)
+            } catch where command is RunCommand.Type {
+                // A night refused for its command line is a failed night too.
+                RunFailureEvents.log(error, businessDate: nil, started: Date(), log: .standardError)
+                throw error
+            }
             return try command.run(parsed).rawValue
         } catch let failure as any PrenumFailure {
             FileHandle.standardError.write(Data("prenum \(command.words.joined(separator: " ")): \(failure.description)\n".utf8))

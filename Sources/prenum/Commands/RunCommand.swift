@@ -5,7 +5,7 @@ struct RunCommand: Command {
     static let words = ["run"]
     static let abstract = "the nightly job: import populations, snapshot the register, deliver a signed file to every active subscriber"
     static let discussion = """
-        Takes the run lock (exit 75 if another run holds it), validates the configuration (exit 78,
+        Takes the run lock (exit 75 if another process holds it; the message names its pid), validates the configuration (exit 78,
         also for an active subscriber on a format version not served on the business date by
         formatReleases; from 90 days before a version's support ends the log names the day),
         checks the state against the archive and the outboxes (a state lost, emptied or restored from

@@ -7,7 +7,7 @@ struct StatusCommand: Command {
     static let discussion = """
         Reads the state database without taking the run lock; never shows a personnummer. Lists the records the snapshot holds back
         (quarantined: a register value no delivery format can carry) by entity, id, column and reason. The --json form is documented in docs/OPERATIONS.md.
-        With --check it is a health probe: exit 0 when the last run completed within --max-age hours and nothing
+        With --check it is a health probe: exit 0 when the last run completed within --max-age hours, none was cut short and nothing
         is staged, failed, held or quarantined, exit 1 otherwise, with one line per problem.
         """
     static let options: [CommandLineOption] = [

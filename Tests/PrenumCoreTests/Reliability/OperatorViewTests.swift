@@ -146,6 +146,16 @@ final class OperatorViewTests: XCTestCase {
         XCTAssertFalse(text.contains("reason=\"lock-held\""), text)
     }
 
+    /// A pid in the lock file that is not running is not passed off as the holder.
+    func testAStalePidInTheLockFileIsNotNamedAsTheHolder() {
+        var dead: Int32 = 4_000_000
+        while kill(dead, 0) == 0 || errno == EPERM { dead += 1 }
+        let stale = ProcessLock.LockHeld(path: "/x/state.db.lock", holder: dead).description
+        XCTAssertTrue(stale.contains("just starting") && stale.contains("\(dead), which is not running"), stale)
+        XCTAssertTrue(ProcessLock.LockHeld(path: "/x/state.db.lock", holder: getpid()).description.contains("process \(getpid()) "))
+        XCTAssertTrue(ProcessLock.LockHeld(path: "/x/state.db.lock", holder: nil).description.contains("not yet written"))
+    }
+
     /// A signing key readable by others: exit 78 as an error event with its reason, the metrics
     /// written world-readable (0644) at the configured `metricsFile`, with the build info.
     func testABadKeyModeIsAnErrorEventAndTheMetricsFileIsWorldReadable() throws {
@@ -163,16 +173,25 @@ final class OperatorViewTests: XCTestCase {
         XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o644)
         try assertPromtoolAccepts(text)
 
-        // Debug lines only when asked for.
+        // Debug lines only when asked for; a rejected population file shows in the metrics.
         chmod(world.root.appendingPathComponent("keys/private.pem").path, 0o600)
+        try world.dropPopulationFile(for: 0, day: Self.second, invalid: true, lines: 3)
         let quiet = try PrenumProcess.run(["run", "--date", Self.second.description], in: world.root)
         XCTAssertEqual(quiet.status, 0, quiet.errorOutput)
+        let after = try String(contentsOfFile: custom, encoding: .utf8)
+        XCTAssertTrue(after.contains("prenum_run_population_files_by_outcome{outcome=\"rejected\"} 1"), after)
+        XCTAssertTrue(after.contains("prenum_run_population_files_by_outcome{outcome=\"deferred\"} 0"), after)
         XCTAssertFalse(quiet.errorOutput.contains("level=debug"), quiet.errorOutput)
         XCTAssertFalse(quiet.output.contains("level="), "the summary on stdout holds no log line")
         let chatty = try PrenumProcess.run(["run", "--date", Self.second.description], in: world.root, environment: ["PRENUM_LOG_LEVEL": "debug"])
         XCTAssertTrue(chatty.errorOutput.contains("level=debug"), chatty.errorOutput)
         let wrong = try PrenumProcess.run(["run", "--date", Self.second.description], in: world.root, environment: ["PRENUM_LOG_LEVEL": "loud"])
         XCTAssertEqual(wrong.status, 64, wrong.errorOutput)
+        XCTAssertTrue(events(wrong.errorOutput, "run.failed").first?.contains("reason=usage") == true, wrong.errorOutput)
+        let misspelt = try PrenumProcess.run(["run", "--dtae", Self.second.description], in: world.root)
+        XCTAssertEqual(misspelt.status, 64, misspelt.errorOutput)
+        XCTAssertTrue(events(misspelt.errorOutput, "run.failed").first?.contains("exitCode=64") == true, misspelt.errorOutput)
+        XCTAssertEqual(events(misspelt.errorOutput, "run.end").count, 1, misspelt.errorOutput)
     }
 
     /// A missed night: the health probe says late once the last run is over a day old.
