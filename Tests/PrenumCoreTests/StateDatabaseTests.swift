@@ -48,7 +48,7 @@ final class StateDatabaseTests: XCTestCase {
                        [Int64(RecordEntity.benefitCase.rawValue), Int64(id), pnr, Self.caseVersion(id, pnr).encodedFields])
         }
         let state = try StateDatabase(path: path)
-        XCTAssertEqual(try state.schemaVersion(), 2)
+        XCTAssertEqual(try state.schemaVersion(), StateDatabase.currentVersion)
         XCTAssertEqual(try state.meta("copy_rows"), "3")
         XCTAssertEqual(try RecordStore(database: state.database).records(ofPerson: "194001011234").map(\.id), [1, 2])
     }

@@ -30,6 +30,8 @@ public struct RunReportDocument: Codable, Sendable, Equatable {
     public let finishedAt: String
     public let durationSeconds: Double
     public let populationFiles: Int
+    /// Of those, the ones left for a later import (still being written); absent in older reports.
+    public let deferredPopulationFiles: Int?
     public let subscribers: [SubscriberEntry]
 
     public init(report: RunReport, startedAt: Date, finishedAt: Date) {
@@ -42,6 +44,7 @@ public struct RunReportDocument: Codable, Sendable, Equatable {
         self.finishedAt = Timestamp.format(finishedAt)
         durationSeconds = (report.durationSeconds * 1000).rounded() / 1000
         populationFiles = report.populationFiles
+        deferredPopulationFiles = report.deferredPopulationFiles
         subscribers = report.subscribers.map {
             SubscriberEntry(subscriber: $0.subscriber, status: $0.status.rawValue, businessDate: $0.businessDate.description,
                             sequence: $0.sequence, kind: $0.kind, file: $0.fileName, persons: $0.persons, records: $0.records,

@@ -27,6 +27,8 @@ public struct RunReport: Sendable {
     public var subscribers: [SubscriberResult]
     public var populationFiles: Int
     public var durationSeconds: Double
+    /// Population files left for a later import because they were still being written.
+    public var deferredPopulationFiles = 0
 
     /// 1 when any subscriber failed, as the SPEC says: the others were delivered.
     public var exitCode: ExitCode {
