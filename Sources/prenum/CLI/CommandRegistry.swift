@@ -12,6 +12,7 @@ enum CommandRegistry {
         ApplyCommand.self,
         KeysGenerateCommand.self,
         ImportCommand.self,
+        CheckCommand.self,
         SampleCreateCommand.self,
         SampleAdvanceCommand.self,
     ]
