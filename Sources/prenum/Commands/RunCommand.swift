@@ -5,10 +5,15 @@ struct RunCommand: Command {
     static let words = ["run"]
     static let abstract = "the nightly job: import populations, snapshot the register, deliver a signed file to every active subscriber"
     static let discussion = """
-        Takes the run lock (exit 75 if another run holds it), validates the configuration (exit 78),
-        finishes any interrupted earlier run, imports population files, takes one snapshot of the
-        register and writes one signed file per active subscriber. A date already completed is a
-        no-op; a date before the last completed one is refused (exit 65; use `prenum rerun`).
+        First checks, creating nothing, what `prenum check` checks: the configuration (exit 78),
+        the business date (after tomorrow in the configured zone: exit 64), the signing key (78)
+        and the register: tables, journal triggers and the journal row at the last watermark
+        (exit 65 or 66). Then takes the run lock (exit 75 if another run holds it), finishes any
+        interrupted earlier run, imports population files (a file still being written, by a look
+        of PRENUM_INBOX_LOOK_MS, default 1000, waits), takes one snapshot of the register and
+        writes one signed file per active subscriber. A date already completed is a no-op, except
+        that subscribers without a file of it (they failed) are delivered now; a date before the
+        last completed one is refused (exit 65; use `prenum rerun`).
         Exit 1 when some subscribers failed: the others were delivered, the failed ones catch up
         at the next run. Once the files are out, a run may compact the record copy
         (PRENUM_COMPACT_PERCENT) and repack the state file, which needs free space of about twice
