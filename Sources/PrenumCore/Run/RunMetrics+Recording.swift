@@ -31,9 +31,11 @@ extension RunMetrics {
             return sample
         }
         let succeeded = report.exitCode == .ok
-        return RunMetrics(finishedAt: finishedAt, lastSuccess: succeeded ? finishedAt : previousSuccess,
-                          durationSeconds: report.durationSeconds, exitCode: report.exitCode.rawValue,
-                          businessDate: report.businessDate, populationFiles: report.populationFiles, subscribers: samples)
+        var metrics = RunMetrics(finishedAt: finishedAt, lastSuccess: succeeded ? finishedAt : previousSuccess,
+                                 durationSeconds: report.durationSeconds, exitCode: report.exitCode.rawValue,
+                                 businessDate: report.businessDate, populationFiles: report.populationFiles, subscribers: samples)
+        metrics.deferredPopulationFiles = report.deferredPopulationFiles
+        return metrics
     }
 
     /// Metrics for a run that stopped with an error before it had a report.

@@ -33,6 +33,8 @@ public struct RunMetrics: Sendable, Equatable {
     public var businessDate: CalendarDate?
     public var populationFiles: Int?
     public var subscribers: [SubscriberSample]
+    /// Population files left for a later import (still being written).
+    public var deferredPopulationFiles: Int?
 
     /// The exposition text, ending with a newline.
     public var prometheusText: String {
@@ -57,6 +59,8 @@ public struct RunMetrics: Sendable, Equatable {
                businessDate.flatMap { Timestamp.parse("\($0)T00:00:00Z") }.map { single(seconds($0)) } ?? [])
         family("prenum_run_population_files", "Population files handled by the last prenum run.",
                populationFiles.map { single(String($0)) } ?? [])
+        family("prenum_run_population_files_deferred", "Population files the last prenum run left for a later import (still being written).",
+               deferredPopulationFiles.map { single(String($0)) } ?? [])
 
         func perSubscriber(_ value: (SubscriberSample) -> String?) -> [(labels: String, value: String)] {
             subscribers.compactMap { sample in value(sample).map { ("{subscriber=\"\(Self.escape(sample.id))\"}", $0) } }

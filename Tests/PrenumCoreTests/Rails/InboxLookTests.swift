@@ -66,6 +66,8 @@ final class InboxLookTests: XCTestCase {
         }
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: world.root.appendingPathComponent("reports/run-\(second).json"))) as? [String: Any]
         XCTAssertEqual(report?["deferredPopulationFiles"] as? Int, 1, "\(report ?? [:])")
+        let metrics = try String(contentsOf: world.root.appendingPathComponent("metrics/prenum.prom"), encoding: .utf8)
+        XCTAssertTrue(metrics.contains("prenum_run_population_files_deferred 1\n"), metrics)
 
         // Finished and still: the next night applies both, in name order.
         let third = second.adding(days: 1)
