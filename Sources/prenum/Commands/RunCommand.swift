@@ -40,7 +40,8 @@ struct RunCommand: Command {
             date = try arguments.date("date") ?? loaded.today(now: clock())
             let report = try NightlyRun(configuration: loaded, log: .standardError, faults: .fromEnvironment(), clock: clock,
                                         registerBusyTimeoutMilliseconds: try registerBusyTimeout(),
-                                        compactionPercent: try compactionPercent()).execute(businessDate: date)
+                                        compactionPercent: try compactionPercent(),
+                                        inboxLookSeconds: try InboxLook.seconds()).execute(businessDate: date)
             RunMetrics.record(report, configuration: loaded, metricsFile: metricsFile, started: started, log: .standardError)
             print(RunSummary.text(report), terminator: "")
             return report.exitCode
