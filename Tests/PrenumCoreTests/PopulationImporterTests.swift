@@ -52,7 +52,7 @@ final class PopulationImporterTests: XCTestCase {
             self.logLines.append(line)
             self.logLock.unlock()
         }
-        return try PopulationImporter(state: state, configuration: configuration, log: log).importPending(now: now)
+        return try PopulationImporter(state: state, configuration: configuration, log: log, lookSeconds: 0).importPending(now: now)
     }
 
     /// The subscription table as text rows, ordered: compares whole states.

@@ -19,12 +19,20 @@ extension PopulationImporter {
     /// The same bytes were applied before. Either this is that very file, committed by an
     /// import that was interrupted before it could move it (its accepted receipt is there and
     /// nothing of that name reached processed/), or a second delivery of the same content.
+    /// The receipt of this very file's acceptance when its import was interrupted after the
+    /// commit (same name, not moved yet), or nil.
+    func interruptedAcceptance(_ entry: InboxListing.Entry, subscriber: Subscriber, folder: String, sha256: String,
+                               original: PopulationReceipt.AppliedAs) -> PopulationReceipt? {
+        let processed = folder + "/" + InboxListing.processedFolder
+        guard original.file == entry.name, !DurableFiles.exists(processed + "/" + entry.name) else { return nil }
+        return PopulationReceipt.existing(for: entry.name, in: receiptsFolder(subscriber))
+            .first(where: { $0.sha256 == sha256 && $0.outcome == "accepted" })
+    }
+
     func finishDuplicate(_ entry: InboxListing.Entry, subscriber: Subscriber, folder: String, sha256: String, bytes: Int,
                          lines: Int, original: PopulationReceipt.AppliedAs, now: Date) throws -> PopulationFileOutcome {
         let receipts = receiptsFolder(subscriber)
-        let processed = folder + "/" + InboxListing.processedFolder
-        if original.file == entry.name, !DurableFiles.exists(processed + "/" + entry.name),
-           let earlier = PopulationReceipt.existing(for: entry.name, in: receipts).first(where: { $0.sha256 == sha256 && $0.outcome == "accepted" }) {
+        if let earlier = interruptedAcceptance(entry, subscriber: subscriber, folder: folder, sha256: sha256, original: original) {
             let movedTo = try moveToProcessed(entry, folder: folder)
             return PopulationFileOutcome(subscriber: subscriber.id, fileName: entry.name, sha256: sha256, kind: .accepted,
                                          counts: earlier.counts, movedTo: movedTo,

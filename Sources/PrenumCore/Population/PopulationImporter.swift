@@ -14,11 +14,17 @@ public final class PopulationImporter {
     let log: EventLog
     let faults: FaultInjector
 
-    public init(state: StateDatabase, configuration: Configuration, log: EventLog, faults: FaultInjector = .none) {
+    /// How long a file must stay unchanged before it is read (`InboxLook`).
+    let lookSeconds: TimeInterval
+
+    /// `lookSeconds` nil: from `PRENUM_INBOX_LOOK_MS`, else a second.
+    public init(state: StateDatabase, configuration: Configuration, log: EventLog, faults: FaultInjector = .none,
+                lookSeconds: TimeInterval? = nil) throws {
         self.state = state
         self.configuration = configuration
         self.log = log
         self.faults = faults
+        self.lookSeconds = try lookSeconds ?? InboxLook.seconds()
     }
 
     var database: Database { state.database }
@@ -31,27 +37,55 @@ public final class PopulationImporter {
     /// order matters, while other subscribers go on.
     public func importPending(now: Date = Date()) throws -> [PopulationFileOutcome] {
         try PopulationApplier.prepare(database)
-        var outcomes: [PopulationFileOutcome] = []
-        for subscriber in configuration.subscribers {
-            outcomes += importPending(for: subscriber, now: now)
-        }
-        return outcomes
+        reportUnknownInboxFolders()
+        return importPending(for: configuration.subscribers, now: now)
     }
 
     /// Imports one subscriber's pending files in byte-wise name order.
     public func importPending(for subscriber: Subscriber, now: Date = Date()) -> [PopulationFileOutcome] {
-        let folder = subscriber.inboxFolder(in: configuration)
-        let entries: [InboxListing.Entry]
-        do {
-            try PopulationApplier.prepare(database)
-            entries = try InboxListing.entries(in: folder)
-        } catch {
-            let outcome = failedOutcome(subscriber, name: "(inbox)", error: error)
-            record(outcome)
-            return [outcome]
+        importPending(for: [subscriber], now: now)
+    }
+
+    /// Lists the subscribers' inboxes, takes one look at every file in them, then imports.
+    private func importPending(for subscribers: [Subscriber], now: Date) -> [PopulationFileOutcome] {
+        var listings: [(Subscriber, Result<[InboxListing.Entry], Error>)] = []
+        for subscriber in subscribers {
+            listings.append((subscriber, Result {
+                try PopulationApplier.prepare(database)
+                return try InboxListing.entries(in: subscriber.inboxFolder(in: configuration))
+            }))
         }
+        let candidates = listings.flatMap { subscriber, listing in
+            ((try? listing.get()) ?? []).filter { $0.kind == .regular }
+                .map { InboxLook.Candidate(folder: subscriber.inboxFolder(in: configuration), rawName: $0.rawName) }
+        }
+        let changed = InboxLook.changed(candidates, seconds: lookSeconds)
+        var outcomes: [PopulationFileOutcome] = []
+        for (subscriber, listing) in listings {
+            switch listing {
+            case .success(let entries): outcomes += importListed(entries, subscriber: subscriber, changed: changed, now: now)
+            case .failure(let error):
+                let outcome = failedOutcome(subscriber, name: "(inbox)", error: error)
+                record(outcome)
+                outcomes.append(outcome)
+            }
+        }
+        return outcomes
+    }
+
+    private func importListed(_ entries: [InboxListing.Entry], subscriber: Subscriber, changed: Set<InboxLook.Candidate>,
+                              now: Date) -> [PopulationFileOutcome] {
+        let folder = subscriber.inboxFolder(in: configuration)
         var outcomes: [PopulationFileOutcome] = []
         for entry in entries {
+            if changed.contains(InboxLook.Candidate(folder: folder, rawName: entry.rawName)) {
+                let outcome = PopulationFileOutcome(subscriber: subscriber.id, fileName: entry.name, sha256: nil, kind: .deferred,
+                                                    counts: PopulationCounts(),
+                                                    message: "the file changed during the look before it was read (still being written?); it and the later-named files are left for the next import")
+                record(outcome)
+                outcomes.append(outcome)
+                break
+            }
             if entry.kind == .directory {
                 log.log(.warning, "population_inbox_folder_ignored", ["subscriber": subscriber.id, "folder": entry.name])
                 continue
@@ -143,7 +177,10 @@ public final class PopulationImporter {
                 return try finishRejection(entry, subscriber: subscriber, folder: folder, report: report, sha256: sha256,
                                            bytes: totals.bytes, counts: counts, reason: nil, now: now)
             }
-            if let original = try appliedFile(subscriber: subscriber.id, sha256: sha256) {
+            // A `full-` file is applied again even with bytes applied before: it says "this is my
+            // population now" (SPEC section 3); only its own interrupted import is finished instead.
+            if let original = try appliedFile(subscriber: subscriber.id, sha256: sha256),
+               !isFull || interruptedAcceptance(entry, subscriber: subscriber, folder: folder, sha256: sha256, original: original) != nil {
                 try database.execute("ROLLBACK")
                 return try finishDuplicate(entry, subscriber: subscriber, folder: folder, sha256: sha256, bytes: totals.bytes,
                                            lines: counts.lines, original: original, now: now)
@@ -182,10 +219,22 @@ public final class PopulationImporter {
         return true
     }
 
+    /// Warns about every folder in the inbox root that is no configured subscriber's: files
+    /// dropped there would otherwise wait without a word. Never read.
+    private func reportUnknownInboxFolders() {
+        guard let entries = try? InboxListing.entries(in: configuration.inbox) else { return }
+        let known = Set(configuration.subscribers.map(\.id))
+        for entry in entries where entry.kind == .directory && !known.contains(entry.name) {
+            log.log(.warning, "population_inbox_unknown", ["folder": entry.name,
+                                                           "message": "an inbox folder of no configured subscriber; not read"])
+        }
+    }
+
     /// The earlier applied file with these bytes, if any.
     private func appliedFile(subscriber: String, sha256: String) throws -> PopulationReceipt.AppliedAs? {
         let statement = try database.cached("""
             SELECT file_name, received_at FROM population_file WHERE subscriber = ?1 AND sha256 = ?2 AND outcome = 'applied'
+            ORDER BY id DESC LIMIT 1
             """)
         try statement.bind([subscriber, sha256])
         defer { statement.reset() }

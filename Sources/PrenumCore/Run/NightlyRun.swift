@@ -21,16 +21,19 @@ public final class NightlyRun {
     public var onLocked: () -> Void = {}
     /// Whether a completed run compacts and repacks when due; a dry run's scratch copy does not.
     var performsMaintenance = true
+    /// The look before population files are read (`InboxLook`); nil: `PRENUM_INBOX_LOOK_MS` or a second.
+    let inboxLookSeconds: TimeInterval?
 
     public init(configuration: Configuration, log: EventLog, faults: FaultInjector = .none,
                 clock: @escaping @Sendable () -> Date = { Date() }, registerBusyTimeoutMilliseconds: Int32 = 10_000,
-                compactionPercent: Int = RecordStore.defaultCompactionPercent) {
+                compactionPercent: Int = RecordStore.defaultCompactionPercent, inboxLookSeconds: TimeInterval? = nil) {
         self.configuration = configuration
         self.log = log
         self.faults = faults
         self.clock = clock
         self.registerBusyTimeoutMilliseconds = registerBusyTimeoutMilliseconds
         self.compactionPercent = compactionPercent
+        self.inboxLookSeconds = inboxLookSeconds
     }
 
     /// Runs for `businessDate` (default: today in the configured zone).
@@ -79,6 +82,9 @@ public final class NightlyRun {
         }
 
         if let existing = try ledger.run(on: businessDate), existing.status == .completed {
+            if let retried = try retryFailed(existing, deliverer: deliverer, state: state, results: results, started: started) {
+                return retried
+            }
             log.log(.info, "run.already-completed", ["businessDate": businessDate.description, "run": existing.id])
             return finish(RunReport(businessDate: businessDate, outcome: .alreadyCompleted, runID: existing.id,
                                     subscribers: results + stuck, populationFiles: 0, durationSeconds: 0,
@@ -88,8 +94,8 @@ public final class NightlyRun {
             throw RunPreflight.beforeLastCompleted(businessDate, last: last.businessDate)
         }
 
-        let imported = try PopulationImporter(state: state, configuration: configuration, log: log, faults: faults)
-            .importPending(now: clock())
+        let imported = try PopulationImporter(state: state, configuration: configuration, log: log, faults: faults,
+                                              lookSeconds: inboxLookSeconds).importPending(now: clock())
         // The snapshot's commit is checkpointed in the background while the files are made.
         let run = try state.withoutAutomaticCheckpoints {
             let run = try RegisterSnapshotPhase(state: state, register: register, log: log, faults: faults)
@@ -106,10 +112,11 @@ public final class NightlyRun {
         report.populationFileOutcomes = Dictionary(PopulationFileOutcome.Kind.allCases.map { kind in
             (kind.rawValue, imported.filter { $0.kind == kind }.count)
         }, uniquingKeysWith: +)
+        report.deferredPopulationFiles = imported.filter { $0.kind == .deferred }.count
         return finish(report, started: started)
     }
 
-    private func complete(_ run: RunRecord, state: StateDatabase) throws {
+    func complete(_ run: RunRecord, state: StateDatabase) throws {
         let untracked = try state.database.transaction {
             let untracked = try RecordStore(database: state.database).untrackAbandonedPersons()
             try RunLedger(database: state.database).completeRun(run.id, finishedAt: Timestamp.format(Date()))
@@ -171,7 +178,7 @@ public final class NightlyRun {
         }
     }
 
-    private func finish(_ report: RunReport, started: Date) -> RunReport {
+    func finish(_ report: RunReport, started: Date) -> RunReport {
         var report = report
         report.durationSeconds = Date().timeIntervalSince(started)
         let failed = report.subscribers.filter { $0.status == .failed }.count

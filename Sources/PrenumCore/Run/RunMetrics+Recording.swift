@@ -41,6 +41,7 @@ extension RunMetrics {
                                  businessDate: report.businessDate, populationFiles: report.populationFiles, subscribers: samples)
         metrics.populationFileOutcomes = report.populationFileOutcomes
         metrics.quarantined = report.quarantined
+        metrics.deferredPopulationFiles = report.deferredPopulationFiles
         return metrics
     }
 

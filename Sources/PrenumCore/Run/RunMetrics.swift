@@ -47,6 +47,8 @@ public struct RunMetrics: Sendable, Equatable {
     public var populationFileOutcomes: [String: Int]? = nil
     /// Records held back at the last run's snapshot; nil when the run did not get that far.
     public var quarantined: Int? = nil
+    /// Population files left for a later import (still being written).
+    public var deferredPopulationFiles: Int? = nil
 
     /// The exposition text, ending with a newline.
     public var prometheusText: String {
@@ -81,6 +83,8 @@ public struct RunMetrics: Sendable, Equatable {
                (populationFileOutcomes ?? [:]).sorted { $0.key < $1.key }.map { ("{outcome=\"\(Self.escape($0.key))\"}", String($0.value)) })
         family("prenum_run_quarantined_records", "Records the last prenum run held back: their register version has a value no delivery format can carry.",
                quarantined.map { single(String($0)) } ?? [])
+        family("prenum_run_population_files_deferred", "Population files the last prenum run left for a later import (still being written).",
+               deferredPopulationFiles.map { single(String($0)) } ?? [])
 
         func perSubscriber(_ value: (SubscriberSample) -> String?) -> [(labels: String, value: String)] {
             subscribers.compactMap { sample in value(sample).map { ("{subscriber=\"\(Self.escape(sample.id))\"}", $0) } }

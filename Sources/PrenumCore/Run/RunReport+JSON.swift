@@ -30,6 +30,8 @@ public struct RunReportDocument: Codable, Sendable, Equatable {
     public let finishedAt: String
     public let durationSeconds: Double
     public let populationFiles: Int
+    /// Of those, the ones left for a later import (still being written); absent in older reports.
+    public let deferredPopulationFiles: Int?
     public let subscribers: [SubscriberEntry]
     /// Records held back at the run's snapshot (quarantined); `prenum status` lists them.
     public let quarantined: Int
@@ -45,6 +47,7 @@ public struct RunReportDocument: Codable, Sendable, Equatable {
         durationSeconds = (report.durationSeconds * 1000).rounded() / 1000
         populationFiles = report.populationFiles
         quarantined = report.quarantined
+        deferredPopulationFiles = report.deferredPopulationFiles
         subscribers = report.subscribers.map {
             SubscriberEntry(subscriber: $0.subscriber, status: $0.status.rawValue, businessDate: $0.businessDate.description,
                             sequence: $0.sequence, kind: $0.kind, file: $0.fileName, persons: $0.persons, records: $0.records,

@@ -42,6 +42,8 @@ public struct RunReport: Sendable {
     /// Records held back at the run's snapshot: a value in their register version no format
     /// can carry (SPEC section 4); recipients keep the version they had.
     public var quarantined: Int = 0
+    /// Population files left for a later import because they were still being written.
+    public var deferredPopulationFiles = 0
 
     /// 1 when any subscriber failed or was held, as the SPEC says: the others were delivered.
     public var exitCode: ExitCode {

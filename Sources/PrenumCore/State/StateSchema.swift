@@ -276,5 +276,11 @@ enum StateSchema {
             held_at TEXT NOT NULL
         ) WITHOUT ROWID;
         """,
+        // issue-rails: a `full-` file is applied again even with bytes applied before (SPEC
+        // section 3), so the same bytes may be applied more than once; still found by them.
+        """
+        DROP INDEX population_file_applied;
+        CREATE INDEX population_file_applied_bytes ON population_file(subscriber, sha256) WHERE outcome = 'applied';
+        """,
     ]
 }

@@ -14,6 +14,7 @@ enum CommandRegistry {
         ApplyCommand.self,
         KeysGenerateCommand.self,
         ImportCommand.self,
+        CheckCommand.self,
         RecoverCommand.self,
         ExplainCommand.self,
         DisclosuresCommand.self,

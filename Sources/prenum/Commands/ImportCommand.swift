@@ -9,8 +9,10 @@ struct ImportCommand: Command {
         processed/ or rejected/ and writes a receipt to the subscriber's outbox. One line per
         file goes to standard output. A rejected file is a normal outcome (exit 0); a file that
         could not be handled at all (unreadable, disk full) exits 65, 66 or 73 and is retried
-        by the next import. While an interrupted run is unfinished, files wait (exit 75) until
-        `prenum run` has finished it. A state behind the archive (lost or restored) is exit 65 with
+        by the next import. A file still being written (its size or modification time changes
+        during a look of PRENUM_INBOX_LOOK_MS, default 1000, or while it is read) is deferred with
+        its subscriber's later-named files. While an interrupted run is unfinished, files wait
+        (exit 75) until `prenum run` has finished it. A state behind the archive (lost or restored) is exit 65 with
         nothing imported, as for `prenum run`. Every applied file is kept in the archive under
         <archive>/<id>/population/ with its place in the order of application.
         """

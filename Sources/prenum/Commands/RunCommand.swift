@@ -5,14 +5,20 @@ struct RunCommand: Command {
     static let words = ["run"]
     static let abstract = "the nightly job: import populations, snapshot the register, deliver a signed file to every active subscriber"
     static let discussion = """
-        Takes the run lock (exit 75 if another process holds it; the message names its pid), validates the configuration (exit 78,
+        First checks, creating nothing, what `prenum check` checks: the configuration (exit 78,
         also for an active subscriber on a format version not served on the business date by
         formatReleases; from 90 days before a version's support ends the log names the day),
-        checks the state against the archive and the outboxes (a state lost, emptied or restored from
-        an older backup stops the run with exit 65 before anything is written: run `prenum recover`),
-        finishes any interrupted earlier run, imports population files, takes one snapshot of the
-        register and writes one signed file per active subscriber. A date already completed is a
-        no-op; a date before the last completed one is refused (exit 65; use `prenum rerun`).
+        the business date (after tomorrow in the configured zone: exit 64), the signing key (78)
+        and the register: tables, journal triggers and the journal row at the last watermark
+        (exit 65 or 66). Then takes the run lock (exit 75 if another process holds it; the message
+        names its pid), checks the state against the archive and the outboxes (a state lost,
+        emptied or restored from an older backup stops the run with exit 65 before anything is
+        written: run `prenum recover`), finishes any interrupted earlier run, imports population
+        files (a file still being written, by a look of PRENUM_INBOX_LOOK_MS, default 1000, waits),
+        takes one snapshot of the register and writes one signed file per active subscriber. A
+        date already completed is a no-op, except that subscribers without a file of it (they
+        failed) are delivered now; a date before the last completed one is refused (exit 65; use
+        `prenum rerun`).
         Exit 1 when some subscribers failed: the others were delivered, the failed ones catch up
         at the next run. A register record whose new version holds a value no delivery format can
         carry is quarantined (recipients keep the version they had; logged as record.quarantined,
@@ -68,7 +74,8 @@ struct RunCommand: Command {
             date = try arguments.date("date") ?? loaded.today(now: clock())
             let nightly = NightlyRun(configuration: loaded, log: log, faults: .fromEnvironment(), clock: clock,
                                      registerBusyTimeoutMilliseconds: try registerBusyTimeout(),
-                                     compactionPercent: try compactionPercent())
+                                     compactionPercent: try compactionPercent(),
+                                     inboxLookSeconds: try InboxLook.seconds())
             let progressPath = metricsFile ?? RunMetrics.defaultPath(configuration: loaded)
             nightly.onLocked = { RunMetrics.markStarted(path: progressPath, at: started, log: log) }
             let report = try nightly.execute(businessDate: date)

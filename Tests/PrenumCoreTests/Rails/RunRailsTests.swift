@@ -124,6 +124,30 @@ final class RunRailsTests: XCTestCase {
         }
     }
 
+    func testAWriteAheadLogRegisterInAFolderPrenumCannotWriteIsRefusedWithTheFixEveryTime() throws {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else {
+            throw XCTSkip("needs root and setpriv to run prenum as another user")
+        }
+        let world = try freshWorld(seed: 1206)
+        // Prenum runs as nobody: its state folder is its own, the register's folder is upstream's.
+        let stateFolder = world.root.appendingPathComponent("state").path
+        try FileManager.default.createDirectory(atPath: stateFolder, withIntermediateDirectories: true)
+        for folder in [stateFolder] + ["outbox", "moved", "archive", "inbox"].map({ world.root.appendingPathComponent($0).path }) {
+            XCTAssertEqual(chown(folder, 65534, 65534), 0)
+        }
+        XCTAssertEqual(chown(world.root.appendingPathComponent("keys/private.pem").path, 65534, 65534), 0)
+        try world.patchConfiguration { $0["stateDatabase"] = "../state/state.db" }
+        let asNobody = "/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups"
+        for command in ["check", "run"] {
+            let outcome = try PrenumProcess.run([command, "--date", SimulationWorkspace.firstNight.description], in: world.root, shell: asNobody)
+            XCTAssertEqual(outcome.status, 66, "\(command): \(outcome.errorOutput)")
+            XCTAssertTrue(outcome.errorOutput.contains("is in WAL mode and its folder \(world.root.path) is not writable by this user")
+                          && outcome.errorOutput.contains("journal_mode=DELETE"), outcome.errorOutput)
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: stateFolder).filter { $0.hasPrefix("state.db") }, [],
+                           "\(command) created state")
+        }
+    }
+
     func testAWriteAheadLogRegisterInAFolderPrenumCannotWriteGetsItsOwnMessage() throws {
         let folder = try TestFolder()
         let path = folder.path + "/register.db"

@@ -20,7 +20,7 @@ final class SerialRailsTests: XCTestCase {
     func testTheSampleGeneratorMakesNoSerial000() throws {
         let folder = try TestFolder()
         let path = folder.path + "/serials.db"
-        try SampleRegister.create(path: path, persons: 5_000, seed: 12, until: CalendarDate(year: 2026, month: 11, day: 1)!)
+        _ = try SampleRegister.create(path: path, persons: 5_000, seed: 12, until: CalendarDate(year: 2026, month: 11, day: 1)!)
         let (status, output) = try TestFolder.runTool("/usr/bin/sqlite3", [path, """
             SELECT COUNT(*), SUM(substr(pnr, 9, 3) = '000') FROM (SELECT pnr FROM payment UNION SELECT pnr FROM benefit_case)
             """])

@@ -34,6 +34,8 @@ enum PrenumProcess {
                     killAfter: TimeInterval? = nil, shell: String? = nil) throws -> Outcome {
         var environment = ProcessInfo.processInfo.environment
         for key in environment.keys where key.hasPrefix("PRENUM_FAULT") { environment[key] = nil }
+        // The look before population files are read: tests drop files just before each run.
+        environment["PRENUM_INBOX_LOOK_MS"] = environment["PRENUM_INBOX_LOOK_MS"] ?? "0"
         for (key, value) in extra { environment[key] = value }
         let all = arguments + (configured ? ["--config", root.appendingPathComponent("config/prenum.json").path] : [])
         let process = Process()

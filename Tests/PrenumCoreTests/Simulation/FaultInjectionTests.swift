@@ -18,6 +18,7 @@ final class FaultInjectionTests: XCTestCase {
     static func runPrenum(_ arguments: [String], in root: URL, extra: [String: String] = [:]) throws -> ToolRunner.Result {
         var environment = ProcessInfo.processInfo.environment
         environment["PRENUM_CLOCK"] = "2026-03-02T01:00:00Z"
+        environment["PRENUM_INBOX_LOOK_MS"] = "0"
         for (key, value) in extra { environment[key] = value }
         return try ToolRunner.run(prenum, arguments + ["--config", root.appendingPathComponent("config/prenum.json").path],
                                   environment: environment)

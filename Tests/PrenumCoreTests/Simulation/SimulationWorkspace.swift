@@ -181,7 +181,7 @@ final class SimulationWorkspace {
         let configuration = try ConfigurationLoader.load(path: configPath)
         let fixed = clock ?? Timestamp.parse("\(day)T01:00:00Z") ?? Date()
         return try NightlyRun(configuration: configuration, log: makeLog(), clock: { fixed },
-                              compactionPercent: compactionPercent).execute(businessDate: day)
+                              compactionPercent: compactionPercent, inboxLookSeconds: 0).execute(businessDate: day)
     }
 
     func orderRefresh(_ id: String) throws {

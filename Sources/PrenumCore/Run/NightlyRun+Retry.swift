@@ -1,0 +1,22 @@
+import Foundation
+
+extension NightlyRun {
+    /// A completed date run again delivers the subscribers that have no file of it (they failed
+    /// before staging: a missing outbox, a full disk), from the same snapshot and recorded time,
+    /// instead of leaving them to the next night. Only while it is the latest run: its change
+    /// set is still the state's. Nil when there is nothing to deliver.
+    func retryFailed(_ run: RunRecord, deliverer: SubscriberDeliverer, state: StateDatabase,
+                     results: [RunReport.SubscriberResult], started: Date) throws -> RunReport? {
+        let database = state.database
+        guard try database.scalarInt("SELECT MAX(id) FROM run") == run.id else { return nil }
+        let delivered = Set(try RunLedger(database: database).deliveries(where: "run_id = ?", [run.id]).map(\.subscriber))
+        let missing = configuration.subscribers.filter { $0.isActive(on: run.businessDate) && !delivered.contains($0.id) }
+        guard !missing.isEmpty else { return nil }
+        log.log(.warning, "run.retry", ["businessDate": run.businessDate.description, "run": run.id,
+                                        "subscribers": missing.map(\.id).joined(separator: ",")])
+        let retried = try deliverer.deliverAll(run: run).filter { result in missing.contains { $0.id == result.subscriber } }
+        try complete(run, state: state)
+        return finish(RunReport(businessDate: run.businessDate, outcome: .completed, runID: run.id, subscribers: results + retried,
+                                populationFiles: 0, durationSeconds: 0), started: started)
+    }
+}
