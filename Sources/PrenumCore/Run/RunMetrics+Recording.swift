@@ -27,6 +27,7 @@ extension RunMetrics {
             var sample = SubscriberSample(id: subscriber.id, active: subscriber.isActive(on: report.businessDate),
                                           lastSequence: positions[subscriber.id] ?? result?.sequence ?? 0, delivery: nil)
             sample.stagedFiles = staged[subscriber.id] ?? 0
+            sample.formatSupportEnds = configuration.formatLifecycle.warning(for: subscriber, on: report.businessDate)?.supportEnds
             if let result, result.status != .inactive {
                 let held = result.status == .held
                 sample.delivery = .init(failed: result.status == .failed, full: result.kind == DeliveryKind.full.rawValue,

@@ -16,6 +16,8 @@ public struct RunMetrics: Sendable, Equatable {
         public var delivery: Delivery?
         /// Files staged in state but not yet in the outbox (the next run publishes them).
         public var stagedFiles: Int = 0
+        /// From 90 days before its format version's support ends: that day (`FormatLifecycle`).
+        public var formatSupportEnds: CalendarDate? = nil
 
         public struct Delivery: Sendable, Equatable {
             public let failed: Bool
@@ -97,6 +99,11 @@ public struct RunMetrics: Sendable, Equatable {
                perSubscriber { $0.delivery.map { $0.failed ? "1" : "0" } })
         family("prenum_subscriber_staged_files", "Files made and staged for the subscriber but not yet published to its outbox.",
                perSubscriber { String($0.stagedFiles) })
+        family("prenum_subscriber_format_support_ends_timestamp_seconds",
+               "Midnight UTC of the day support for the subscriber's format version ends; present from 90 days before.",
+               perSubscriber { sample in
+                   sample.formatSupportEnds.flatMap { Timestamp.parse("\($0)T00:00:00Z") }.map(seconds)
+               })
         family("prenum_subscriber_held", "1 when the subscriber's file waits, held by the brake on mass removals, for prenum release or discard.",
                perSubscriber { $0.delivery.map { $0.held ? "1" : "0" } })
         family("prenum_subscriber_full_delivery", "1 when the subscriber's file of the last run was a FULL file.",
