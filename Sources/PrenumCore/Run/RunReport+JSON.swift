@@ -6,7 +6,7 @@ import Foundation
 public struct RunReportDocument: Codable, Sendable, Equatable {
     public struct SubscriberEntry: Codable, Sendable, Equatable {
         public let subscriber: String
-        /// `delivered`, `failed` or `inactive`.
+        /// `delivered`, `failed`, `inactive` or `held`.
         public let status: String
         public let businessDate: String
         public let sequence: Int64?
