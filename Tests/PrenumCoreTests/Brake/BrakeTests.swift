@@ -125,9 +125,21 @@ final class BrakeTests: XCTestCase {
         world.extraConfiguration = ["brakeMinimumRecords": 1]
         // A full list of two persons: nearly everything the recipient holds goes (unsubscribed).
         try world.dropPopulationFile(for: Self.penE, day: day2, full: true, lines: 2)
+        // Every person's from-date moved past every payment: the persons stay, their payments
+        // are REMOVED — at the subscriber's own request.
+        var lines = ["action;pnr;consent;from"]
+        for (pnr, member) in world.subscribers[Self.enfC].population.sorted(by: { $0.key < $1.key }) {
+            lines.append("ADD;\(pnr);\(member.consent ? "Y" : "");2027-12-31")
+            world.subscribers[Self.enfC].population[pnr] = VisibilityOracle.Member(consent: member.consent, fromDate: "2027-12-31")
+        }
+        try Data((lines.joined(separator: "\n") + "\n").utf8)
+            .write(to: world.root.appendingPathComponent("inbox/enf-c/\(day2.compact)-later-from.csv"))
         try world.writeConfiguration()
         let report = try world.run(day2)
         XCTAssertEqual(report.exitCode, .ok, "\(report.subscribers.compactMap(\.message))")
+        let enf = try XCTUnwrap(report.subscribers.first { $0.subscriber == "enf-c" }?.outline)
+        XCTAssertGreaterThan(enf.removedRecords, 3, "the from-dates took records away")
+        XCTAssertEqual(enf.removedByRegister, 0)
         for index in world.subscribers.indices {
             try world.collect(index, expectNew: 1)
             try world.assertMirror(index, on: day2)
