@@ -9,8 +9,8 @@ struct RunCommand: Command {
         finishes any interrupted earlier run, imports population files, takes one snapshot of the
         register and writes one signed file per active subscriber. A date already completed is a
         no-op; a date before the last completed one is refused (exit 65; use `prenum rerun`).
-        Exit 1 when some subscribers failed: the others were delivered, the failed ones catch up
-        at the next run. Once the files are out, a run may compact the record copy
+        Exit 1 when some subscribers failed or were held: the others were delivered, the failed
+        ones catch up at the next run, the held ones wait for `prenum release` or `discard`. Once the files are out, a run may compact the record copy
         (PRENUM_COMPACT_PERCENT) and repack the state file, which needs free space of about twice
         that file; either one that fails is logged and retried by a later run. Logs go to
         standard error as key=value lines; a summary to standard output.
