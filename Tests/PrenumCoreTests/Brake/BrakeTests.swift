@@ -89,10 +89,20 @@ final class BrakeTests: XCTestCase {
         XCTAssertTrue(DurableFiles.exists(world.root.appendingPathComponent("archive/pen-e/\(held.delivery.fileName)").path))
         try world.assertMirror(Self.penE, on: day2)
         XCTAssertThrowsError(try HeldFileDecision.release(configuration: configuration, subscriber: "pen-e", log: world.makeLog()))
-        for other in heldIDs.subtracting(["pen-e", "enf-c"]) {
-            _ = try HeldFileDecision.release(configuration: configuration, subscriber: other, log: world.makeLog())
-            try world.collect(try XCTUnwrap(world.subscribers.firstIndex { $0.id == other }), expectNew: 1)
+        // A held file whose bytes were altered is never released; discarding it still works.
+        XCTAssertTrue(heldIDs.contains("ins-a"))
+        let insHeld = try XCTUnwrap(try RunLedger(database: StateDatabase(path: configuration.stateDatabase).database).heldDelivery(of: "ins-a"))
+        let insStaged = DeliveryPublisher(archiveRoot: configuration.archive, faults: .none).paths(for: insHeld.delivery).stagedData
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: insStaged))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(" ".utf8))
+        try handle.close()
+        XCTAssertThrowsError(try HeldFileDecision.release(configuration: configuration, subscriber: "ins-a", log: world.makeLog())) { error in
+            XCTAssertEqual((error as? PrenumFailure)?.exitCode, .dataError)
+            XCTAssertTrue(String(describing: error).contains("prenum discard --subscriber ins-a"), String(describing: error))
         }
+        try world.collect(0, expectNew: 0)
+        _ = try HeldFileDecision.discard(configuration: configuration, subscriber: "ins-a", log: world.makeLog())
 
         // Discard: the next file is a FULL under the discarded sequence, chained to the last
         // published file (collect checks sequence and previousHash).
