@@ -8,11 +8,12 @@
 public struct MassRemovalBrake: Sendable, Equatable {
     /// The share, in percent, above which a file is held (100: never).
     public var removalPercent: Int
-    /// Files removing fewer records than this are never held: a recipient holding a handful of
-    /// records loses a large share to one cancellation, which is no mass removal.
+    /// Files removing fewer records than this are never held: a recipient holding a few dozen
+    /// records loses a large share to a handful of cancellations, which is no mass removal and
+    /// no reason to wake an operator; its own reconciliation costs less.
     public var minimumRecords: Int
 
-    public static let standard = MassRemovalBrake(removalPercent: 25, minimumRecords: 20)
+    public static let standard = MassRemovalBrake(removalPercent: 25, minimumRecords: 100)
     static let percentRange = 1...100
     static let minimumRange = 1...1_000_000_000
 

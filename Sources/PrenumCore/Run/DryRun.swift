@@ -87,8 +87,13 @@ public struct DryRun {
             try files.createDirectory(atPath: target, withIntermediateDirectories: true)
             for name in (try? files.contentsOfDirectory(atPath: source)) ?? []
             where !name.hasPrefix(".") && name != InboxListing.processedFolder && name != InboxListing.rejectedFolder {
-                try files.copyItem(atPath: (source as NSString).appendingPathComponent(name),
-                                   toPath: (target as NSString).appendingPathComponent(name))
+                let from = (source as NSString).appendingPathComponent(name), to = (target as NSString).appendingPathComponent(name)
+                // Entries the import refuses or skips stay what they are, so it refuses or skips them here too.
+                switch try files.attributesOfItem(atPath: from)[.type] as? FileAttributeType {
+                case .typeSymbolicLink?: try files.createSymbolicLink(atPath: to, withDestinationPath: try files.destinationOfSymbolicLink(atPath: from))
+                case .typeDirectory?: try files.createDirectory(atPath: to, withIntermediateDirectories: false)
+                default: try files.copyItem(atPath: from, toPath: to)
+                }
             }
         }
         return scratchConfiguration

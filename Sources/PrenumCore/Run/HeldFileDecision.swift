@@ -23,11 +23,9 @@ public enum HeldFileDecision {
         let publisher = DeliveryPublisher(archiveRoot: configuration.archive, faults: faults)
         if let held = try ledger.heldDelivery(of: id) {
             let paths = publisher.paths(for: held.delivery)
-            guard try publisher.matches(paths.stagedData, sha256: held.delivery.xmlSHA256) else {
-                throw DeliveryPublisher.LostStagedFile(path: paths.stagedData)
-            }
-            guard try publisher.matches(paths.stagedSignature, sha256: held.delivery.signatureSHA256) else {
-                throw DeliveryPublisher.LostStagedFile(path: paths.stagedSignature)
+            for (path, sha256) in [(paths.stagedData, held.delivery.xmlSHA256), (paths.stagedSignature, held.delivery.signatureSHA256)]
+            where try !publisher.matches(path, sha256: sha256) {
+                throw OperationFailure(.dataError, "held file \(path) is missing or does not match the hash recorded when it was made; it cannot be released as made: `prenum discard --subscriber \(id)` gives the subscriber a FULL file instead")
             }
             try state.database.transaction { try ledger.releaseHeld(held, at: Timestamp.format(Date())) }
             faults.reach(.releaseAfterStage, subscriber: id)

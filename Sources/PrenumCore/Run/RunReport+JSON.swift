@@ -6,7 +6,7 @@ import Foundation
 public struct RunReportDocument: Codable, Sendable, Equatable {
     public struct SubscriberEntry: Codable, Sendable, Equatable {
         public let subscriber: String
-        /// `delivered`, `failed`, `inactive` or `recovered` (a file an earlier run staged, published by this one).
+        /// `delivered`, `failed`, `inactive`, `held`, or `recovered` (a file an earlier run staged, published by this one).
         public let status: String
         public let businessDate: String
         public let sequence: Int64?

@@ -19,8 +19,8 @@ struct RunCommand: Command {
         date already completed is a no-op, except that subscribers without a file of it (they
         failed) are delivered now; a date before the last completed one is refused (exit 65; use
         `prenum rerun`).
-        Exit 1 when some subscribers failed: the others were delivered, the failed ones catch up
-        at the next run. A register record whose new version holds a value no delivery format can
+        Exit 1 when some subscribers failed or were held: the others were delivered, the failed
+        ones catch up at the next run, the held ones wait for `prenum release` or `discard`. A register record whose new version holds a value no delivery format can
         carry is quarantined (recipients keep the version they had; logged as record.quarantined,
         counted in the summary, report and metrics, listed by `prenum status`) and delivered by the
         first run after upstream corrects it. Once the files are out, a run may compact the record copy

@@ -89,10 +89,20 @@ final class BrakeTests: XCTestCase {
         XCTAssertTrue(DurableFiles.exists(world.root.appendingPathComponent("archive/pen-e/\(held.delivery.fileName)").path))
         try world.assertMirror(Self.penE, on: day2)
         XCTAssertThrowsError(try HeldFileDecision.release(configuration: configuration, subscriber: "pen-e", log: world.makeLog()))
-        for other in heldIDs.subtracting(["pen-e", "enf-c"]) {
-            _ = try HeldFileDecision.release(configuration: configuration, subscriber: other, log: world.makeLog())
-            try world.collect(try XCTUnwrap(world.subscribers.firstIndex { $0.id == other }), expectNew: 1)
+        // A held file whose bytes were altered is never released; discarding it still works.
+        XCTAssertTrue(heldIDs.contains("ins-a"))
+        let insHeld = try XCTUnwrap(try RunLedger(database: StateDatabase(path: configuration.stateDatabase).database).heldDelivery(of: "ins-a"))
+        let insStaged = DeliveryPublisher(archiveRoot: configuration.archive, faults: .none).paths(for: insHeld.delivery).stagedData
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: insStaged))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(" ".utf8))
+        try handle.close()
+        XCTAssertThrowsError(try HeldFileDecision.release(configuration: configuration, subscriber: "ins-a", log: world.makeLog())) { error in
+            XCTAssertEqual((error as? PrenumFailure)?.exitCode, .dataError)
+            XCTAssertTrue(String(describing: error).contains("prenum discard --subscriber ins-a"), String(describing: error))
         }
+        try world.collect(0, expectNew: 0)
+        _ = try HeldFileDecision.discard(configuration: configuration, subscriber: "ins-a", log: world.makeLog())
 
         // Discard: the next file is a FULL under the discarded sequence, chained to the last
         // published file (collect checks sequence and previousHash).
@@ -125,9 +135,21 @@ final class BrakeTests: XCTestCase {
         world.extraConfiguration = ["brakeMinimumRecords": 1]
         // A full list of two persons: nearly everything the recipient holds goes (unsubscribed).
         try world.dropPopulationFile(for: Self.penE, day: day2, full: true, lines: 2)
+        // Every person's from-date moved past every payment: the persons stay, their payments
+        // are REMOVED — at the subscriber's own request.
+        var lines = ["action;pnr;consent;from"]
+        for (pnr, member) in world.subscribers[Self.enfC].population.sorted(by: { $0.key < $1.key }) {
+            lines.append("ADD;\(pnr);\(member.consent ? "Y" : "");2027-12-31")
+            world.subscribers[Self.enfC].population[pnr] = VisibilityOracle.Member(consent: member.consent, fromDate: "2027-12-31")
+        }
+        try Data((lines.joined(separator: "\n") + "\n").utf8)
+            .write(to: world.root.appendingPathComponent("inbox/enf-c/\(day2.compact)-later-from.csv"))
         try world.writeConfiguration()
         let report = try world.run(day2)
         XCTAssertEqual(report.exitCode, .ok, "\(report.subscribers.compactMap(\.message))")
+        let enf = try XCTUnwrap(report.subscribers.first { $0.subscriber == "enf-c" }?.outline)
+        XCTAssertGreaterThan(enf.removedRecords, 3, "the from-dates took records away")
+        XCTAssertEqual(enf.removedByRegister, 0)
         for index in world.subscribers.indices {
             try world.collect(index, expectNew: 1)
             try world.assertMirror(index, on: day2)
