@@ -144,6 +144,8 @@ public final class PopulationImporter {
         let rejectedFolder = folder + "/" + InboxListing.rejectedFolder
         let parser = PopulationFileParser(purpose: subscriber.purpose)
 
+        // The archive copy made inside the transaction, taken back if the commit fails (a full disk).
+        var archived: (index: Int64, sha256: String)?
         try database.execute("BEGIN IMMEDIATE")
         do {
             try database.run("""
@@ -190,33 +192,38 @@ public final class PopulationImporter {
                 UPDATE population_file SET sha256 = ?2, bytes = ?3, lines = ?4, bad_lines = 0, added = ?5, removed = ?6, updated = ?7
                 WHERE id = ?1
                 """, [fileID, sha256, totals.bytes, counts.lines, counts.added, counts.removed, counts.updated])
-            guard try archive(fileID: fileID, subscriber: subscriber.id, source: display, sha256: sha256, name: entry.name) else {
+            guard let index = try archive(fileID: fileID, subscriber: subscriber.id, source: display, sha256: sha256, name: entry.name) else {
                 try database.execute("ROLLBACK")
                 return PopulationFileOutcome(subscriber: subscriber.id, fileName: entry.name, sha256: nil, kind: .deferred,
                                              counts: PopulationCounts(), message: "the file changed while it was archived (still being written?); it is left for the next import")
             }
+            archived = (index, sha256)
             faults.reach(.importBeforeCommit, subscriber: subscriber.id)
             try database.execute("COMMIT")
             faults.reach(.importAfterCommit, subscriber: subscriber.id)
             return try finishAcceptance(entry, subscriber: subscriber, folder: folder, sha256: sha256, counts: counts, now: now)
         } catch {
             if !database.isAutocommit { try? database.execute("ROLLBACK") }
+            if let archived {
+                PopulationArchive(archiveRoot: configuration.archive)
+                    .discard(subscriber: subscriber.id, index: archived.index, sha256: archived.sha256, originalName: entry.name)
+            }
             throw error
         }
     }
 
     /// Keeps the file in the archive at its place in the subscriber's order of application and
-    /// records that place with it, inside the applying transaction (`PopulationArchive`). False
-    /// when the copy's bytes are not the ones parsed.
-    private func archive(fileID: Int64, subscriber: String, source: String, sha256: String, name: String) throws -> Bool {
+    /// records that place with it, inside the applying transaction (`PopulationArchive`). The
+    /// place, or nil when the copy's bytes are not the ones parsed.
+    private func archive(fileID: Int64, subscriber: String, source: String, sha256: String, name: String) throws -> Int64? {
         let index = try database.scalarInt("SELECT COUNT(*) FROM population_file WHERE subscriber = ? AND outcome = 'applied'", [subscriber]) ?? 1
         let archive = PopulationArchive(archiveRoot: configuration.archive)
         guard try archive.store(source: source, subscriber: subscriber, index: index, sha256: sha256, originalName: name) == sha256 else {
             archive.discard(subscriber: subscriber, index: index, sha256: sha256, originalName: name)
-            return false
+            return nil
         }
         try database.run("UPDATE population_file SET archive_index = ?2 WHERE id = ?1", [fileID, index])
-        return true
+        return index
     }
 
     /// Warns about every folder in the inbox root that is no configured subscriber's: files

@@ -121,7 +121,10 @@ public struct StateContinuity: Sendable {
             }
             let position = positions.deliveries[subscriber.id] ?? (0, DeliveryHeader.firstPreviousHash)
             let outbox = subscriber.outboxFolder(in: configuration)
-            for (folder, files) in [(archiveFolder, archived), (outbox, try Self.deliveryFiles(in: outbox, subscriber: subscriber.id))] {
+            // An outbox that cannot be listed (not a folder, no permission) holds nothing published
+            // that the archive does not; that subscriber's delivery fails on it, the others go on.
+            let published = (try? Self.deliveryFiles(in: outbox, subscriber: subscriber.id)) ?? []
+            for (folder, files) in [(archiveFolder, archived), (outbox, published)] {
                 if let newest = files.last, newest.name.sequence > position.sequence {
                     found.append(Finding(subscriber: subscriber.id,
                                          kind: .deliveryAhead(stateSequence: position.sequence, foundSequence: newest.name.sequence, folder: folder)))
@@ -158,8 +161,13 @@ public struct StateContinuity: Sendable {
         } catch {
             throw OperationFailure(.noInput, "cannot list \(folder): \(error.localizedDescription)")
         }
-        return names.compactMap { name in
-            DeliveryFileName(parsing: name).flatMap { $0.subscriberID == subscriber ? ListedFile(name: $0, path: (folder as NSString).appendingPathComponent(name)) : nil }
+        // Only regular files count: a folder that merely has a delivery file's name was never published.
+        return names.compactMap { name -> ListedFile? in
+            guard let parsed = DeliveryFileName(parsing: name), parsed.subscriberID == subscriber else { return nil }
+            let path = (folder as NSString).appendingPathComponent(name)
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue else { return nil }
+            return ListedFile(name: parsed, path: path)
         }.sorted { $0.name.sequence < $1.name.sequence }
     }
 }

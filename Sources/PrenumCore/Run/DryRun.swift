@@ -71,14 +71,14 @@ public struct DryRun {
         let subscribers = configuration.subscribers.map { subscriber in
             Subscriber(id: subscriber.id, orgNumber: subscriber.orgNumber, name: subscriber.name, category: subscriber.category,
                        benefits: subscriber.benefits, purpose: subscriber.purpose, formatVersion: subscriber.formatVersion,
-                       terminatedFrom: subscriber.terminatedFrom, outboxOverride: nil)
+                       terminatedFrom: subscriber.terminatedFrom, outboxOverride: nil, legalBasis: subscriber.legalBasis)
         }
         var scratchConfiguration = Configuration(
             configPath: configuration.configPath, folder: configuration.folder, register: configuration.register,
             stateDatabase: state, inbox: inScratch("inbox"), outbox: inScratch("outbox"), archive: inScratch("archive"),
             signingKey: configuration.signingKey, categoriesPath: configuration.categoriesPath,
             historyDays: configuration.historyDays, timeZone: configuration.timeZone, subscribers: subscribers,
-            categories: configuration.categories)
+            categories: configuration.categories, formatLifecycle: configuration.formatLifecycle)
         scratchConfiguration.brake = configuration.brake
         for folder in ["inbox", "outbox", "archive"] { try files.createDirectory(atPath: inScratch(folder), withIntermediateDirectories: true) }
         for subscriber in configuration.subscribers {

@@ -9,8 +9,12 @@ extension NightlyRun {
                      results: [RunReport.SubscriberResult], started: Date) throws -> RunReport? {
         let database = state.database
         guard try database.scalarInt("SELECT MAX(id) FROM run") == run.id else { return nil }
-        let delivered = Set(try RunLedger(database: database).deliveries(where: "run_id = ?", [run.id]).map(\.subscriber))
-        let missing = configuration.subscribers.filter { $0.isActive(on: run.businessDate) && !delivered.contains($0.id) }
+        let ledger = RunLedger(database: database)
+        let delivered = Set(try ledger.deliveries(where: "run_id = ?", [run.id]).map(\.subscriber))
+        // A file the brake holds waits for the operator, not for a retry.
+        let missing = try configuration.subscribers.filter {
+            try $0.isActive(on: run.businessDate) && !delivered.contains($0.id) && ledger.heldDelivery(of: $0.id) == nil
+        }
         guard !missing.isEmpty else { return nil }
         log.log(.warning, "run.retry", ["businessDate": run.businessDate.description, "run": run.id,
                                         "subscribers": missing.map(\.id).joined(separator: ",")])
