@@ -4,11 +4,15 @@ extension NightlyRun {
     /// A completed date run again delivers the subscribers that have no file of it (they failed
     /// before staging: a missing outbox, a full disk), from the same snapshot and recorded time,
     /// instead of leaving them to the next night. Only while it is the latest run: its change
-    /// set is still the state's. Nil when there is nothing to deliver.
+    /// set is still the state's, and only for a run that took a snapshot (not one `prenum
+    /// recover` rebuilt). Nil when there is nothing to deliver.
     func retryFailed(_ run: RunRecord, deliverer: SubscriberDeliverer, state: StateDatabase,
                      results: [RunReport.SubscriberResult], started: Date) throws -> RunReport? {
         let database = state.database
         guard try database.scalarInt("SELECT MAX(id) FROM run") == run.id else { return nil }
+        // A run `prenum recover` rebuilt from the archive has no snapshot to deliver from: the
+        // state's watermark is that of the run's own snapshot only when it took one.
+        guard try state.meta("watermark") == String(run.highWater) else { return nil }
         let ledger = RunLedger(database: database)
         let delivered = Set(try ledger.deliveries(where: "run_id = ?", [run.id]).map(\.subscriber))
         // A file the brake holds waits for the operator, not for a retry.
