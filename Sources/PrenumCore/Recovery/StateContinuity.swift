@@ -29,8 +29,9 @@ public struct StateContinuity: Sendable {
             case populationAhead(stateApplied: Int64, archivedIndex: Int64)
             /// The archived population file at the state's last index is another file.
             case populationHashDiffers(index: Int64, file: String)
-            /// A new or empty state while the archive holds files.
-            case stateEmpty(archivedFiles: Int)
+            /// A new or empty state while the archive holds files (the chain's last sequence
+            /// there, 0 for none, and the population files).
+            case stateEmpty(archivedSequence: Int64, populationFiles: Int)
         }
 
         public let subscriber: String
@@ -46,8 +47,8 @@ public struct StateContinuity: Sendable {
                 return "\(subscriber): population file \(index) in the archive, the state counts \(applied) applied"
             case let .populationHashDiffers(index, file):
                 return "\(subscriber): population file \(index) in the archive (\(file)) is not the file the state recorded"
-            case let .stateEmpty(count):
-                return "\(subscriber): the state is new or empty, the archive holds \(count) file(s)"
+            case let .stateEmpty(sequence, populationFiles):
+                return "\(subscriber): the state is new or empty, the archive holds sequences 1-\(sequence) and \(populationFiles) population file(s)"
             }
         }
     }
@@ -115,8 +116,11 @@ public struct StateContinuity: Sendable {
             if positions.isEmpty {
                 // A first population file may be archived by an import killed before its
                 // commit; with no delivery yet, its file is still in the inbox.
-                let count = archived.count + archivedPopulation.filter { $0.index > 1 || !archived.isEmpty }.count
-                if count > 0 { found.append(Finding(subscriber: subscriber.id, kind: .stateEmpty(archivedFiles: count))) }
+                let population = archivedPopulation.filter { $0.index > 1 || !archived.isEmpty }.count
+                if !archived.isEmpty || population > 0 {
+                    found.append(Finding(subscriber: subscriber.id, kind: .stateEmpty(archivedSequence: archived.last?.name.sequence ?? 0,
+                                                                                     populationFiles: archivedPopulation.count)))
+                }
                 continue
             }
             let position = positions.deliveries[subscriber.id] ?? (0, DeliveryHeader.firstPreviousHash)

@@ -102,9 +102,11 @@ final class StateRecoveryTests: XCTestCase {
         let day = SimulationWorkspace.night(3)
         try prepare(world, day)
         let before = files(world)
+        let importRefused = try run(world, day, ["import"])
+        assertRefused(importRefused, world, before: before)
         let refused = try run(world, day)
         assertRefused(refused, world, before: before)
-        XCTAssertTrue(refused.errorOutput.contains("new or empty"), refused.errorOutput)
+        XCTAssertTrue(refused.errorOutput.contains("new or empty, the archive holds sequences 1-3"), refused.errorOutput)
         XCTAssertFalse(FileManager.default.fileExists(atPath: statePath(world)), "the refused run created a state database")
 
         let recovered = try run(world, day, ["recover"])
@@ -299,5 +301,27 @@ final class StateRecoveryTests: XCTestCase {
         XCTAssertTrue(refused.errorOutput.contains("--public-keys"), refused.errorOutput)
         let recovered = try run(world, day, ["recover", "--public-keys", old.path])
         XCTAssertEqual(recovered.status, 0, recovered.errorOutput)
+    }
+
+    /// Population files imported after the backup was taken (no run since): the chains agree,
+    /// the populations do not, and the run stops naming the archived population file.
+    func testPopulationFilesImportedAfterTheBackupStopTheRun() throws {
+        let world = try world(seed: 59, nights: 2)
+        let backup = world.root.appendingPathComponent("state-backup.db").path
+        XCTAssertEqual(try ToolRunner.run("/usr/bin/sqlite3", [statePath(world), ".backup '\(backup)'"]).status, 0)
+        let day = SimulationWorkspace.night(2)
+        try prepare(world, day)
+        XCTAssertEqual(try run(world, day, ["import"]).status, 0)
+        try prepare(world, day)
+        XCTAssertEqual(try run(world, day, ["import"]).status, 0)
+        removeState(world)
+        try FileManager.default.copyItem(atPath: backup, toPath: statePath(world))
+        let refused = try run(world, day)
+        XCTAssertEqual(refused.status, 65, refused.errorOutput)
+        XCTAssertTrue(refused.errorOutput.contains("\(world.subscribers[0].id): population file 4 in the archive, the state counts 2 applied"),
+                      refused.errorOutput)
+        XCTAssertEqual(try run(world, day, ["recover"]).status, 0)
+        XCTAssertEqual(try run(world, day).status, 0)
+        try collectAndCheck(world, day, expectKind: "FULL")
     }
 }
