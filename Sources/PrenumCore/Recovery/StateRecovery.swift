@@ -121,6 +121,10 @@ public struct StateRecovery {
                 persons[row.text(0)] = Int(row.int64(1))
             }
             try state.database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        } catch {
+            // The old state is untouched; the half-built one is of no use.
+            Self.removeDatabaseFiles(building)
+            throw error
         }
         faults.reach(.recoverBeforeInstall)
 
