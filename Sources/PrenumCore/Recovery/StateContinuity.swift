@@ -29,8 +29,8 @@ public struct StateContinuity: Sendable {
             case populationAhead(stateApplied: Int64, archivedIndex: Int64)
             /// The archived population file at the state's last index is another file.
             case populationHashDiffers(index: Int64, file: String)
-            /// A new or empty state while the archive holds files (the chain's last sequence
-            /// there, 0 for none, and the population files).
+            /// A new or empty state while the archive or the outbox holds files (the chain's last
+            /// sequence there, 0 for none, and the archived population files).
             case stateEmpty(archivedSequence: Int64, populationFiles: Int)
         }
 
@@ -48,7 +48,7 @@ public struct StateContinuity: Sendable {
             case let .populationHashDiffers(index, file):
                 return "\(subscriber): population file \(index) in the archive (\(file)) is not the file the state recorded"
             case let .stateEmpty(sequence, populationFiles):
-                return "\(subscriber): the state is new or empty, the archive holds sequences 1-\(sequence) and \(populationFiles) population file(s)"
+                return "\(subscriber): the state is new or empty, the archive and outbox hold sequences up to \(sequence) and \(populationFiles) population file(s)"
             }
         }
     }
@@ -113,19 +113,21 @@ public struct StateContinuity: Sendable {
             let archiveFolder = (configuration.archive as NSString).appendingPathComponent(subscriber.id)
             let archived = try Self.deliveryFiles(in: archiveFolder, subscriber: subscriber.id)
             let archivedPopulation = try populations.entries(subscriber: subscriber.id)
+            let outbox = subscriber.outboxFolder(in: configuration)
+            let published = try Self.deliveryFiles(in: outbox, subscriber: subscriber.id, outbox: true)
             if positions.isEmpty {
                 // A first population file may be archived by an import killed before its
                 // commit; with no delivery yet, its file is still in the inbox.
                 let population = archivedPopulation.filter { $0.index > 1 || !archived.isEmpty }.count
-                if !archived.isEmpty || population > 0 {
-                    found.append(Finding(subscriber: subscriber.id, kind: .stateEmpty(archivedSequence: archived.last?.name.sequence ?? 0,
+                let sequence = max(archived.last?.name.sequence ?? 0, published.last?.name.sequence ?? 0)
+                if sequence > 0 || population > 0 {
+                    found.append(Finding(subscriber: subscriber.id, kind: .stateEmpty(archivedSequence: sequence,
                                                                                      populationFiles: archivedPopulation.count)))
                 }
                 continue
             }
             let position = positions.deliveries[subscriber.id] ?? (0, DeliveryHeader.firstPreviousHash)
-            let outbox = subscriber.outboxFolder(in: configuration)
-            for (folder, files) in [(archiveFolder, archived), (outbox, try Self.deliveryFiles(in: outbox, subscriber: subscriber.id))] {
+            for (folder, files) in [(archiveFolder, archived), (outbox, published)] {
                 if let newest = files.last, newest.name.sequence > position.sequence {
                     found.append(Finding(subscriber: subscriber.id,
                                          kind: .deliveryAhead(stateSequence: position.sequence, foundSequence: newest.name.sequence, folder: folder)))
@@ -153,13 +155,16 @@ public struct StateContinuity: Sendable {
         let path: String
     }
 
-    /// The subscriber's delivery data files in `folder` by sequence, from the listing only.
-    static func deliveryFiles(in folder: String, subscriber: String) throws -> [ListedFile] {
+    /// The subscriber's delivery data files in `folder` by sequence, from the listing only. An
+    /// outbox that cannot be listed (not a folder, say) counts as empty: that subscriber's
+    /// delivery fails with its own message, and the others go on.
+    static func deliveryFiles(in folder: String, subscriber: String, outbox: Bool = false) throws -> [ListedFile] {
         guard DurableFiles.exists(folder) else { return [] }
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: folder)
         } catch {
+            if outbox { return [] }
             throw OperationFailure(.noInput, "cannot list \(folder): \(error.localizedDescription)")
         }
         return names.compactMap { name in
