@@ -86,8 +86,11 @@ public struct StateContinuity: Sendable {
     /// Whether the configured state file is missing or empty, so that it must not be created
     /// before the archive has been looked at.
     public var stateFileIsEmpty: Bool {
-        var info = stat()
-        return stat(configuration.stateDatabase, &info) != 0 || info.st_size == 0
+        // A write-ahead log may hold commits not yet copied into the file.
+        [configuration.stateDatabase, configuration.stateDatabase + "-wal"].allSatisfy { path in
+            var info = stat()
+            return stat(path, &info) != 0 || info.st_size == 0
+        }
     }
 
     /// The findings against the configured state file, opened read-only (for `prenum check`,
