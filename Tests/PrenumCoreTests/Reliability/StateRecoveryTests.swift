@@ -116,6 +116,11 @@ final class StateRecoveryTests: XCTestCase {
         let same = try run(world, SimulationWorkspace.night(2))
         XCTAssertEqual(same.status, 0, same.errorOutput)
         XCTAssertTrue(same.output.contains("already-completed"), same.output)
+        // The archived files are the state's deliveries again, so a window can be re-delivered.
+        let rerun = try run(world, day, ["rerun", "--subscriber", world.subscribers[0].id, "--from", SimulationWorkspace.night(0).description,
+                                         "--to", SimulationWorkspace.night(2).description, "--dry-run"])
+        XCTAssertEqual(rerun.status, 0, rerun.errorOutput)
+        XCTAssertTrue(rerun.output.contains("3 file pair(s)"), rerun.output)
 
         for n in 3..<6 {
             let night = SimulationWorkspace.night(n)
