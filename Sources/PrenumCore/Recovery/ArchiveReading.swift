@@ -14,6 +14,9 @@ struct ArchiveReading {
         let xmlSHA256: String
         let xmlBytes: Int64
         let signatureSHA256: String
+        /// Where its checked signature is: beside it in the archive, or, for a chain's last file
+        /// whose publication was cut off between the two archive copies, in the staging folder.
+        let signaturePath: String
         let keyID: String
         let createdAt: String
         let persons: Int
@@ -26,6 +29,9 @@ struct ArchiveReading {
         let subscriber: Subscriber
         var deliveries: [ArchivedDelivery] = []
         var populationFiles: [PopulationArchive.Entry] = []
+        /// A last file archived without its signature anywhere: publication was cut off before
+        /// the signature was copied, so no recipient saw it and its sequence is given again.
+        var unfinished: String?
 
         var last: ArchivedDelivery? { deliveries.last }
     }
@@ -42,9 +48,22 @@ struct ArchiveReading {
             var archive = SubscriberArchive(subscriber: subscriber)
             let folder = (configuration.archive as NSString).appendingPathComponent(subscriber.id)
             var previous: ArchivedDelivery?
-            for listed in try StateContinuity.deliveryFiles(in: folder, subscriber: subscriber.id) {
+            let listedFiles = try StateContinuity.deliveryFiles(in: folder, subscriber: subscriber.id)
+            let staging = DeliveryPublisher.stagingFolder(outbox: subscriber.outboxFolder(in: configuration))
+            for (position, listed) in listedFiles.enumerated() {
+                let isLast = position == listedFiles.count - 1
+                var signatureSources = [listed.path + ".sig"]
+                if isLast {
+                    let name = (listed.path as NSString).lastPathComponent
+                    signatureSources.append((staging as NSString).appendingPathComponent(name + ".sig.tmp"))
+                    signatureSources.append((subscriber.outboxFolder(in: configuration) as NSString).appendingPathComponent(name + ".sig"))
+                    if !signatureSources.contains(where: DurableFiles.exists) {
+                        archive.unfinished = listed.path
+                        break
+                    }
+                }
                 do {
-                    let checked = try check(listed, after: previous)
+                    let checked = try check(listed, after: previous, signatureSources: signatureSources)
                     archive.deliveries.append(checked)
                     previous = checked
                 } catch let problem as Problem {
@@ -52,12 +71,10 @@ struct ArchiveReading {
                     break
                 }
             }
-            if let last = archive.last {
-                let outbox = subscriber.outboxFolder(in: configuration)
-                if let beyond = try StateContinuity.deliveryFiles(in: outbox, subscriber: subscriber.id)
-                    .first(where: { $0.name.sequence > last.name.sequence }) {
-                    problems.append("\(beyond.path) is in the outbox but not in the archive (the archive ends at sequence \(last.name.sequence)); copy it and its .sig into \(folder) and run `prenum recover` again")
-                }
+            let archivedTip = archive.last?.name.sequence ?? 0
+            if let beyond = try StateContinuity.deliveryFiles(in: subscriber.outboxFolder(in: configuration), subscriber: subscriber.id, outbox: true)
+                .first(where: { $0.name.sequence > archivedTip }) {
+                problems.append("\(beyond.path) is in the outbox but not in the archive (the archive ends at sequence \(archivedTip)); copy it and its .sig into \(folder) and run `prenum recover` again")
             }
             archive.populationFiles = try populations.entries(subscriber: subscriber.id)
             problems += populationProblems(archive.populationFiles, subscriber: subscriber.id, folder: populations.folder(subscriber: subscriber.id))
@@ -71,7 +88,8 @@ struct ArchiveReading {
     }
 
     /// Signature, header against name, and the chain against the file before.
-    private func check(_ listed: StateContinuity.ListedFile, after previous: ArchivedDelivery?) throws -> ArchivedDelivery {
+    private func check(_ listed: StateContinuity.ListedFile, after previous: ArchivedDelivery?,
+                       signatureSources: [String]) throws -> ArchivedDelivery {
         let path = listed.path
         func fail(_ reason: String) -> Problem { Problem(text: "archived file \(path): \(reason)") }
         if let previous, listed.name.sequence != previous.name.sequence + 1 {
@@ -79,9 +97,9 @@ struct ArchiveReading {
                        ? "sequence \(listed.name.sequence) is archived twice (also \(previous.fileName))"
                        : "sequences \(previous.name.sequence + 1)-\(listed.name.sequence - 1) are missing from the archive before it")
         }
-        let signaturePath = path + ".sig"
-        guard let signature = FileManager.default.contents(atPath: signaturePath), signature.count == 64 else {
-            throw fail("its signature \(signaturePath) is missing or not 64 bytes")
+        guard let signaturePath = signatureSources.first(where: DurableFiles.exists),
+              let signature = FileManager.default.contents(atPath: signaturePath), signature.count == 64 else {
+            throw fail("its signature \(path).sig is missing or not 64 bytes")
         }
         let content = try DeliveryFileReader.read(path: path)
         let header = content.header
@@ -107,7 +125,8 @@ struct ArchiveReading {
         }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? nil
         return ArchivedDelivery(name: listed.name, fileName: (path as NSString).lastPathComponent, path: path, xmlSHA256: sha256,
-                                xmlBytes: bytes ?? 0, signatureSHA256: try SHA256Digest.hex(ofFile: signaturePath), keyID: keyID,
+                                xmlBytes: bytes ?? 0, signatureSHA256: try SHA256Digest.hex(ofFile: signaturePath),
+                                signaturePath: signaturePath, keyID: keyID,
                                 createdAt: header["createdAt"] ?? "", persons: content.persons, records: content.records,
                                 unsubscribed: content.unsubscribed)
     }

@@ -29,8 +29,9 @@ public struct StateContinuity: Sendable {
             case populationAhead(stateApplied: Int64, archivedIndex: Int64)
             /// The archived population file at the state's last index is another file.
             case populationHashDiffers(index: Int64, file: String)
-            /// A new or empty state while the archive holds files.
-            case stateEmpty(archivedFiles: Int)
+            /// A new or empty state while the archive or the outbox holds files (the chain's last
+            /// sequence there, 0 for none, and the archived population files).
+            case stateEmpty(archivedSequence: Int64, populationFiles: Int)
         }
 
         public let subscriber: String
@@ -46,8 +47,8 @@ public struct StateContinuity: Sendable {
                 return "\(subscriber): population file \(index) in the archive, the state counts \(applied) applied"
             case let .populationHashDiffers(index, file):
                 return "\(subscriber): population file \(index) in the archive (\(file)) is not the file the state recorded"
-            case let .stateEmpty(count):
-                return "\(subscriber): the state is new or empty, the archive holds \(count) file(s)"
+            case let .stateEmpty(sequence, populationFiles):
+                return "\(subscriber): the state is new or empty, the archive and outbox hold sequences up to \(sequence) and \(populationFiles) population file(s)"
             }
         }
     }
@@ -85,8 +86,11 @@ public struct StateContinuity: Sendable {
     /// Whether the configured state file is missing or empty, so that it must not be created
     /// before the archive has been looked at.
     public var stateFileIsEmpty: Bool {
-        var info = stat()
-        return stat(configuration.stateDatabase, &info) != 0 || info.st_size == 0
+        // A write-ahead log may hold commits not yet copied into the file.
+        [configuration.stateDatabase, configuration.stateDatabase + "-wal"].allSatisfy { path in
+            var info = stat()
+            return stat(path, &info) != 0 || info.st_size == 0
+        }
     }
 
     /// The findings against the configured state file, opened read-only (for `prenum check`,
@@ -112,18 +116,20 @@ public struct StateContinuity: Sendable {
             let archiveFolder = (configuration.archive as NSString).appendingPathComponent(subscriber.id)
             let archived = try Self.deliveryFiles(in: archiveFolder, subscriber: subscriber.id)
             let archivedPopulation = try populations.entries(subscriber: subscriber.id)
+            let outbox = subscriber.outboxFolder(in: configuration)
+            let published = try Self.deliveryFiles(in: outbox, subscriber: subscriber.id, outbox: true)
             if positions.isEmpty {
                 // A first population file may be archived by an import killed before its
                 // commit; with no delivery yet, its file is still in the inbox.
-                let count = archived.count + archivedPopulation.filter { $0.index > 1 || !archived.isEmpty }.count
-                if count > 0 { found.append(Finding(subscriber: subscriber.id, kind: .stateEmpty(archivedFiles: count))) }
+                let population = archivedPopulation.filter { $0.index > 1 || !archived.isEmpty }.count
+                let sequence = max(archived.last?.name.sequence ?? 0, published.last?.name.sequence ?? 0)
+                if sequence > 0 || population > 0 {
+                    found.append(Finding(subscriber: subscriber.id, kind: .stateEmpty(archivedSequence: sequence,
+                                                                                     populationFiles: archivedPopulation.count)))
+                }
                 continue
             }
             let position = positions.deliveries[subscriber.id] ?? (0, DeliveryHeader.firstPreviousHash)
-            let outbox = subscriber.outboxFolder(in: configuration)
-            // An outbox that cannot be listed (not a folder, no permission) holds nothing published
-            // that the archive does not; that subscriber's delivery fails on it, the others go on.
-            let published = (try? Self.deliveryFiles(in: outbox, subscriber: subscriber.id)) ?? []
             for (folder, files) in [(archiveFolder, archived), (outbox, published)] {
                 if let newest = files.last, newest.name.sequence > position.sequence {
                     found.append(Finding(subscriber: subscriber.id,
@@ -152,13 +158,16 @@ public struct StateContinuity: Sendable {
         let path: String
     }
 
-    /// The subscriber's delivery data files in `folder` by sequence, from the listing only.
-    static func deliveryFiles(in folder: String, subscriber: String) throws -> [ListedFile] {
+    /// The subscriber's delivery data files in `folder` by sequence, from the listing only. An
+    /// outbox that cannot be listed (not a folder, say) counts as empty: that subscriber's
+    /// delivery fails with its own message, and the others go on.
+    static func deliveryFiles(in folder: String, subscriber: String, outbox: Bool = false) throws -> [ListedFile] {
         guard DurableFiles.exists(folder) else { return [] }
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: folder)
         } catch {
+            if outbox { return [] }
             throw OperationFailure(.noInput, "cannot list \(folder): \(error.localizedDescription)")
         }
         // Only regular files count: a folder that merely has a delivery file's name was never published.

@@ -95,13 +95,6 @@ public struct StateRecovery {
         var report = Report()
         report.latestBusinessDate = archives.compactMap { $0.last?.name.businessDate }.max()
 
-        // Outboxes first: a file archived but not yet put in place when the state was lost is
-        // published now, so that no recipient sees a gap before the next FULL file.
-        for archive in archives {
-            if let placed = try publishIfMissing(archive) { report.republished.append(placed) }
-        }
-        faults.reach(.recoverAfterOutboxes)
-
         let recoveredAt = Timestamp.format(now)
         let building = configuration.stateDatabase + ".recovering"
         Self.removeDatabaseFiles(building)
@@ -121,9 +114,20 @@ public struct StateRecovery {
                 persons[row.text(0)] = Int(row.int64(1))
             }
             try state.database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        } catch {
+            // The old state is untouched; the half-built one is of no use.
+            Self.removeDatabaseFiles(building)
+            throw error
         }
         faults.reach(.recoverBeforeInstall)
 
+        // Before the new state goes in: a file archived but not yet put in place when the state
+        // was lost is published now, so that no recipient sees a gap before the next FULL file.
+        for archive in archives {
+            if let placed = try publishIfMissing(archive) { report.republished.append(placed) }
+            if let unfinished = archive.unfinished { report.discardedStaging.append(try setAside(unfinished, stamp: recoveredAt)) }
+        }
+        faults.reach(.recoverAfterOutboxes)
         report.movedAside = try moveAside(stamp: recoveredAt)
         faults.reach(.recoverAfterMoveAside)
         for suffix in ["-wal", "-shm"] { unlink(building + suffix) }
@@ -168,12 +172,25 @@ public struct StateRecovery {
         for (path, inPlace) in [(signature, signatureInPlace), (data, dataInPlace)] where !inPlace && DurableFiles.exists(path) {
             throw DeliveryPublisher.ConflictingPublishedFile(path: path)
         }
+        // The archive first gets the signature, if its copy was cut off.
+        if last.signaturePath != last.path + ".sig" { try DurableFiles.copy(last.signaturePath, to: last.path + ".sig") }
         try DurableFiles.makeFolder(outbox)
         if !signatureInPlace { try DurableFiles.copy(last.path + ".sig", to: signature) }
         if !dataInPlace { try DurableFiles.copy(last.path, to: data) }
         try DurableFiles.sync(folder: outbox)
         log.log(.warning, "recover.republished", ["subscriber": archive.subscriber.id, "file": last.fileName])
         return data
+    }
+
+    /// An archived file no recipient saw, renamed to a hidden name that no listing takes for a
+    /// delivery file (its sequence goes to the next file).
+    private func setAside(_ path: String, stamp: String) throws -> String {
+        let folder = (path as NSString).deletingLastPathComponent
+        let target = (folder as NSString).appendingPathComponent("." + (path as NSString).lastPathComponent + ".unpublished-" + stamp.filter { $0 != "-" && $0 != ":" })
+        try DurableFiles.move(path, to: target)
+        try DurableFiles.sync(folder: folder)
+        log.log(.warning, "recover.unpublished-set-aside", ["file": (path as NSString).lastPathComponent])
+        return target
     }
 
     /// Moves the state database and its write-ahead files aside under one stamp.

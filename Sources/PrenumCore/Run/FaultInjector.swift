@@ -27,8 +27,8 @@ public struct FaultInjector: Sendable {
         case runBeforeComplete = "run.before-complete"
         case compactBeforeCommit = "compact.before-commit"
         // `prenum recover`'s steps (not reached by a run).
-        case recoverAfterOutboxes = "recover.after-outboxes"
         case recoverBeforeInstall = "recover.before-install"
+        case recoverAfterOutboxes = "recover.after-outboxes"
         case recoverAfterMoveAside = "recover.after-move-aside"
         case releaseAfterStage = "release.after-stage"
         case releaseAfterPublish = "release.after-publish"

@@ -17,8 +17,10 @@ struct RecoverCommand: Command {
         latest business date in the archive counted as completed. The old state database (and its
         -wal and -shm files) is moved aside to <state>.before-recover-<time>, never deleted. A file
         the lost state had staged but not finished publishing is put into the outbox from the
-        archive; other staged leftovers, which no recipient saw, are removed. The next run sends
-        every subscriber a FULL file. Killed at any point, it can simply be run again.
+        archive; a last file archived without any signature (never visible) is set aside as
+        .<name>.unpublished-<time>; other staged leftovers, which no recipient saw, are removed.
+        The next run sends every subscriber a FULL file. Killed at any point, it can simply be run
+        again.
         """
     static let options: [CommandLineOption] = [
         .config,
@@ -34,7 +36,7 @@ struct RecoverCommand: Command {
         text += "  latest business date (counted as completed): \(report.latestBusinessDate?.description ?? "(none)")\n"
         for chain in report.chains {
             text += "  \(chain.subscriber): last sequence \(chain.lastSequence)\(chain.lastFile.map { " (\($0))" } ?? ""), "
-            text += "\(chain.populationFiles) population file(s) applied, \(chain.persons) person(s); next file FULL\n"
+            text += "\(chain.populationFiles) population file(s) applied, \(chain.persons) person(s) in the population; next file FULL\n"
         }
         for path in report.republished { text += "  published from the archive (staged when the state was lost): \(path)\n" }
         for path in report.discardedStaging { text += "  removed staged leftover: \(path)\n" }

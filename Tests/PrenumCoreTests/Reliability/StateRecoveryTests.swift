@@ -102,9 +102,11 @@ final class StateRecoveryTests: XCTestCase {
         let day = SimulationWorkspace.night(3)
         try prepare(world, day)
         let before = files(world)
+        let importRefused = try run(world, day, ["import"])
+        assertRefused(importRefused, world, before: before)
         let refused = try run(world, day)
         assertRefused(refused, world, before: before)
-        XCTAssertTrue(refused.errorOutput.contains("new or empty"), refused.errorOutput)
+        XCTAssertTrue(refused.errorOutput.contains("new or empty, the archive and outbox hold sequences up to 3"), refused.errorOutput)
         XCTAssertFalse(FileManager.default.fileExists(atPath: statePath(world)), "the refused run created a state database")
 
         let recovered = try run(world, day, ["recover"])
@@ -114,6 +116,11 @@ final class StateRecoveryTests: XCTestCase {
         let same = try run(world, SimulationWorkspace.night(2))
         XCTAssertEqual(same.status, 0, same.errorOutput)
         XCTAssertTrue(same.output.contains("already-completed"), same.output)
+        // The archived files are the state's deliveries again, so a window can be re-delivered.
+        let rerun = try run(world, day, ["rerun", "--subscriber", world.subscribers[0].id, "--from", SimulationWorkspace.night(0).description,
+                                         "--to", SimulationWorkspace.night(2).description, "--dry-run"])
+        XCTAssertEqual(rerun.status, 0, rerun.errorOutput)
+        XCTAssertTrue(rerun.output.contains("3 file pair(s)"), rerun.output)
 
         for n in 3..<6 {
             let night = SimulationWorkspace.night(n)
@@ -226,34 +233,69 @@ final class StateRecoveryTests: XCTestCase {
         XCTAssertEqual(numbers.first, numbers.last, "an applied file counted twice: \(counted.output)")
     }
 
-    /// The state lost right after a file was archived but before it was put in the outbox:
-    /// recover publishes it from the archive, so no recipient sees a gap before the FULL file.
-    func testAFileStagedWhenTheStateWasLostIsPublishedByRecover() throws {
-        let world = try world(seed: 56, nights: 2)
+    /// How far the lost state's last publication got when it was cut off.
+    private enum Cut { case afterArchive, betweenTheArchiveCopies, beforeTheSignatureCopy }
+
+    /// The state lost while the first subscriber's file of a night was being published (one
+    /// delivery worker, so the others were not reached), then recover and the next night.
+    private func loseStateWhilePublishing(seed: UInt64, cut: Cut) throws -> (SimulationWorkspace, PrenumProcess.Outcome) {
+        let world = try world(seed: seed, nights: 2)
         let day = SimulationWorkspace.night(2)
         try prepare(world, day)
-        let first = world.subscribers[0].id
+        let first = world.subscribers[0]
         let killed = try run(world, day, environment: ["PRENUM_FAULT_STEP": FaultInjector.Step.deliverAfterArchive.rawValue,
-                                                       "PRENUM_FAULT_SUBSCRIBER": first])
+                                                       "PRENUM_FAULT_SUBSCRIBER": first.id, "PRENUM_DELIVERY_WORKERS": "1"])
         XCTAssertTrue(killed.killed, killed.errorOutput)
+        let archived = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: world.root.appendingPathComponent("archive/\(first.id)").path)
+            .filter { $0.hasSuffix(".xml") }.max())
+        let staging = world.outboxFolder(first).appendingPathComponent(".prenum-staging")
+        switch cut {
+        case .afterArchive: break
+        case .betweenTheArchiveCopies:
+            try FileManager.default.removeItem(at: world.root.appendingPathComponent("archive/\(first.id)/\(archived).sig"))
+        case .beforeTheSignatureCopy:
+            try FileManager.default.removeItem(at: world.root.appendingPathComponent("archive/\(first.id)/\(archived).sig"))
+            try FileManager.default.removeItem(at: staging.appendingPathComponent("\(archived).sig.tmp"))
+        }
         removeState(world)
         let recovered = try run(world, day, ["recover"])
         XCTAssertEqual(recovered.status, 0, recovered.errorOutput)
-        XCTAssertTrue(recovered.output.contains("published from the archive"), recovered.output)
-        // Its date is the archive's latest: completed. The next night continues every chain.
-        XCTAssertTrue(try run(world, day).output.contains("already-completed"))
-        let next = SimulationWorkspace.night(3)
-        try prepare(world, next)
-        XCTAssertEqual(try run(world, next).status, 0)
-        for index in world.subscribers.indices {
-            // Others may have been delivered before the kill (several workers); the first
-            // subscriber's file of that night comes from recover.
-            try world.collect(index, expectNew: index == 0 ? 2 : nil)
-            XCTAssertTrue(world.subscribers[index].files.last?.lastPathComponent.hasSuffix("-FULL.xml") == true)
-            try world.assertMirror(index, on: next)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: staging.path).filter { $0.hasSuffix(".tmp") }, [])
+        return (world, recovered)
+    }
+
+    /// The state lost right after a file was archived but before it was put in the outbox:
+    /// recover publishes it from the archive, so no recipient sees a gap before the FULL file.
+    func testAFileStagedWhenTheStateWasLostIsPublishedByRecover() throws {
+        for (seed, cut) in [(56, Cut.afterArchive), (61, .betweenTheArchiveCopies)] {
+            let (world, recovered) = try loseStateWhilePublishing(seed: UInt64(seed), cut: cut)
+            XCTAssertTrue(recovered.output.contains("published from the archive"), "\(cut): \(recovered.output)")
+            // Its date is the archive's latest: completed. The next night continues every chain.
+            let day = SimulationWorkspace.night(2)
+            XCTAssertTrue(try run(world, day).output.contains("already-completed"))
+            let next = SimulationWorkspace.night(3)
+            try prepare(world, next)
+            XCTAssertEqual(try run(world, next).status, 0)
+            for index in world.subscribers.indices {
+                try world.collect(index, expectNew: index == 0 ? 2 : 1)
+                XCTAssertTrue(world.subscribers[index].files.last?.lastPathComponent.hasSuffix("-FULL.xml") == true)
+                try world.assertMirror(index, on: next)
+            }
         }
-        let staging = world.outboxFolder(world.subscribers[0]).appendingPathComponent(".prenum-staging").path
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: staging).filter { $0.hasSuffix(".tmp") }, [])
+    }
+
+    /// Cut off before its signature reached the archive, the file was never visible: recover
+    /// sets it aside and its sequence goes to the next file, a FULL.
+    func testAFileArchivedWithoutItsSignatureIsSetAsideAndItsSequenceGivenAgain() throws {
+        let (world, recovered) = try loseStateWhilePublishing(seed: 62, cut: .beforeTheSignatureCopy)
+        XCTAssertFalse(recovered.output.contains("published from the archive"), recovered.output)
+        let day = SimulationWorkspace.night(2)
+        XCTAssertEqual(try run(world, day).status, 0)
+        for index in world.subscribers.indices {
+            try world.collect(index, expectNew: 1)
+            XCTAssertTrue(world.subscribers[index].files.last?.lastPathComponent.hasSuffix("-00000003-20260303-FULL.xml") == true)
+            try world.assertMirror(index, on: day)
+        }
     }
 
     /// The archived file at the state's own last sequence altered: the chain is not the one the
@@ -299,5 +341,45 @@ final class StateRecoveryTests: XCTestCase {
         XCTAssertTrue(refused.errorOutput.contains("--public-keys"), refused.errorOutput)
         let recovered = try run(world, day, ["recover", "--public-keys", old.path])
         XCTAssertEqual(recovered.status, 0, recovered.errorOutput)
+    }
+
+    /// Population files imported after the backup was taken (no run since): the chains agree,
+    /// the populations do not, and the run stops naming the archived population file.
+    func testPopulationFilesImportedAfterTheBackupStopTheRun() throws {
+        let world = try world(seed: 59, nights: 2)
+        let backup = world.root.appendingPathComponent("state-backup.db").path
+        XCTAssertEqual(try ToolRunner.run("/usr/bin/sqlite3", [statePath(world), ".backup '\(backup)'"]).status, 0)
+        let day = SimulationWorkspace.night(2)
+        try prepare(world, day)
+        XCTAssertEqual(try run(world, day, ["import"]).status, 0)
+        try prepare(world, day)
+        XCTAssertEqual(try run(world, day, ["import"]).status, 0)
+        removeState(world)
+        try FileManager.default.copyItem(atPath: backup, toPath: statePath(world))
+        let refused = try run(world, day)
+        XCTAssertEqual(refused.status, 65, refused.errorOutput)
+        XCTAssertTrue(refused.errorOutput.contains("\(world.subscribers[0].id): population file 4 in the archive, the state counts 2 applied"),
+                      refused.errorOutput)
+        XCTAssertEqual(try run(world, day, ["recover"]).status, 0)
+        XCTAssertEqual(try run(world, day).status, 0)
+        try collectAndCheck(world, day, expectKind: "FULL")
+    }
+
+    /// A subscriber's archive lost while its outbox still holds its files: the outbox alone
+    /// shows the state behind, and recover refuses to start that chain again.
+    func testAnOutboxAheadOfALostArchiveIsNamed() throws {
+        let world = try world(seed: 60, nights: 2)
+        let subscriber = world.subscribers[4].id
+        try FileManager.default.removeItem(at: world.root.appendingPathComponent("archive/\(subscriber)"))
+        removeState(world)
+        let day = SimulationWorkspace.night(2)
+        let refused = try run(world, day)
+        XCTAssertEqual(refused.status, 65, refused.errorOutput)
+        XCTAssertTrue(refused.errorOutput.contains("\(subscriber): the state is new or empty, the archive and outbox hold sequences up to 2"),
+                      refused.errorOutput)
+        let recover = try run(world, day, ["recover"])
+        XCTAssertEqual(recover.status, 65, recover.errorOutput)
+        XCTAssertTrue(recover.errorOutput.contains("\(subscriber)-00000001-20260301-FULL.xml is in the outbox but not in the archive"), recover.errorOutput)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: statePath(world)))
     }
 }
