@@ -66,6 +66,12 @@ public struct DisclosureIndex {
         }
     }
 
+    /// One transaction per file when run on its own; inside the caller's when there is one
+    /// (`prenum recover` rebuilds the whole state in one).
+    private func inTransactionUnlessInOne(_ body: () throws -> Void) throws {
+        if database.isAutocommit { try database.transaction { try body() } } else { try body() }
+    }
+
     /// Forgets a file that never went out (a held file the operator discarded), in the caller's
     /// transaction, so that the FULL taking its sequence is indexed instead. The persons are
     /// read from the discarded file itself: the index is keyed by person, not by file.
@@ -135,7 +141,7 @@ public struct DisclosureIndex {
                 .sorted { $0.1.sequence < $1.1.sequence }
             for (name, parsed) in names {
                 let path = (folder as NSString).appendingPathComponent(name)
-                try database.transaction {
+                try inTransactionUnlessInOne {
                     if try database.scalarInt("SELECT 1 FROM disclosure_file WHERE subscriber = ? AND sequence = ?",
                                               [subscriber, parsed.sequence]) != nil {
                         summary.filesAlreadyIndexed += 1

@@ -79,6 +79,10 @@ public struct StateRecovery {
         RebuildStep(name: "populations", run: RecoveryRebuild.populations),
         RebuildStep(name: "runs and deliveries", run: RecoveryRebuild.runsAndDeliveries),
         RebuildStep(name: "chains", run: RecoveryRebuild.chains),
+        RebuildStep(name: "disclosure index") { context in
+            _ = try DisclosureIndex(database: context.database).rebuild(archiveRoot: context.configuration.archive,
+                                                                        configuration: context.configuration)
+        },
     ]
 
     public func execute(now: Date = Date()) throws -> Report {
