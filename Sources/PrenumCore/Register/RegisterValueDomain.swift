@@ -116,8 +116,11 @@ enum RegisterValueDomain {
                checks: presence(x, nullable: false) + [("1", notTimestamp)])
     }
 
+    /// SQL: 1 when `x` has the shape of a personnummer.
+    static func personnummerShape(_ x: String) -> String { "typeof(\(x)) = 'text' AND \(x) GLOB '\(digits(12))'" }
+
     private static func personnummer(_ x: String, _ field: String) -> Column {
-        Column(field: field, good: "typeof(\(x)) = 'text' AND \(x) GLOB '\(digits(12))'",
+        Column(field: field, good: personnummerShape(x),
                checks: presence(x, nullable: false) + [("typeof(\(x)) <> 'text'", notText), ("1", notPersonnummer)])
     }
 
