@@ -31,7 +31,7 @@ extension RecordVersion {
             if !Domain.companies.contains(p.company) { return problem("company", Domain.unknownValue(Domain.companies)) }
             if !Domain.statuses.contains(p.status) { return problem("status", Domain.unknownValue(Domain.statuses)) }
             for (field, value) in [("period_from", p.periodFrom), ("period_to", p.periodTo), ("payment_date", p.paymentDate)] {
-                if let value, CalendarDate(value) == nil { return problem(field, Domain.notDate) }
+                if let value, !Self.isRealDate(value) { return problem(field, Domain.notDate) }
             }
             for deduction in p.deductions {
                 if let reason = Self.freeTextProblem(deduction.kind, maxLength: Domain.deductionKindMaxLength) {
@@ -41,13 +41,32 @@ extension RecordVersion {
         case .benefitCase(let c):
             if !Domain.decisions.contains(c.decision) { return problem("decision", Domain.unknownValue(Domain.decisions)) }
             for (field, value) in [("opened_on", c.openedOn), ("closed_on", c.closedOn)] {
-                if let value, CalendarDate(value) == nil { return problem(field, Domain.notDate) }
+                if let value, !Self.isRealDate(value) { return problem(field, Domain.notDate) }
             }
             if let extent = c.extentPct, !Domain.extents.contains(extent) {
                 return problem("extent_pct", Domain.unknownValue(Domain.extents.map(String.init)))
             }
         }
         return nil
+    }
+
+    /// `YYYY-MM-DD` naming a real day; reads the bytes in place (the writer checks every date
+    /// of every record).
+    private static func isRealDate(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return false }
+            func number(_ range: Range<Int>) -> Int? {
+                var value = 0
+                for index in range {
+                    guard DeliveryHeader.isDigit(bytes[index]) else { return nil }
+                    value = value * 10 + Int(bytes[index] - 0x30)
+                }
+                return value
+            }
+            guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return false }
+            return CalendarDate(year: year, month: month, day: day) != nil
+        }
     }
 
     /// U+FFFD stands in for bytes that were not UTF-8 when the text was read.

@@ -33,7 +33,6 @@ enum RegisterValueDomain {
     static func paymentProblem(_ p: String, schema: String) -> String {
         let d = "d"
         let deduction = problem([
-            text("\(d).kind", "payment_deduction.kind", nullable: false),
             freeText("\(d).kind", "payment_deduction.kind", maxLength: deductionKindMaxLength),
             integer("\(d).amount_ore", "payment_deduction.amount_ore", nullable: false),
         ], otherwise: "NULL")
@@ -58,77 +57,106 @@ enum RegisterValueDomain {
     /// NULL when benefit case `c` (alias) can be delivered in every format, else
     /// `<column> <reason>` for its first bad column.
     static func caseProblem(_ c: String, schema: String) -> String {
-        problem([
+        let extent = "\(c).extent_pct"
+        let allowed = extents.map(String.init)
+        return problem([
             personnummer("\(c).pnr", "pnr"),
             benefit("\(c).benefit", schema: schema),
             oneOf("\(c).decision", "decision", decisions),
             date("\(c).opened_on", "opened_on", nullable: false),
             date("\(c).closed_on", "closed_on", nullable: true),
-            [("\(c).extent_pct IS NOT NULL AND (typeof(\(c).extent_pct) <> 'integer' OR \(c).extent_pct NOT IN (\(extents.map(String.init).joined(separator: ", "))))",
-              "extent_pct \(unknownValue(extents.map(String.init)))")],
+            Column(field: "extent_pct",
+                   good: "\(extent) IS NULL OR (typeof(\(extent)) = 'integer' AND \(extent) IN (\(allowed.joined(separator: ", "))))",
+                   checks: [("1", unknownValue(allowed))]),
             integer("\(c).daily_amount_ore", "daily_amount_ore", nullable: true),
         ], otherwise: "NULL")
     }
 
     /// A check: an SQL condition true for a bad value, and what to say about it.
-    private typealias Check = (condition: String, problem: String)
+    private typealias Check = (condition: String, reason: String)
 
-    private static func problem(_ checks: [[Check]], otherwise: String) -> String {
-        let whens = checks.joined().map { "WHEN \($0.condition) THEN \(literal($0.problem))" }
+    /// One column's domain: `good`, one cheap SQL condition that is 1 exactly for a value in it,
+    /// and the checks that say what is wrong with one that is not (evaluated only then, since a
+    /// night's records are almost all good).
+    private struct Column {
+        let field: String
+        let good: String
+        let checks: [Check]
+    }
+
+    private static func problem(_ columns: [Column], otherwise: String) -> String {
+        let whens = columns.map { column in
+            let reasons = column.checks.map { "WHEN \($0.condition) THEN \(literal("\(column.field) \($0.reason)"))" }
+            return "WHEN (\(column.good)) IS NOT 1 THEN (CASE \(reasons.joined(separator: " ")) ELSE \(literal("\(column.field) out of its domain")) END)"
+        }
         return "(CASE \(whens.joined(separator: " ")) ELSE \(otherwise) END)"
     }
 
     private static func literal(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "''") + "'" }
 
-    private static func text(_ x: String, _ field: String, nullable: Bool) -> [Check] {
-        (nullable ? [] : [("\(x) IS NULL", "\(field) \(missing)")]) +
-            [("\(x) IS NOT NULL AND typeof(\(x)) <> 'text'", "\(field) \(notText)")]
+    private static func presence(_ x: String, nullable: Bool) -> [Check] {
+        nullable ? [] : [("\(x) IS NULL", missing)]
     }
 
-    private static func integer(_ x: String, _ field: String, nullable: Bool) -> [Check] {
-        (nullable ? [] : [("\(x) IS NULL", "\(field) \(missing)")]) +
-            [("\(x) IS NOT NULL AND typeof(\(x)) <> 'integer'", "\(field) \(notInteger)")]
+    private static func integer(_ x: String, _ field: String, nullable: Bool) -> Column {
+        Column(field: field, good: nullable ? "typeof(\(x)) IN ('integer', 'null')" : "typeof(\(x)) = 'integer'",
+               checks: presence(x, nullable: nullable) + [("1", notInteger)])
     }
 
-    /// Through `julianday`, since `date()` alone keeps a day the month does not have.
-    private static func date(_ x: String, _ field: String, nullable: Bool) -> [Check] {
-        text(x, field, nullable: nullable) + [(
-            "\(x) IS NOT NULL AND NOT (\(x) GLOB '\(digits(4))-\(digits(2))-\(digits(2))' AND \(x) >= '0001' AND date(julianday(\(x))) IS \(x))",
-            "\(field) \(notDate)"
-        )]
+    /// `date()` always writes `YYYY-MM-DD`, so a value equal to its own date is one; the
+    /// modifier makes it recompute the day (`date()` alone keeps a day the month does not have).
+    private static func date(_ x: String, _ field: String, nullable: Bool) -> Column {
+        let real = "\(x) >= '0001' AND date(\(x), '+0 days') IS \(x)"
+        return Column(field: field, good: nullable ? "\(x) IS NULL OR (\(real))" : real,
+                      checks: presence(x, nullable: nullable) + [("1", notDate)])
     }
 
-    private static func timestamp(_ x: String, _ field: String) -> [Check] {
-        text(x, field, nullable: false) + [(
-            "NOT (\(x) GLOB '\(digits(4))-\(digits(2))-\(digits(2))T\(digits(2)):\(digits(2)):\(digits(2))Z' AND \(x) >= '0001' AND strftime('%Y-%m-%dT%H:%M:%SZ', julianday(\(x))) IS \(x))",
-            "\(field) \(notTimestamp)"
-        )]
+    private static func timestamp(_ x: String, _ field: String) -> Column {
+        Column(field: field, good: "\(x) >= '0001' AND strftime('%Y-%m-%dT%H:%M:%SZ', \(x), '+0 days') IS \(x)",
+               checks: presence(x, nullable: false) + [("1", notTimestamp)])
     }
 
-    private static func personnummer(_ x: String, _ field: String) -> [Check] {
-        text(x, field, nullable: false) + [("\(x) NOT GLOB '\(digits(12))'", "\(field) \(notPersonnummer)")]
+    /// SQL: 1 when `x` has the shape of a personnummer.
+    static func personnummerShape(_ x: String) -> String { "typeof(\(x)) = 'text' AND \(x) GLOB '\(digits(12))'" }
+
+    private static func personnummer(_ x: String, _ field: String) -> Column {
+        Column(field: field, good: personnummerShape(x),
+               checks: presence(x, nullable: false) + [("typeof(\(x)) <> 'text'", notText), ("1", notPersonnummer)])
     }
 
-    private static func oneOf(_ x: String, _ field: String, _ allowed: [String]) -> [Check] {
-        text(x, field, nullable: false) +
-            [("\(x) NOT IN (\(allowed.map(literal).joined(separator: ", ")))", "\(field) \(unknownValue(allowed))")]
+    private static func oneOf(_ x: String, _ field: String, _ allowed: [String]) -> Column {
+        Column(field: field, good: "\(x) IN (\(allowed.map(literal).joined(separator: ", ")))",
+               checks: presence(x, nullable: false) + [("1", unknownValue(allowed))])
     }
 
     /// Text an XML attribute can hold as it is: well-formed UTF-8, no control character (the
     /// stored encoding's separators are control characters too), within the XSD's length.
-    private static func freeText(_ x: String, _ field: String, maxLength: Int) -> [Check] {
+    private static func freeTextChecks(_ x: String, maxLength: Int) -> [Check] {
         [
+            ("typeof(\(x)) <> 'text'", notText),
             // U+FFFD: what bad bytes became where the text was read before (as Swift reads it).
-            ("prenum_valid_utf8(\(x)) = 0 OR instr(\(x), char(65533)) > 0", "\(field) \(notUTF8)"),
+            ("prenum_valid_utf8(\(x)) = 0 OR instr(\(x), char(65533)) > 0", notUTF8),
             ("instr(CAST(\(x) AS BLOB), x'00') > 0 OR \(x) GLOB '*[' || char(1) || '-' || char(31) || char(127) || char(65534) || char(65535) || ']*'",
-             "\(field) \(controlCharacter)"),
-            ("length(\(x)) NOT BETWEEN 1 AND \(maxLength)", "\(field) \(badLength(maxLength))"),
+             controlCharacter),
+            ("length(\(x)) NOT BETWEEN 1 AND \(maxLength)", badLength(maxLength)),
         ]
     }
 
-    private static func benefit(_ x: String, schema: String) -> [Check] {
-        text(x, "benefit", nullable: false) + freeText(x, "benefit", maxLength: benefitMaxLength) +
-            [("NOT EXISTS (SELECT 1 FROM \(schema).benefit b WHERE b.code = \(x))", "benefit \(unknownBenefit)")]
+    private static func freeTextIsGood(_ x: String, maxLength: Int) -> String {
+        "NOT (" + freeTextChecks(x, maxLength: maxLength).map { "COALESCE(\($0.condition), 1)" }.joined(separator: " OR ") + ")"
+    }
+
+    private static func freeText(_ x: String, _ field: String, maxLength: Int) -> Column {
+        Column(field: field, good: freeTextIsGood(x, maxLength: maxLength),
+               checks: presence(x, nullable: false) + freeTextChecks(x, maxLength: maxLength))
+    }
+
+    /// A code of the catalogue that is itself good text: the subquery is evaluated once per
+    /// statement, the checks once per catalogue row.
+    private static func benefit(_ x: String, schema: String) -> Column {
+        Column(field: "benefit",
+               good: "\(x) IN (SELECT b.code FROM \(schema).benefit b WHERE \(freeTextIsGood("b.code", maxLength: benefitMaxLength)))",
+               checks: presence(x, nullable: false) + freeTextChecks(x, maxLength: benefitMaxLength) + [("1", unknownBenefit)])
     }
 
     private static func digits(_ count: Int) -> String { String(repeating: "[0-9]", count: count) }

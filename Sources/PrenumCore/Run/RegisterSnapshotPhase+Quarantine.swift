@@ -46,20 +46,28 @@ extension RegisterSnapshotPhase {
     }
 
     /// Holds back the bad new versions among the night's journaled records: those of tracked
-    /// persons and those the copy holds (a record moved to a person given as garbage stays
-    /// with the one it had). Filed under the person of the copy's version, else the register's.
+    /// persons, and those the copy holds that moved to a person given as garbage (they stay
+    /// with the one they had). Filed under the person of the copy's version, else the register's.
     func holdJournaledRecords(_ entity: RecordEntity, table: String) throws {
+        let e = entity.rawValue
+        // Only versions of tracked persons are classified (a version moved to a person nobody
+        // subscribes is visible to no one, so it is removed as usual), and versions whose person
+        // is garbage, held back only if the copy has the record. LIMIT keeps SQLite from
+        // folding the subquery in, so the copy is looked at for bad versions only.
         try state.database.execute("""
             INSERT OR REPLACE INTO temp.held(entity, id, pnr, problem)
-                SELECT \(entity.rawValue), id, pnr, problem FROM (
-                    SELECT a.id, COALESCE(x.pnr, b.pnr, a.pnr) AS pnr, \(Self.problem(entity, "a")) AS problem
-                    FROM temp.changed_key k
-                    JOIN \(Self.schema).\(table) a ON a.id = k.id
-                    LEFT JOIN record_recent x ON x.entity = k.entity AND x.id = k.id
-                    LEFT JOIN record b ON x.entity IS NULL AND b.entity = k.entity AND b.id = k.id
-                    WHERE k.entity = \(entity.rawValue)
-                      AND (x.pnr IS NOT NULL OR b.pnr IS NOT NULL OR EXISTS (SELECT 1 FROM tracked_person t WHERE t.pnr = a.pnr)))
-                WHERE problem IS NOT NULL
+                SELECT \(e), bad.id, COALESCE(bad.copied, bad.pnr), bad.problem FROM (
+                    SELECT found.id, found.pnr, found.problem,
+                           COALESCE((SELECT x.pnr FROM record_recent x WHERE x.entity = \(e) AND x.id = found.id),
+                                    (SELECT b.pnr FROM record b WHERE b.entity = \(e) AND b.id = found.id
+                                     AND NOT EXISTS (SELECT 1 FROM record_recent x WHERE x.entity = \(e) AND x.id = found.id))) AS copied
+                    FROM (SELECT a.id, a.pnr, \(Self.problem(entity, "a")) AS problem
+                          FROM temp.changed_key k JOIN \(Self.schema).\(table) a ON a.id = k.id
+                          WHERE k.entity = \(e)
+                            AND (EXISTS (SELECT 1 FROM tracked_person t WHERE t.pnr = a.pnr) OR (\(RegisterValueDomain.personnummerShape("a.pnr"))) IS NOT 1)
+                            AND \(Self.problem(entity, "a")) IS NOT NULL
+                          LIMIT -1) found) bad
+                WHERE bad.copied IS NOT NULL OR EXISTS (SELECT 1 FROM tracked_person t WHERE t.pnr = bad.pnr)
             """)
     }
 
