@@ -33,6 +33,9 @@ extension RecordVersion {
             for (field, value) in [("period_from", p.periodFrom), ("period_to", p.periodTo), ("payment_date", p.paymentDate)] {
                 if let value, !Self.isRealDate(value) { return problem(field, Domain.notDate) }
             }
+            if let registeredAt = p.registeredAt, !Self.isTimestamp(registeredAt) {
+                return problem("registered_at", Domain.notTimestamp)
+            }
             for deduction in p.deductions {
                 if let reason = Self.freeTextProblem(deduction.kind, maxLength: Domain.deductionKindMaxLength) {
                     return problem("payment_deduction.kind", reason)
@@ -67,6 +70,19 @@ extension RecordVersion {
             guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return false }
             return CalendarDate(year: year, month: month, day: day) != nil
         }
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ` naming a real day and time of day (format 3's `registeredAt`).
+    private static func isTimestamp(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 20, bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"),
+              bytes[16] == UInt8(ascii: ":"), bytes[19] == UInt8(ascii: "Z"),
+              isRealDate(String(decoding: bytes[0..<10], as: UTF8.self)) else { return false }
+        func number(_ range: Range<Int>) -> Int? {
+            range.allSatisfy { DeliveryHeader.isDigit(bytes[$0]) } ? range.reduce(0) { $0 * 10 + Int(bytes[$1] - 0x30) } : nil
+        }
+        guard let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19) else { return false }
+        return hour < 24 && minute < 60 && second < 60
     }
 
     /// U+FFFD stands in for bytes that were not UTF-8 when the text was read.
