@@ -166,13 +166,16 @@ public final class DeliveryWriter {
         try flushIfFull()
     }
 
-    /// Closes the open person.
-    public func endPerson() throws {
+    /// Closes the open person; true when the file names them (they had a record), which is
+    /// what the disclosure index records.
+    @discardableResult
+    public func endPerson() throws -> Bool {
         try require(personOpen, "endPerson without beginPerson")
         if personStarted { out.literal("  </person>\n") }
         personOpen = false
         lastPnr = currentPnr
         try flushIfFull()
+        return personStarted
     }
 
     /// Writes `<unsubscribed pnr=".."/>` for a person who left the population. All of these

@@ -142,7 +142,6 @@ struct SubscriberDeliverer {
         do {
             if isDelta {
                 try planner.forEachDeltaPerson { pnr, decisions in
-                    named.append(pnr)
                     try writer.beginPerson(pnr: pnr)
                     for decision in decisions {
                         switch decision {
@@ -152,7 +151,7 @@ struct SubscriberDeliverer {
                         case .none: break
                         }
                     }
-                    try writer.endPerson()
+                    if try writer.endPerson() { named.append(pnr) }
                 }
                 try planner.forEachUnsubscribed { pnr in
                     named.append(pnr)
@@ -160,10 +159,9 @@ struct SubscriberDeliverer {
                 }
             } else {
                 try planner.forEachFullPerson { pnr, versions in
-                    named.append(pnr)
                     try writer.beginPerson(pnr: pnr)
                     for version in versions { try writer.write(change: .new, version: version) }
-                    try writer.endPerson()
+                    if try writer.endPerson() { named.append(pnr) }
                 }
             }
             summary = try writer.finish()
