@@ -45,6 +45,10 @@ public final class DeliveryWriter {
     private var records = 0
     private var unsubscribed = 0
 
+    /// Where in the file the last `person` or `unsubscribed` element written begins: the
+    /// disclosure index keeps it, so a query reads only that element of an archived file.
+    public private(set) var lastElementOffset: Int64 = 0
+
     /// Creates the file (it must not exist) and writes the XML declaration and the
     /// `<delivery>` start tag.
     public init(path: String, header: DeliveryHeader) throws {
@@ -190,6 +194,7 @@ public final class DeliveryWriter {
         }
         phase = .unsubscribed
         lastUnsubscribedPnr = pnr
+        lastElementOffset = byteCount + Int64(out.bytes.count)
         out.literal("  <unsubscribed pnr=\"")
         out.trusted(pnr)
         out.literal("\"/>\n")
@@ -250,6 +255,7 @@ public final class DeliveryWriter {
         if !personStarted {
             personStarted = true
             persons += 1
+            lastElementOffset = byteCount + Int64(out.bytes.count)
             out.literal("  <person pnr=\"")
             out.trusted(currentPnr)
             out.literal("\">\n")

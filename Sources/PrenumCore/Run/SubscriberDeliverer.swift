@@ -138,7 +138,7 @@ struct SubscriberDeliverer {
         let writer = try DeliveryWriter(path: paths.stagedData, header: header)
         let summary: DeliveryFileSummary
         // Every person the file names, in file order, for the disclosure index.
-        var named: [String] = []
+        var named: [(pnr: String, offset: Int64?)] = []
         do {
             if isDelta {
                 try planner.forEachDeltaPerson { pnr, decisions in
@@ -151,17 +151,17 @@ struct SubscriberDeliverer {
                         case .none: break
                         }
                     }
-                    if try writer.endPerson() { named.append(pnr) }
+                    if try writer.endPerson() { named.append((pnr, writer.lastElementOffset)) }
                 }
                 try planner.forEachUnsubscribed { pnr in
-                    named.append(pnr)
                     try writer.writeUnsubscribed(pnr: pnr)
+                    named.append((pnr, writer.lastElementOffset))
                 }
             } else {
                 try planner.forEachFullPerson { pnr, versions in
                     try writer.beginPerson(pnr: pnr)
                     for version in versions { try writer.write(change: .new, version: version) }
-                    if try writer.endPerson() { named.append(pnr) }
+                    if try writer.endPerson() { named.append((pnr, writer.lastElementOffset)) }
                 }
             }
             summary = try writer.finish()
