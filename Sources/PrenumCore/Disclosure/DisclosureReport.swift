@@ -6,7 +6,7 @@ import PrenumSQLite
 /// agency answers a data-subject access request (GDPR article 15) or an auditor with.
 ///
 /// Read from the disclosure index (one range read by person), the population history, and only
-/// the archived files the index names, each streamed and left once past the person.
+/// the archived files the index names: of each, the person's element alone.
 public struct DisclosureReport: Codable, Sendable {
     public struct Record: Codable, Sendable, Hashable {
         public let kind: String
