@@ -203,6 +203,20 @@ final class DeliveryWriterTests: XCTestCase {
         try assertValid(file, formatVersion: 1)
     }
 
+    /// A person opened but given no record leaves no trace, and says so: the disclosure
+    /// index records only the persons a file names.
+    func testEndPersonSaysWhetherThePersonWasWritten() throws {
+        let file = path("named.xml")
+        let writer = try DeliveryWriter(path: file, header: header())
+        try writer.beginPerson(pnr: "194001011234")
+        XCTAssertFalse(try writer.endPerson())
+        try writer.beginPerson(pnr: "195502023456")
+        try writer.write(change: .new, version: caseVersion(1, pnr: "195502023456"))
+        XCTAssertTrue(try writer.endPerson())
+        XCTAssertEqual(try writer.finish().persons, 1)
+        XCTAssertFalse(try text(file).contains("194001011234"))
+    }
+
     // MARK: - Schema validation
 
     func testRichFilesValidateForBothVersions() throws {

@@ -45,6 +45,10 @@ public final class DeliveryWriter {
     private var records = 0
     private var unsubscribed = 0
 
+    /// Where in the file the last `person` or `unsubscribed` element written begins: the
+    /// disclosure index keeps it, so a query reads only that element of an archived file.
+    public private(set) var lastElementOffset: Int64 = 0
+
     /// Creates the file (it must not exist) and writes the XML declaration and the
     /// `<delivery>` start tag.
     public init(path: String, header: DeliveryHeader) throws {
@@ -179,13 +183,16 @@ public final class DeliveryWriter {
         try flushIfFull()
     }
 
-    /// Closes the open person.
-    public func endPerson() throws {
+    /// Closes the open person; true when the file names them (they had a record), which is
+    /// what the disclosure index records.
+    @discardableResult
+    public func endPerson() throws -> Bool {
         try require(personOpen, "endPerson without beginPerson")
         if personStarted { out.literal("  </person>\n") }
         personOpen = false
         lastPnr = currentPnr
         try flushIfFull()
+        return personStarted
     }
 
     /// Writes `<unsubscribed pnr=".."/>` for a person who left the population. All of these
@@ -200,6 +207,7 @@ public final class DeliveryWriter {
         }
         phase = .unsubscribed
         lastUnsubscribedPnr = pnr
+        lastElementOffset = byteCount + Int64(out.bytes.count)
         out.literal("  <unsubscribed pnr=\"")
         out.trusted(pnr)
         out.literal("\"/>\n")
@@ -271,6 +279,7 @@ public final class DeliveryWriter {
         if !personStarted {
             personStarted = true
             persons += 1
+            lastElementOffset = byteCount + Int64(out.bytes.count)
             out.literal("  <person pnr=\"")
             out.trusted(currentPnr)
             out.literal("\">\n")

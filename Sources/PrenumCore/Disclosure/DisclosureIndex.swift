@@ -50,6 +50,8 @@ public struct DisclosureIndex {
         public let businessDate: String
         public let fileName: String
         public let profile: Profile
+        /// Where the person's element begins in the file, when known.
+        public let offset: Int64?
     }
 
     // MARK: Recording
@@ -57,12 +59,15 @@ public struct DisclosureIndex {
     /// Records that a file names `persons`, in the caller's transaction. A file already
     /// indexed is left as it is, so recording twice (a recovery, a rebuild) changes nothing.
     func record(fileName: String, subscriber: String, sequence: Int64, businessDate: String, profile: Profile,
-                persons: some Sequence<String>) throws {
+                persons: some Sequence<(pnr: String, offset: Int64?)>) throws {
         guard let file = try insertFile(fileName: fileName, subscriber: subscriber, sequence: sequence,
                                         businessDate: businessDate, profile: profile) else { return }
-        let insert = try database.cached("INSERT OR IGNORE INTO disclosure(pnr, file) VALUES (?, ?)")
-        for pnr in persons {
-            try insert.execute([pnr, file])
+        let insert = try database.cached("INSERT OR IGNORE INTO disclosure(pnr, file, offset) VALUES (?, ?, ?)")
+        for person in persons {
+            try insert.bind(person.pnr, at: 1)
+            try insert.bind(file, at: 2)
+            try insert.bind(person.offset, at: 3)
+            try insert.runToCompletion()
         }
     }
 
@@ -196,7 +201,7 @@ public struct DisclosureIndex {
         var files: [File] = []
         try database.prepare("""
             SELECT f.subscriber, f.sequence, f.business_date, f.file_name,
-                   p.subscriber, p.org_number, p.name, p.purpose, p.legal_basis, p.format_version, p.benefits
+                   p.subscriber, p.org_number, p.name, p.purpose, p.legal_basis, p.format_version, p.benefits, d.offset
             FROM disclosure d JOIN disclosure_file f ON f.id = d.file JOIN disclosure_profile p ON p.id = f.profile
             WHERE d.pnr = ? ORDER BY f.subscriber, f.sequence
             """).forEachRow([pnr]) { row in
@@ -204,7 +209,7 @@ public struct DisclosureIndex {
             let profile = Profile(subscriber: row.text(4), orgNumber: row.text(5), name: row.text(6), purpose: row.text(7),
                                   legalBasis: row.text(8), formatVersion: row.int(9), benefits: benefits)
             files.append(File(subscriber: row.text(0), sequence: row.int64(1), businessDate: row.text(2),
-                              fileName: row.text(3), profile: profile))
+                              fileName: row.text(3), profile: profile, offset: row.optionalInt64(11)))
         }
         return files
     }

@@ -6,7 +6,7 @@ import PrenumSQLite
 /// agency answers a data-subject access request (GDPR article 15) or an auditor with.
 ///
 /// Read from the disclosure index (one range read by person), the population history, and only
-/// the archived files the index names, each streamed and left once past the person.
+/// the archived files the index names: of each, the person's element alone.
 public struct DisclosureReport: Codable, Sendable {
     public struct Record: Codable, Sendable, Hashable {
         public let kind: String
@@ -67,7 +67,8 @@ public struct DisclosureReport: Codable, Sendable {
             var reported: [File] = []
             for file in own {
                 let extract = try ArchivedDelivery.extract(
-                    path: ArchivedDelivery.path(archiveRoot: archiveRoot, subscriber: subscriber, fileName: file.fileName), pnr: pnr)
+                    path: ArchivedDelivery.path(archiveRoot: archiveRoot, subscriber: subscriber, fileName: file.fileName), pnr: pnr,
+                    offset: file.offset)
                 let records = extract.records.map { Record(kind: $0.entity.rawValue, id: $0.id, change: $0.change.rawValue) }
                 reported.append(File(name: file.fileName, sequence: file.sequence, businessDate: file.businessDate,
                                      purpose: file.profile.purpose, legalBasis: file.profile.legalBasis,

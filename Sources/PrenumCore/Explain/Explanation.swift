@@ -175,7 +175,7 @@ public struct Explanation: Codable, Sendable {
         for person in persons {
             for file in try index.files(naming: person) where file.subscriber == subscriber {
                 let path = ArchivedDelivery.path(archiveRoot: configuration.archive, subscriber: subscriber, fileName: file.fileName)
-                for record in try ArchivedDelivery.extract(path: path, pnr: person).records {
+                for record in try ArchivedDelivery.extract(path: path, pnr: person, offset: file.offset).records {
                     let key = RecordKey(record.entity == .payment ? .payment : .benefitCase, record.id)
                     guard keys.contains(key) else { continue }
                     carried[key, default: []].append(CarryingFile(sequence: file.sequence, businessDate: file.businessDate,

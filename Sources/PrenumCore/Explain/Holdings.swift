@@ -62,27 +62,22 @@ struct Holdings {
 
     /// The record's version as of the subscriber's last file (nil: absent or untracked then).
     private func version(_ key: RecordKey) throws -> RecordVersion? {
-        let arguments: [SQLiteBindable] = [Int64(key.entity.rawValue), key.id]
-        if beforeLastChanges {
-            let change = try database.cached("SELECT old_pnr, old_benefit, old_fields FROM record_change WHERE entity = ? AND id = ? LIMIT 1")
-            try change.bind(arguments)
-            defer { change.reset() }
-            if try change.step() {
-                if change.isNull(0) { return nil }
-                return try RecordStore.decode(key.entity, key.id, change.text(0), change.text(1), change.text(2))
-            }
+        if beforeLastChanges,
+           let old = try found("SELECT old_pnr, old_benefit, old_fields FROM record_change WHERE entity = ? AND id = ? LIMIT 1", key) {
+            return old
         }
-        let recent = try database.cached("SELECT pnr, benefit, fields FROM record_recent WHERE entity = ? AND id = ?")
-        try recent.bind(arguments)
-        defer { recent.reset() }
-        if try recent.step() {
-            if recent.isNull(0) { return nil }
-            return try RecordStore.decode(key.entity, key.id, recent.text(0), recent.text(1), recent.text(2))
-        }
-        let copy = try database.cached("SELECT pnr, benefit, fields FROM record WHERE entity = ? AND id = ?")
-        try copy.bind(arguments)
-        defer { copy.reset() }
-        guard try copy.step() else { return nil }
-        return try RecordStore.decode(key.entity, key.id, copy.text(0), copy.text(1), copy.text(2))
+        if let recent = try found("SELECT pnr, benefit, fields FROM record_recent WHERE entity = ? AND id = ?", key) { return recent }
+        return try found("SELECT pnr, benefit, fields FROM record WHERE entity = ? AND id = ?", key) ?? nil
+    }
+
+    /// The version a (pnr, benefit, fields) query finds: nil without a row, `.some(nil)` for a
+    /// row that says the record is absent.
+    private func found(_ sql: String, _ key: RecordKey) throws -> RecordVersion?? {
+        let statement = try database.cached(sql)
+        try statement.bind([Int64(key.entity.rawValue), key.id])
+        defer { statement.reset() }
+        guard try statement.step() else { return nil }
+        if statement.isNull(0) { return .some(nil) }
+        return .some(try RecordStore.decode(key.entity, key.id, statement.text(0), statement.text(1), statement.text(2)))
     }
 }

@@ -47,6 +47,15 @@ public final class DeliveryFileReader: NSObject, XMLParserDelegate {
         guard let stream = InputStream(fileAtPath: path) else {
             throw OperationFailure(.noInput, "cannot open \(path)")
         }
+        return try read(stream: stream, handler: handler)
+    }
+
+    /// Reads a file's bytes already in memory (a part of a file cut out around one element).
+    static func read(data: Data, handler: Handler = Handler()) throws -> DeliveryFileContent {
+        try read(stream: InputStream(data: data), handler: handler)
+    }
+
+    private static func read(stream: InputStream, handler: Handler) throws -> DeliveryFileContent {
         let reader = DeliveryFileReader(handler: handler)
         let parser = XMLParser(stream: stream)
         parser.shouldProcessNamespaces = true

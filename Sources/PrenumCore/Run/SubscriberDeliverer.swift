@@ -172,11 +172,10 @@ struct SubscriberDeliverer {
         let writer = try DeliveryWriter(path: paths.stagedData, header: header)
         let summary: DeliveryFileSummary
         // Every person the file names, in file order, for the disclosure index.
-        var named: [String] = []
+        var named: [(pnr: String, offset: Int64?)] = []
         do {
             if isDelta {
                 try planner.forEachDeltaPerson { pnr, decisions, journaled in
-                    named.append(pnr)
                     try writer.beginPerson(pnr: pnr)
                     for decision in decisions {
                         switch decision {
@@ -193,23 +192,22 @@ struct SubscriberDeliverer {
                         case .none: break
                         }
                     }
-                    try writer.endPerson()
+                    if try writer.endPerson() { named.append((pnr, writer.lastElementOffset)) }
                 }
                 try planner.forEachUnsubscribed { pnr in
-                    named.append(pnr)
                     try writer.writeUnsubscribed(pnr: pnr)
+                    named.append((pnr, writer.lastElementOffset))
                     if let tally { try planner.tallyUnsubscribed(pnr, in: tally) }
                 }
             } else {
                 try planner.forEachFullPerson { pnr, versions in
-                    named.append(pnr)
                     try writer.beginPerson(pnr: pnr)
                     for version in versions {
                         try writer.write(change: .new, version: version)
                         tally?.add(version)
                     }
                     outline.newRecords += versions.count
-                    try writer.endPerson()
+                    if try writer.endPerson() { named.append((pnr, writer.lastElementOffset)) }
                 }
             }
             var held: MirrorFingerprint?

@@ -222,10 +222,12 @@ enum StateSchema {
             UNIQUE (subscriber, sequence)
         );
         -- One row per person a file names (with records or as unsubscribed), clustered by
-        -- person: one range read answers a person's disclosures.
+        -- person: one range read answers a person's disclosures. `offset`: where the person's
+        -- element begins in the file (NULL when rebuilt from the archive: the file is streamed).
         CREATE TABLE disclosure(
             pnr TEXT NOT NULL,
             file INTEGER NOT NULL,
+            offset INTEGER,
             PRIMARY KEY (pnr, file)
         ) WITHOUT ROWID;
         """,

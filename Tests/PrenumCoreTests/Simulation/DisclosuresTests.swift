@@ -110,6 +110,24 @@ final class DisclosuresTests: XCTestCase {
         XCTAssertTrue(unsubscribedSeen, "the simulation should unsubscribe someone")
         XCTAssertTrue(scanned.keys.allSatisfy { world.chaos.persons.contains($0) })
 
+        // Every pair written with its file knows where the person's element is, and that
+        // element alone is read; an offset that points elsewhere falls back to the stream.
+        XCTAssertEqual(try state.database.scalarInt("SELECT COUNT(*) FROM disclosure WHERE offset IS NULL"), 0)
+        for pnr in world.chaos.persons.prefix(10) {
+            for file in try DisclosureIndex(database: state.database).files(naming: pnr) {
+                let path = ArchivedDelivery.path(archiveRoot: archive.path, subscriber: file.subscriber, fileName: file.fileName)
+                let offset = try XCTUnwrap(file.offset)
+                XCTAssertNotNil(try ArchivedDelivery.element(path: path, pnr: pnr, at: offset), "\(file.fileName) at \(offset)")
+                XCTAssertNil(try ArchivedDelivery.element(path: path, pnr: pnr, at: offset + 1))
+                let streamed = try ArchivedDelivery.extract(path: path, pnr: pnr, offset: nil)
+                let misplaced = try ArchivedDelivery.extract(path: path, pnr: pnr, offset: 0)
+                let placed = try ArchivedDelivery.extract(path: path, pnr: pnr, offset: offset)
+                XCTAssertEqual(placed.records, streamed.records)
+                XCTAssertEqual(misplaced.records, streamed.records)
+                XCTAssertEqual(placed.unsubscribed, streamed.unsubscribed)
+            }
+        }
+
         // Rebuilt from the archive alone, the index says the same (the profile then comes
         // from the configuration, so only the files and records are compared).
         let before = try world.chaos.persons.map { said(try reported($0)) }

@@ -79,6 +79,60 @@ final class ExplainTests: XCTestCase {
         XCTAssertEqual(rulesHit, expectedRules, "rules never hit: \(expectedRules.subtracting(rulesHit))")
     }
 
+    /// A subscriber whose file failed last night holds what was visible before that night's
+    /// changes: the derivation must take the versions from before them.
+    func testHoldingsOfASubscriberThatMissedTheLastRunAreThoseBeforeIt() throws {
+        let world = try SimulationWorkspace(seed: 12)
+        world.historyDays = 120
+        var day = CalendarDate("2026-03-01")!
+        for index in world.subscribers.indices {
+            try world.dropPopulationFile(for: index, day: day, full: true, lines: 30)
+        }
+        for night in 0..<4 {
+            if night > 0 { day = day.adding(days: 1) }
+            try world.churnNight(day, first: night == 0)
+        }
+        day = day.adding(days: 1)
+        try world.chaos.advance(on: day, operations: 150, &world.random)
+        // A file where the staging folder of the subscriber holding most belongs: its delivery
+        // fails before anything is staged.
+        let failing = try XCTUnwrap(world.subscribers.indices.max { world.subscribers[$0].mirror.records.count < world.subscribers[$1].mirror.records.count })
+        let staging = world.outboxFolder(world.subscribers[failing]).appendingPathComponent(".prenum-staging")
+        try FileManager.default.removeItem(at: staging)
+        try Data("in the way".utf8).write(to: staging)
+        XCTAssertEqual(try world.run(day).exitCode, .partialFailure)
+        for index in world.subscribers.indices { try world.collect(index, expectNew: index == failing ? 0 : 1) }
+
+        let configuration = try ConfigurationLoader.load(path: world.configPath)
+        let state = try StateDatabase(path: configuration.stateDatabase)
+        let register = try RegisterReader(path: configuration.register)
+        let simulated = world.subscribers[failing]
+        XCTAssertGreaterThan(simulated.mirror.records.count, 8)
+        let subscriber = try XCTUnwrap(configuration.subscriber(simulated.id))
+        var changedAndHeld = 0
+        for pnr in world.chaos.persons {
+            let explanation = try Explanation.gather(configuration: configuration, subscriber: subscriber, pnr: pnr, record: nil,
+                                                     date: day, state: state.database, register: register)
+            for record in explanation.records {
+                let key = "\(record.kind):\(record.id)"
+                XCTAssertEqual(record.holding.holds, simulated.mirror.records[key] != nil ? "yes" : "no", "\(key): what the recipient holds")
+                let entity = record.kind == "payment" ? RecordEntity.payment : .benefitCase
+                let changed = try state.database.scalarInt("SELECT COUNT(*) FROM record_change WHERE entity = ? AND id = ?",
+                                                           [Int64(entity.rawValue), record.id]) ?? 0
+                if changed > 0 && record.holding.holds == "yes" { changedAndHeld += 1 }
+            }
+        }
+        XCTAssertGreaterThan(changedAndHeld, 2, "the night should change records the recipient holds")
+        // Every record the recipient holds, asked for one by one: also those upstream deleted or
+        // moved that night, which the person's records in the register no longer list.
+        for record in simulated.mirror.records.values {
+            let key = try XCTUnwrap(Explanation.recordKey(record.key))
+            let explanation = try Explanation.gather(configuration: configuration, subscriber: subscriber, pnr: record.pnr, record: key,
+                                                     date: day, state: state.database, register: register)
+            XCTAssertEqual(explanation.records.map(\.holding.holds), ["yes"], "\(record.key)")
+        }
+    }
+
     func testARecordOfAnotherPersonAndTheRuleOrder() throws {
         let profile = DeliveryProfile(benefits: ["SJP"], formatVersion: .v1, requiresConsent: true, historyDays: 30)
         let visibility = Visibility(profile: profile, businessDate: CalendarDate("2026-03-01")!, permittedBenefits: ["SJP", "FP"])
