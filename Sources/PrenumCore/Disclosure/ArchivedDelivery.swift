@@ -95,7 +95,10 @@ enum ArchivedDelivery {
             return nil
         }
         fragment.append(element)
-        fragment.append(Data("  <trailer/>\n</delivery>\n".utf8))
+        // A format-3 trailer must carry a count and a fingerprint; they say nothing of the person.
+        let carriesFingerprint = Data(lines[1]).range(of: Data("formatVersion=\"3\"".utf8)) != nil
+        let trailer = carriesFingerprint ? "  <trailer visible=\"0\" fingerprint=\"\(String(repeating: "0", count: 64))\"/>\n" : "  <trailer/>\n"
+        fragment.append(Data((trailer + "</delivery>\n").utf8))
         return fragment
     }
 }

@@ -101,11 +101,19 @@ public struct Explanation: Codable, Sendable {
         let carried = try carryingFiles(configuration: configuration, state: state, subscriber: subscriber.id,
                                         persons: [pnr] + Set(heldUnder.values).sorted(), keys: Set(keys))
 
+        // Versions the snapshot held back (a value no format can carry): the last rule, since
+        // the recipient would see the record but for that value.
+        let quarantined = Dictionary(try QuarantineLedger(database: state).records(ofPerson: pnr).map { ("\($0.entity) \($0.id)", $0) },
+                                     uniquingKeysWith: { first, _ in first })
         var records: [Record] = []
         for version in versions {
-            let rule = visibility.decidingRule(version, standing: standing)
+            var rule = visibility.decidingRule(version, standing: standing)
+            let heldBack = quarantined["\(version.key.entity.journalName) \(version.id)"]
+            if rule == nil, heldBack != nil { rule = .unrepresentable }
+            let reason = heldBack.map { "\(VisibilityRule.unrepresentable.explanation) (\($0.field) \($0.reason), since \($0.since))" }
             records.append(Record(kind: version.key.entity.journalName, id: version.id, benefit: version.benefit, visible: rule == nil,
-                                  rule: rule?.rawValue, reason: rule?.explanation ?? "visible to the subscriber",
+                                  rule: rule?.rawValue,
+                                  reason: rule == .unrepresentable ? reason ?? "" : rule?.explanation ?? "visible to the subscriber",
                                   holding: holding[version.key] ?? Holding(holds: "unknown", underAnotherPerson: nil, note: nil),
                                   files: carried[version.key] ?? []))
         }

@@ -53,6 +53,14 @@ final class QuarantineProcessTests: XCTestCase {
         XCTAssertEqual(listed.sorted(), ["case \(delivered.id) extent_pct", "payment \(payment.id) status"])
         let text = try PrenumProcess.run(["status"], in: world.root)
         XCTAssertTrue(text.output.contains("Quarantined records"), text.output)
+        // explain names the quarantine as the rule that keeps the new version back.
+        let explained = try PrenumProcess.run(["explain", "--subscriber", world.subscribers[0].id, "--pnr", payment.pnr,
+                                               "--record", "payment:\(payment.id)", "--json"], in: world.root)
+        XCTAssertEqual(explained.status, 0, explained.errorOutput)
+        let entries = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(explained.output.utf8)) as? [[String: Any]], explained.output)
+        XCTAssertEqual(entries.first?["rule"] as? String, "held-back-unrepresentable", explained.output)
+        XCTAssertEqual(entries.first?["visible"] as? Bool, false, explained.output)
+        XCTAssertFalse(PersonnummerRedaction.containsPersonnummer(explained.errorOutput), explained.errorOutput)
         for output in [second.output, second.errorOutput, status.output, text.output] {
             XCTAssertFalse(PersonnummerRedaction.containsPersonnummer(output), "a personnummer in: \(output.prefix(300))")
         }
