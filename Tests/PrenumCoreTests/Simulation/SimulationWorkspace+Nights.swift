@@ -8,12 +8,11 @@ import PrenumCrypto
 extension SimulationWorkspace {
     static let firstNight = CalendarDate("2026-03-01")!
 
-    /// A workspace after `nights` runs from `firstNight`; every run must succeed.
-    static func afterNights(seed: UInt64, nights: Int, persons: Int = 60, orderChanges: Bool = true,
-                            file: StaticString = #filePath, line: UInt = #line) throws -> SimulationWorkspace {
+    /// A workspace with a history before `firstNight` and every subscriber's first population
+    /// file dropped. More history than the base workspace, and a window that slides over part of
+    /// it, so mirrors are not near empty and records leave the window during the nights.
+    static func readyForNights(seed: UInt64, persons: Int = 60) throws -> SimulationWorkspace {
         let world = try SimulationWorkspace(seed: seed, persons: persons)
-        // More history than the base workspace, and a window that slides over part of it, so
-        // mirrors are not near empty and records leave the window during the nights.
         world.historyDays = 90
         for _ in 0..<400 { try world.chaos.insertPayment(on: firstNight, &world.random) }
         for _ in 0..<100 { try world.chaos.insertCase(on: firstNight, &world.random) }
@@ -21,6 +20,13 @@ extension SimulationWorkspace {
         for index in world.subscribers.indices {
             try world.dropPopulationFile(for: index, day: firstNight, full: true, lines: 40)
         }
+        return world
+    }
+
+    /// A workspace after `nights` runs from `firstNight`; every run must succeed.
+    static func afterNights(seed: UInt64, nights: Int, persons: Int = 60, orderChanges: Bool = true,
+                            file: StaticString = #filePath, line: UInt = #line) throws -> SimulationWorkspace {
+        let world = try readyForNights(seed: seed, persons: persons)
         try world.runNights(from: firstNight, count: nights, orderChanges: orderChanges, file: file, line: line)
         return world
     }
@@ -89,14 +95,7 @@ extension SimulationWorkspace {
     /// Like `afterNights` without order changes, but every subscriber's file is collected into
     /// its mirror night by night, so the population checks see each file's own night.
     static func collectingNights(seed: UInt64, nights: Int, file: StaticString = #filePath, line: UInt = #line) throws -> SimulationWorkspace {
-        let world = try SimulationWorkspace(seed: seed)
-        world.historyDays = 90
-        for _ in 0..<400 { try world.chaos.insertPayment(on: firstNight, &world.random) }
-        for _ in 0..<100 { try world.chaos.insertCase(on: firstNight, &world.random) }
-        try world.writeConfiguration()
-        for index in world.subscribers.indices {
-            try world.dropPopulationFile(for: index, day: firstNight, full: true, lines: 40)
-        }
+        let world = try readyForNights(seed: seed)
         for night in 0..<nights {
             try world.runNights(from: Self.night(night), count: 1, orderChanges: false, file: file, line: line)
             for index in world.subscribers.indices { try world.collect(index, expectNew: 1, file: file, line: line) }
