@@ -36,7 +36,7 @@ final class ConfidentialityTests: XCTestCase {
             let category = world.random.pick(Self.categoryNames)
             return SimulatedSubscriber(id: "s\(seed)-\(number)", category: category,
                                        benefits: Self.someOf(world.categories[category]!, &world.random),
-                                       purpose: world.random.pick(Self.purposes), formatVersion: Int.random(in: 1...2, using: &world.random))
+                                       purpose: world.random.pick(Self.purposes), formatVersion: Int.random(in: 1...3, using: &world.random))
         }
         try world.writeConfiguration()
         var day = CalendarDate("2026-04-01")!
@@ -74,7 +74,7 @@ final class ConfidentialityTests: XCTestCase {
             subscriber.benefits = subscriber.benefits.filter(permitted.contains)
             if subscriber.benefits.isEmpty || world.random.chance(0.2) { subscriber.benefits = Self.someOf(permitted, &world.random) }
             if world.random.chance(0.2) { subscriber.purpose = world.random.pick(Self.purposes) }
-            if world.random.chance(0.1) { subscriber.formatVersion = 3 - subscriber.formatVersion }
+            if world.random.chance(0.1) { subscriber.formatVersion = subscriber.formatVersion % 3 + 1 }
             world.subscribers[index] = subscriber
         }
     }
