@@ -174,7 +174,7 @@ enum StateSchema {
         -- needs no count of the whole copy.
         INSERT INTO meta(key, value) SELECT 'copy_rows', COUNT(*) FROM record;
         """,
-        // issue-v3: format version 3. Per format-3 subscriber, the count and digest sum of what
+        // 3: format version 3. Per format-3 subscriber, the count and digest sum of what
         // its recipient holds, per window key date ('' for open cases), so a file's trailer is
         // kept up to date from its changes and the window drops whole dates. And the stored
         // field encoding gained a version tag (payments their registered_at): rows written
@@ -191,12 +191,12 @@ enum StateSchema {
             SELECT 'field_encoding_upgrade_owed', '1'
             WHERE EXISTS (SELECT 1 FROM record) OR EXISTS (SELECT 1 FROM record_recent WHERE fields IS NOT NULL);
         """,
-        // issue-recover: each applied population file's place in its subscriber's order of
+        // 4: each applied population file's place in its subscriber's order of
         // application, which also names its copy in the archive (`PopulationArchive`).
         """
         ALTER TABLE population_file ADD COLUMN archive_index INTEGER;
         """,
-        // issue-explain: the disclosure index, so `prenum disclosures` reads only what concerns
+        // 5: the disclosure index, so `prenum disclosures` reads only what concerns
         // one person: which files carried them, and each subscriber's profile at each file.
         """
         -- A subscriber's profile as it stood at a delivery, kept once per distinct profile.
@@ -231,7 +231,7 @@ enum StateSchema {
             PRIMARY KEY (pnr, file)
         ) WITHOUT ROWID;
         """,
-        // issue-quarantine: record versions held back at the snapshot because a value in them
+        // 6: record versions held back at the snapshot because a value in them
         // no delivery format can carry, and how many each run held back.
         """
         -- One row per record whose newest register version is quarantined: the copy keeps its
@@ -250,7 +250,7 @@ enum StateSchema {
         CREATE INDEX quarantine_by_person ON quarantine(pnr);
         ALTER TABLE run ADD COLUMN quarantined INTEGER NOT NULL DEFAULT 0;
         """,
-        // issue-brake: files held by the brake on mass removals, at most one per subscriber, until
+        // 7: files held by the brake on mass removals, at most one per subscriber, until
         // the operator releases (published as made) or discards them.
         """
         -- A made and signed file that waits in the subscriber's staging folder. The columns are
@@ -278,7 +278,7 @@ enum StateSchema {
             held_at TEXT NOT NULL
         ) WITHOUT ROWID;
         """,
-        // issue-rails: a `full-` file is applied again even with bytes applied before (SPEC
+        // 8: a `full-` file is applied again even with bytes applied before (SPEC
         // section 3), so the same bytes may be applied more than once; still found by them.
         """
         DROP INDEX population_file_applied;
