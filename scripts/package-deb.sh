@@ -119,13 +119,7 @@ cp -R Config "$work/Config"
 cp -R SampleData/inbox/. "$work/var/inbox/"
 env -i "$prenum" sample create --register "$work/var/register.db" --persons 2000 --seed 42 --date 2026-11-01 >/dev/null
 env -i "$prenum" keys generate --out "$work/var/keys" >/dev/null
-if env -i "$prenum" check --help >/dev/null 2>&1; then
-    (cd "$work" && env -i "$prenum" check --config Config/prenum.json --date 2026-11-01)
-else
-    # TODO(lead): `prenum check` comes with the rails branch; until then the status command
-    # loads and validates the same configuration.
-    (cd "$work" && env -i "$prenum" status --config Config/prenum.json)
-fi
+(cd "$work" && env -i "$prenum" check --config Config/prenum.json --date 2026-11-01)
 (cd "$work" && env -i "$prenum" run --config Config/prenum.json --date 2026-11-01 2>/dev/null)
 first=$(ls "$work/var/outbox/insurer-trygg/"*.xml | head -n 1)
 (cd "$work" && env -i PATH=/usr/bin:/bin "$prenum" verify --dir var/outbox/insurer-trygg --public-key var/keys/signing-public.pem) >/dev/null
