@@ -28,13 +28,13 @@ public final class Database {
     public let path: String
     private var statementCache: [String: Statement] = [:]
     /// Kept alive for as long as the connection uses it.
-    private let clock: SimulatedClock?
+    private let clock: ConnectionClock?
 
     /// Opens the file and proves it is a database by reading its schema version, so that
     /// a file that is not a database fails here, naming the file, rather than mid-run.
     ///
-    /// With a `clock`, SQLite's `'now'` on this connection is the clock's simulated time.
-    public init(path: String, mode: Mode, busyTimeoutMilliseconds: Int32 = Database.defaultBusyTimeoutMilliseconds, clock: SimulatedClock? = nil) throws {
+    /// With a `clock`, SQLite's `'now'` on this connection is the time set on the clock.
+    public init(path: String, mode: Mode, busyTimeoutMilliseconds: Int32 = Database.defaultBusyTimeoutMilliseconds, clock: ConnectionClock? = nil) throws {
         _ = SQLiteLibrary.configured
         var flags: Int32 = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
         switch mode {

@@ -300,11 +300,11 @@ final class DatabaseTests: XCTestCase {
     }
 }
 
-final class SimulatedClockTests: XCTestCase {
-    func testNowFollowsTheSimulatedClockOnlyOnItsConnections() throws {
+final class ConnectionClockTests: XCTestCase {
+    func testNowFollowsTheClockOnlyOnItsConnections() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let clock = try SimulatedClock(unixSeconds: 1_793_000_000)
+        let clock = try ConnectionClock(unixSeconds: 1_793_000_000)
         let db = try Database(path: directory.path("clock.db"), mode: .readWrite(create: true), clock: clock)
         // 1793000000 s after the epoch, computed independently: 2026-10-26T07:33:20Z.
         XCTAssertEqual(try db.scalarText("SELECT strftime('%Y-%m-%dT%H:%M:%SZ','now')"), "2026-10-26T07:33:20Z")
@@ -322,8 +322,8 @@ final class SimulatedClockTests: XCTestCase {
     }
 
     func testTwoClocksAreIndependent() throws {
-        let first = try SimulatedClock(unixSeconds: 86_400)
-        let second = try SimulatedClock(unixSeconds: 2 * 86_400)
+        let first = try ConnectionClock(unixSeconds: 86_400)
+        let second = try ConnectionClock(unixSeconds: 2 * 86_400)
         XCTAssertNotEqual(first.vfsName, second.vfsName)
         let a = try Database(path: ":memory:", mode: .readWrite(create: true), clock: first)
         let b = try Database(path: ":memory:", mode: .readWrite(create: true), clock: second)
