@@ -140,11 +140,24 @@ public final class Database {
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
     public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
+        try inTransaction(kind) { .commit(try body()) }
+    }
+
+    /// Runs `body` in a transaction that ends as the body decides: some outcomes are not
+    /// errors yet must leave nothing behind (a file found changed mid-read, a rejected file),
+    /// and the body's value comes back either way. It is rolled back as well when the body
+    /// throws or the commit fails; the caller then gets the error and knows nothing was kept.
+    public func inTransaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> TransactionEnd<T>) throws -> T {
         try execute("BEGIN \(kind.rawValue)")
         do {
-            let result = try body()
-            try execute("COMMIT")
-            return result
+            switch try body() {
+            case .commit(let result):
+                try execute("COMMIT")
+                return result
+            case .rollback(let result):
+                try execute("ROLLBACK")
+                return result
+            }
         } catch {
             if !isAutocommit { try? execute("ROLLBACK") }
             throw error

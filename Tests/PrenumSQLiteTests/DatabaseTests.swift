@@ -331,3 +331,64 @@ final class ConnectionClockTests: XCTestCase {
         XCTAssertEqual(try b.scalarText("SELECT date('now')"), "1970-01-03")
     }
 }
+
+final class TransactionEndTests: XCTestCase {
+    private func database() throws -> Database {
+        let db = try Database(path: ":memory:", mode: .readWrite(create: true))
+        try db.execute("CREATE TABLE t(n INTEGER)")
+        return db
+    }
+
+    func testTheBodyCanRollBackAndStillReturnItsValue() throws {
+        let db = try database()
+        let found = try db.inTransaction { () throws -> TransactionEnd<String> in
+            try db.run("INSERT INTO t(n) VALUES (1)")
+            return .rollback("changed while read")
+        }
+        XCTAssertEqual(found, "changed while read")
+        XCTAssertTrue(db.isAutocommit)
+        XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM t"), 0)
+    }
+
+    func testTheBodyCanCommit() throws {
+        let db = try database()
+        let rows = try db.inTransaction(.immediate) { () throws -> TransactionEnd<Int> in
+            try db.run("INSERT INTO t(n) VALUES (1)")
+            return .commit(db.changes)
+        }
+        XCTAssertEqual(rows, 1)
+        XCTAssertTrue(db.isAutocommit)
+        XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM t"), 1)
+    }
+
+    func testABodyThatThrowsRollsBack() throws {
+        struct Refused: Error {}
+        let db = try database()
+        XCTAssertThrowsError(try db.inTransaction { () throws -> TransactionEnd<Void> in
+            try db.run("INSERT INTO t(n) VALUES (1)")
+            throw Refused()
+        }) { XCTAssertTrue($0 is Refused) }
+        XCTAssertTrue(db.isAutocommit)
+        XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM t"), 0)
+    }
+
+    /// A commit SQLite refuses (a deferred foreign key is checked only then) leaves the
+    /// transaction open in SQLite; the wrapper rolls it back and reports the refusal.
+    func testACommitThatFailsRollsBackAndThrows() throws {
+        let db = try database()
+        try db.execute("""
+            PRAGMA foreign_keys = ON;
+            CREATE TABLE parent(id INTEGER PRIMARY KEY);
+            CREATE TABLE child(parent INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);
+            """)
+        XCTAssertThrowsError(try db.inTransaction { () throws -> TransactionEnd<Void> in
+            try db.run("INSERT INTO t(n) VALUES (1)")
+            try db.run("INSERT INTO child(parent) VALUES (7)")
+            return .commit(())
+        }) { error in
+            XCTAssertEqual((error as? SQLiteError)?.isConstraintViolation, true)
+        }
+        XCTAssertTrue(db.isAutocommit)
+        XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM t"), 0)
+    }
+}
