@@ -20,10 +20,13 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        // System calls retried on EINTR, shared by the crypto wrapper and the core.
+        .target(name: "PrenumSystem"),
         .target(name: "PrenumSQLite", dependencies: ["CSQLite"]),
-        .target(name: "PrenumCrypto", dependencies: ["CCrypto"]),
-        .target(name: "PrenumCore", dependencies: ["PrenumSQLite", "PrenumCrypto"], resources: [.copy("Delivery/Schemas")]),
+        .target(name: "PrenumCrypto", dependencies: ["CCrypto", "PrenumSystem"]),
+        .target(name: "PrenumCore", dependencies: ["PrenumSQLite", "PrenumCrypto", "PrenumSystem"], resources: [.copy("Delivery/Schemas")]),
         .executableTarget(name: "prenum", dependencies: ["PrenumCore"]),
+        .testTarget(name: "PrenumSystemTests", dependencies: ["PrenumSystem"]),
         .testTarget(name: "PrenumSQLiteTests", dependencies: ["PrenumSQLite"]),
         .testTarget(name: "PrenumCryptoTests", dependencies: ["PrenumCrypto"]),
         .testTarget(name: "PrenumCoreTests", dependencies: ["PrenumCore", "PrenumSQLite", "PrenumCrypto"]),

@@ -1,4 +1,5 @@
 import Glibc
+import PrenumSystem
 
 /// Reading and writing PEM key files with the permission rules the SPEC sets.
 enum KeyFile {
@@ -26,9 +27,8 @@ enum KeyFile {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            let count = chunk.withUnsafeMutableBytes { SystemCall.read(fd, into: $0) }
             if count < 0 {
-                if errno == EINTR { continue }
                 throw CryptoError(.keyFileUnreadable, operation: operation, path: path, detail: String(cString: strerror(errno)))
             }
             if count == 0 { break }
@@ -53,14 +53,14 @@ enum KeyFile {
         }
         var failure: Int32 = 0
         if fchmod(fd, mode) != 0 { failure = errno }
-        var offset = 0
-        while failure == 0 && offset < bytes.count {
-            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress.map { $0 + offset }, $0.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                failure = errno
-            } else {
-                offset += written
+        if failure == 0 {
+            failure = bytes.withUnsafeBytes { buffer -> Int32 in
+                do throws(SystemCallError) {
+                    try SystemCall.writeAll(fd, buffer)
+                    return 0
+                } catch {
+                    return error.code
+                }
             }
         }
         if failure == 0 && fsync(fd) != 0 { failure = errno }

@@ -1,5 +1,6 @@
 import CCrypto
 import Glibc
+import PrenumSystem
 
 /// Streaming SHA-256 over OpenSSL, so that files of any size hash in bounded memory and the
 /// delivery writer can hash its bytes on the way out instead of re-reading the file.
@@ -49,9 +50,8 @@ public struct SHA256Digest {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
         while true {
-            let count = read(fd, buffer.baseAddress, buffer.count)
+            let count = SystemCall.read(fd, into: buffer)
             if count < 0 {
-                if errno == EINTR { continue }
                 throw CryptoError(.inputUnreadable, operation: "hash file", path: path, detail: String(cString: strerror(errno)))
             }
             if count == 0 { break }

@@ -28,13 +28,13 @@ public final class Database {
     public let path: String
     private var statementCache: [String: Statement] = [:]
     /// Kept alive for as long as the connection uses it.
-    private let clock: SimulatedClock?
+    private let clock: ConnectionClock?
 
     /// Opens the file and proves it is a database by reading its schema version, so that
     /// a file that is not a database fails here, naming the file, rather than mid-run.
     ///
-    /// With a `clock`, SQLite's `'now'` on this connection is the clock's simulated time.
-    public init(path: String, mode: Mode, busyTimeoutMilliseconds: Int32 = Database.defaultBusyTimeoutMilliseconds, clock: SimulatedClock? = nil) throws {
+    /// With a `clock`, SQLite's `'now'` on this connection is the time set on the clock.
+    public init(path: String, mode: Mode, busyTimeoutMilliseconds: Int32 = Database.defaultBusyTimeoutMilliseconds, clock: ConnectionClock? = nil) throws {
         _ = SQLiteLibrary.configured
         var flags: Int32 = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
         switch mode {
@@ -140,11 +140,24 @@ public final class Database {
 
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
     public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
+        try inTransaction(kind) { .commit(try body()) }
+    }
+
+    /// Runs `body` in a transaction that ends as the body decides: some outcomes are not
+    /// errors yet must leave nothing behind (a file found changed mid-read, a rejected file),
+    /// and the body's value comes back either way. It is rolled back as well when the body
+    /// throws or the commit fails; the caller then gets the error and knows nothing was kept.
+    public func inTransaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> TransactionEnd<T>) throws -> T {
         try execute("BEGIN \(kind.rawValue)")
         do {
-            let result = try body()
-            try execute("COMMIT")
-            return result
+            switch try body() {
+            case .commit(let result):
+                try execute("COMMIT")
+                return result
+            case .rollback(let result):
+                try execute("ROLLBACK")
+                return result
+            }
         } catch {
             if !isAutocommit { try? execute("ROLLBACK") }
             throw error

@@ -300,11 +300,11 @@ final class DatabaseTests: XCTestCase {
     }
 }
 
-final class SimulatedClockTests: XCTestCase {
-    func testNowFollowsTheSimulatedClockOnlyOnItsConnections() throws {
+final class ConnectionClockTests: XCTestCase {
+    func testNowFollowsTheClockOnlyOnItsConnections() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        let clock = try SimulatedClock(unixSeconds: 1_793_000_000)
+        let clock = try ConnectionClock(unixSeconds: 1_793_000_000)
         let db = try Database(path: directory.path("clock.db"), mode: .readWrite(create: true), clock: clock)
         // 1793000000 s after the epoch, computed independently: 2026-10-26T07:33:20Z.
         XCTAssertEqual(try db.scalarText("SELECT strftime('%Y-%m-%dT%H:%M:%SZ','now')"), "2026-10-26T07:33:20Z")
@@ -322,12 +322,73 @@ final class SimulatedClockTests: XCTestCase {
     }
 
     func testTwoClocksAreIndependent() throws {
-        let first = try SimulatedClock(unixSeconds: 86_400)
-        let second = try SimulatedClock(unixSeconds: 2 * 86_400)
+        let first = try ConnectionClock(unixSeconds: 86_400)
+        let second = try ConnectionClock(unixSeconds: 2 * 86_400)
         XCTAssertNotEqual(first.vfsName, second.vfsName)
         let a = try Database(path: ":memory:", mode: .readWrite(create: true), clock: first)
         let b = try Database(path: ":memory:", mode: .readWrite(create: true), clock: second)
         XCTAssertEqual(try a.scalarText("SELECT date('now')"), "1970-01-02")
         XCTAssertEqual(try b.scalarText("SELECT date('now')"), "1970-01-03")
+    }
+}
+
+final class TransactionEndTests: XCTestCase {
+    private func database() throws -> Database {
+        let db = try Database(path: ":memory:", mode: .readWrite(create: true))
+        try db.execute("CREATE TABLE t(n INTEGER)")
+        return db
+    }
+
+    func testTheBodyCanRollBackAndStillReturnItsValue() throws {
+        let db = try database()
+        let found = try db.inTransaction { () throws -> TransactionEnd<String> in
+            try db.run("INSERT INTO t(n) VALUES (1)")
+            return .rollback("changed while read")
+        }
+        XCTAssertEqual(found, "changed while read")
+        XCTAssertTrue(db.isAutocommit)
+        XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM t"), 0)
+    }
+
+    func testTheBodyCanCommit() throws {
+        let db = try database()
+        let rows = try db.inTransaction(.immediate) { () throws -> TransactionEnd<Int> in
+            try db.run("INSERT INTO t(n) VALUES (1)")
+            return .commit(db.changes)
+        }
+        XCTAssertEqual(rows, 1)
+        XCTAssertTrue(db.isAutocommit)
+        XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM t"), 1)
+    }
+
+    func testABodyThatThrowsRollsBack() throws {
+        struct Refused: Error {}
+        let db = try database()
+        XCTAssertThrowsError(try db.inTransaction { () throws -> TransactionEnd<Void> in
+            try db.run("INSERT INTO t(n) VALUES (1)")
+            throw Refused()
+        }) { XCTAssertTrue($0 is Refused) }
+        XCTAssertTrue(db.isAutocommit)
+        XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM t"), 0)
+    }
+
+    /// A commit SQLite refuses (a deferred foreign key is checked only then) leaves the
+    /// transaction open in SQLite; the wrapper rolls it back and reports the refusal.
+    func testACommitThatFailsRollsBackAndThrows() throws {
+        let db = try database()
+        try db.execute("""
+            PRAGMA foreign_keys = ON;
+            CREATE TABLE parent(id INTEGER PRIMARY KEY);
+            CREATE TABLE child(parent INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);
+            """)
+        XCTAssertThrowsError(try db.inTransaction { () throws -> TransactionEnd<Void> in
+            try db.run("INSERT INTO t(n) VALUES (1)")
+            try db.run("INSERT INTO child(parent) VALUES (7)")
+            return .commit(())
+        }) { error in
+            XCTAssertEqual((error as? SQLiteError)?.isConstraintViolation, true)
+        }
+        XCTAssertTrue(db.isAutocommit)
+        XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM t"), 0)
     }
 }

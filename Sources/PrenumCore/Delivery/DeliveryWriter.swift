@@ -1,5 +1,6 @@
 import Glibc
 import PrenumCrypto
+import PrenumSystem
 
 /// Writes one delivery file (SPEC section 4) as a stream: memory stays at one 64 KiB buffer
 /// however many records go in, and the SHA-256 and length are known the moment the file is
@@ -305,21 +306,17 @@ public final class DeliveryWriter {
         guard !out.bytes.isEmpty else { return }
         guard descriptor >= 0 else { throw fail(DeliveryWriterMisuse("write after the file was closed")) }
         let fd = descriptor
-        let failure: Int32 = out.bytes.withUnsafeBytes { buffer in
+        let failure: SystemCallError? = out.bytes.withUnsafeBytes { buffer in
             digest.update(buffer)
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(fd, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += written
+            do throws(SystemCallError) {
+                try SystemCall.writeAll(fd, buffer)
+                return nil
+            } catch {
+                return error
             }
-            return 0
         }
-        guard failure == 0 else {
-            errno = failure
+        if let failure {
+            errno = failure.code
             throw fail(ioFailure("write"))
         }
         byteCount += Int64(out.bytes.count)

@@ -1,4 +1,5 @@
 import Foundation
+import PrenumSystem
 
 /// Reads a population file (SPEC section 3) as a stream of lines, in bounded memory however
 /// large the file: a chunk and at most one line of 1,000 bytes are held at a time.
@@ -42,9 +43,8 @@ public struct PopulationFileParser: Sendable {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunkBytes, alignment: 16)
         defer { buffer.deallocate() }
         while true {
-            let count = read(fileDescriptor, buffer.baseAddress, buffer.count)
+            let count = SystemCall.read(fileDescriptor, into: buffer)
             if count < 0 {
-                if errno == EINTR { continue }
                 throw OperationFailure(.dataError, "cannot read population file \(path): \(String(cString: strerror(errno)))")
             }
             if count == 0 { break }

@@ -146,70 +146,84 @@ public final class PopulationImporter {
 
         // The archive copy made inside the transaction, taken back if the commit fails (a full disk).
         var archived: (index: Int64, sha256: String)?
-        try database.execute("BEGIN IMMEDIATE")
+        let verdict: ImportVerdict
         do {
-            try database.run("""
-                INSERT INTO population_file(subscriber, file_name, sha256, bytes, outcome, lines, bad_lines, added, removed, updated, received_at)
-                VALUES (?1, ?2, '', 0, 'applied', 0, 0, 0, 0, 0, ?3)
-                """, [subscriber.id, entry.name, receivedAt])
-            let fileID = database.lastInsertRowID
-            let applier = try PopulationApplier(database: database, subscriber: subscriber.id, fileID: fileID, tracksSeen: isFull)
-            let totals = try parser.parse(fileDescriptor: descriptor, path: display, observe: { digest.update($0) }) { item in
-                switch item {
-                case .line(let line):
-                    if report == nil { try applier.apply(line, to: &counts) }
-                case .problem(let problem):
-                    let writer = try report ?? RejectionReport(folder: rejectedFolder, subscriber: subscriber.id, fileName: entry.name)
-                    report = writer
-                    try writer.add(problem)
+            verdict = try database.inTransaction(.immediate) { () throws -> TransactionEnd<ImportVerdict> in
+                try database.run("""
+                    INSERT INTO population_file(subscriber, file_name, sha256, bytes, outcome, lines, bad_lines, added, removed, updated, received_at)
+                    VALUES (?1, ?2, '', 0, 'applied', 0, 0, 0, 0, 0, ?3)
+                    """, [subscriber.id, entry.name, receivedAt])
+                let fileID = database.lastInsertRowID
+                let applier = try PopulationApplier(database: database, subscriber: subscriber.id, fileID: fileID, tracksSeen: isFull)
+                let totals = try parser.parse(fileDescriptor: descriptor, path: display, observe: { digest.update($0) }) { item in
+                    switch item {
+                    case .line(let line):
+                        if report == nil { try applier.apply(line, to: &counts) }
+                    case .problem(let problem):
+                        let writer = try report ?? RejectionReport(folder: rejectedFolder, subscriber: subscriber.id, fileName: entry.name)
+                        report = writer
+                        try writer.add(problem)
+                    }
                 }
-            }
-            let sha256 = digest.finalizeHex()
-            counts.lines = totals.dataLines
-            counts.badLines = totals.badLines
+                let sha256 = digest.finalizeHex()
+                counts.lines = totals.dataLines
+                counts.badLines = totals.badLines
 
-            let after = try FileIdentity(descriptor: descriptor, path: display)
-            if after != before || after.size != totals.bytes {
-                try database.execute("ROLLBACK")
-                return PopulationFileOutcome(subscriber: subscriber.id, fileName: entry.name, sha256: nil, kind: .deferred,
-                                             counts: PopulationCounts(), message: "the file changed while it was read (still being written?); it is left for the next import")
+                let after = try FileIdentity(descriptor: descriptor, path: display)
+                if after != before || after.size != totals.bytes {
+                    return .rollback(.deferred("the file changed while it was read (still being written?); it is left for the next import"))
+                }
+                if let report {
+                    return .rollback(.rejected(report, sha256: sha256, bytes: totals.bytes))
+                }
+                // A `full-` file is applied again even with bytes applied before: it says "this is my
+                // population now" (SPEC section 3); only its own interrupted import is finished instead.
+                if let original = try appliedFile(subscriber: subscriber.id, sha256: sha256),
+                   !isFull || interruptedAcceptance(entry, subscriber: subscriber, folder: folder, sha256: sha256, original: original) != nil {
+                    return .rollback(.duplicate(of: original, sha256: sha256, bytes: totals.bytes))
+                }
+                if isFull { try applier.removeUnseen(&counts) }
+                try database.run("""
+                    UPDATE population_file SET sha256 = ?2, bytes = ?3, lines = ?4, bad_lines = 0, added = ?5, removed = ?6, updated = ?7
+                    WHERE id = ?1
+                    """, [fileID, sha256, totals.bytes, counts.lines, counts.added, counts.removed, counts.updated])
+                guard let index = try archive(fileID: fileID, subscriber: subscriber.id, source: display, sha256: sha256, name: entry.name) else {
+                    return .rollback(.deferred("the file changed while it was archived (still being written?); it is left for the next import"))
+                }
+                archived = (index, sha256)
+                faults.reach(.importBeforeCommit, subscriber: subscriber.id)
+                return .commit(.accepted(sha256: sha256))
             }
-            if let report {
-                try database.execute("ROLLBACK")
-                return try finishRejection(entry, subscriber: subscriber, folder: folder, report: report, sha256: sha256,
-                                           bytes: totals.bytes, counts: counts, reason: nil, now: now)
-            }
-            // A `full-` file is applied again even with bytes applied before: it says "this is my
-            // population now" (SPEC section 3); only its own interrupted import is finished instead.
-            if let original = try appliedFile(subscriber: subscriber.id, sha256: sha256),
-               !isFull || interruptedAcceptance(entry, subscriber: subscriber, folder: folder, sha256: sha256, original: original) != nil {
-                try database.execute("ROLLBACK")
-                return try finishDuplicate(entry, subscriber: subscriber, folder: folder, sha256: sha256, bytes: totals.bytes,
-                                           lines: counts.lines, original: original, now: now)
-            }
-            if isFull { try applier.removeUnseen(&counts) }
-            try database.run("""
-                UPDATE population_file SET sha256 = ?2, bytes = ?3, lines = ?4, bad_lines = 0, added = ?5, removed = ?6, updated = ?7
-                WHERE id = ?1
-                """, [fileID, sha256, totals.bytes, counts.lines, counts.added, counts.removed, counts.updated])
-            guard let index = try archive(fileID: fileID, subscriber: subscriber.id, source: display, sha256: sha256, name: entry.name) else {
-                try database.execute("ROLLBACK")
-                return PopulationFileOutcome(subscriber: subscriber.id, fileName: entry.name, sha256: nil, kind: .deferred,
-                                             counts: PopulationCounts(), message: "the file changed while it was archived (still being written?); it is left for the next import")
-            }
-            archived = (index, sha256)
-            faults.reach(.importBeforeCommit, subscriber: subscriber.id)
-            try database.execute("COMMIT")
-            faults.reach(.importAfterCommit, subscriber: subscriber.id)
-            return try finishAcceptance(entry, subscriber: subscriber, folder: folder, sha256: sha256, counts: counts, now: now)
         } catch {
-            if !database.isAutocommit { try? database.execute("ROLLBACK") }
             if let archived {
                 PopulationArchive(archiveRoot: configuration.archive)
                     .discard(subscriber: subscriber.id, index: archived.index, sha256: archived.sha256, originalName: entry.name)
             }
             throw error
         }
+        switch verdict {
+        case .accepted(let sha256):
+            faults.reach(.importAfterCommit, subscriber: subscriber.id)
+            return try finishAcceptance(entry, subscriber: subscriber, folder: folder, sha256: sha256, counts: counts, now: now)
+        case .deferred(let message):
+            return PopulationFileOutcome(subscriber: subscriber.id, fileName: entry.name, sha256: nil, kind: .deferred,
+                                         counts: PopulationCounts(), message: message)
+        case .rejected(let report, let sha256, let bytes):
+            return try finishRejection(entry, subscriber: subscriber, folder: folder, report: report, sha256: sha256,
+                                       bytes: bytes, counts: counts, reason: nil, now: now)
+        case .duplicate(let original, let sha256, let bytes):
+            return try finishDuplicate(entry, subscriber: subscriber, folder: folder, sha256: sha256, bytes: bytes,
+                                       lines: counts.lines, original: original, now: now)
+        }
+    }
+
+    /// What one file's applying transaction found: only `accepted` commits; every other verdict
+    /// rolls back and is finished (a receipt, a move) after the state is as it was.
+    private enum ImportVerdict {
+        case accepted(sha256: String)
+        case deferred(String)
+        case rejected(RejectionReport, sha256: String, bytes: Int)
+        case duplicate(of: PopulationReceipt.AppliedAs, sha256: String, bytes: Int)
     }
 
     /// Keeps the file in the archive at its place in the subscriber's order of application and

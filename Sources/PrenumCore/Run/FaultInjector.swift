@@ -7,8 +7,9 @@ import Glibc
 /// prove that every step is recoverable.
 ///
 /// Set `PRENUM_FAULT_STEP` to a step name (and optionally `PRENUM_FAULT_SUBSCRIBER` to a
-/// subscriber id, `PRENUM_FAULT_HIT` to the n-th time the step is reached). Unset in
-/// production, it costs one comparison per step.
+/// subscriber id, `PRENUM_FAULT_HIT` to the n-th time the step is reached). Only a debug build
+/// reads them: a release binary ignores them, so a stray variable in production cannot kill a
+/// run. Unset, it costs one comparison per step.
 public struct FaultInjector: Sendable {
     /// Every step at which a fault can be injected, in the order a run reaches them.
     public enum Step: String, CaseIterable, Sendable {
@@ -53,7 +54,22 @@ public struct FaultInjector: Sendable {
 
     public static let none = FaultInjector(step: nil, subscriber: nil, hit: 1)
 
+    /// True in a debug build, the one the crash tests drive; a release build has no faults.
+    static let isCompiledIn: Bool = {
+        #if DEBUG
+        return true
+        #else
+        return false
+        #endif
+    }()
+
+    /// The switch the environment asks for, in a debug build; `.none` in a release build.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> FaultInjector {
+        guard isCompiledIn else { return .none }
+        return parsing(environment)
+    }
+
+    static func parsing(_ environment: [String: String]) -> FaultInjector {
         FaultInjector(step: environment["PRENUM_FAULT_STEP"], subscriber: environment["PRENUM_FAULT_SUBSCRIBER"],
                       hit: environment["PRENUM_FAULT_HIT"].flatMap(Int.init) ?? 1)
     }

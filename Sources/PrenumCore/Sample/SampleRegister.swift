@@ -6,7 +6,7 @@ import PrenumSQLite
 ///
 /// Both are deterministic: the same arguments give the same `sqlite3 .dump`. Data come
 /// from a seeded SplitMix64 and the simulated dates, never from the system clock; the journal
-/// triggers' `'now'` reads a `SimulatedClock` (see docs/SAMPLE-DATA.md).
+/// triggers' `'now'` reads a `ConnectionClock` set to the simulated time (see docs/SAMPLE-DATA.md).
 public enum SampleRegister {
     /// Persons are written this many per transaction.
     static let personsPerTransaction = 20_000
@@ -27,7 +27,7 @@ public enum SampleRegister {
         var journalRows: Int64 = 0
         let historyStart: Int
         do {
-            let clock = try SimulatedClock(unixSeconds: SampleCalendar.unixSeconds(day: untilDay, second: 0))
+            let clock = try ConnectionClock(unixSeconds: SampleCalendar.unixSeconds(day: untilDay, second: 0))
             let database: Database
             do {
                 database = try Database(path: partial, mode: .readWrite(create: true), clock: clock)
@@ -82,7 +82,7 @@ public enum SampleRegister {
         }
         let seed = seed ?? defaultSeed(for: date)
         let day = date.dayNumber
-        let clock = try SimulatedClock(unixSeconds: SampleCalendar.unixSeconds(day: day, second: 0))
+        let clock = try ConnectionClock(unixSeconds: SampleCalendar.unixSeconds(day: day, second: 0))
         let database = try Database(path: path, mode: .readWrite(create: false), clock: clock)
         guard try database.scalarInt("SELECT count(*) FROM sqlite_schema WHERE name IN ('payment', 'benefit_case', 'change_log')") == 3 else {
             throw OperationFailure(.dataError, "\(path) is not a register (no payment, benefit_case and change_log tables)")

@@ -5,14 +5,14 @@ import PrenumSQLite
 /// journal triggers stamp the simulated time. Nothing here touches `change_log`.
 final class SampleRegisterWriter {
     let database: Database
-    let clock: SimulatedClock
+    let clock: ConnectionClock
     let calendar: SampleCalendar
     private let insertPaymentStatement: Statement
     private let insertCaseStatement: Statement
     private let insertDeductionStatement: Statement
     private(set) var counts = SampleWriteCounts()
 
-    init(database: Database, clock: SimulatedClock, calendar: SampleCalendar) throws {
+    init(database: Database, clock: ConnectionClock, calendar: SampleCalendar) throws {
         self.database = database
         self.clock = clock
         self.calendar = calendar

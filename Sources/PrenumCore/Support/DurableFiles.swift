@@ -1,4 +1,5 @@
 import Foundation
+import PrenumSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,14 +27,10 @@ public enum DurableFiles {
 
     /// Writes all bytes to an open descriptor, retrying short writes and interruptions.
     public static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let written = Glibc.write(descriptor, bytes.baseAddress?.advanced(by: offset), bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw failure("write", path)
-            }
-            offset += written
+        do {
+            try SystemCall.writeAll(descriptor, bytes)
+        } catch {
+            throw OperationFailure(.cannotCreate, "cannot write \(path): \(error)")
         }
     }
 
@@ -86,9 +83,8 @@ public enum DurableFiles {
         defer { buffer.deallocate() }
         do {
             while true {
-                let count = read(input, buffer.baseAddress, buffer.count)
+                let count = SystemCall.read(input, into: buffer)
                 if count < 0 {
-                    if errno == EINTR { continue }
                     throw OperationFailure(.noInput, "cannot read \(source): \(String(cString: strerror(errno)))")
                 }
                 if count == 0 { break }

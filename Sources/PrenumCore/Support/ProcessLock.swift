@@ -1,4 +1,5 @@
 import Foundation
+import PrenumSystem
 
 /// Keeps two `prenum` processes that write state (a cron run and an operator's import, say)
 /// from working at once. The kernel drops an `flock` when the process dies, however it dies,
@@ -19,9 +20,8 @@ public final class ProcessLock {
         guard descriptor >= 0 else {
             throw OperationFailure(.cannotCreate, "cannot open lock file \(path): \(String(cString: strerror(errno)))")
         }
-        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+        if SystemCall.retryingInterrupted({ flock(descriptor, LOCK_EX | LOCK_NB) }) != 0 {
             let code = errno
-            if code == EINTR { continue }
             close(descriptor)
             if code == EWOULDBLOCK {
                 throw LockHeld(path: path, holder: holderPID(path: path))

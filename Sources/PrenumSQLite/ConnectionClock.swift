@@ -1,13 +1,13 @@
 import CSQLite
 
-/// A clock that SQLite reads instead of the system's, for connections opened with it.
+/// A clock that SQLite reads instead of the system's, for connections opened with it: their
+/// `'now'` (triggers and defaults included) is whatever time the owner set, while every other
+/// connection keeps the real clock. The sample generator is the one user (see
+/// docs/SAMPLE-DATA.md); the mechanism stays here because it is SQLite's C API.
 ///
-/// The register's journal triggers stamp `change_log.changed_at` with SQLite's `'now'`, as
-/// upstream's real triggers do. Sample data must nevertheless be reproducible byte for byte,
-/// so the generator opens its connection on this clock and moves it through simulated time.
 /// SQLite takes `'now'` from its VFS, so the clock is a copy of the default VFS whose time
 /// methods read the value set here; every other VFS method is the default one, untouched.
-public final class SimulatedClock {
+public final class ConnectionClock {
     /// The VFS copy followed by the clock value, in one allocation, so that the C callbacks
     /// find the time from the VFS pointer they are given.
     private let storage: UnsafeMutableRawPointer
@@ -22,10 +22,10 @@ public final class SimulatedClock {
     public init(unixSeconds: Int64 = 0) throws {
         _ = SQLiteLibrary.configured
         guard let base = sqlite3_vfs_find(nil) else {
-            throw SQLiteError(resultCode: SQLITE_ERROR, message: "SQLite has no default VFS to base a simulated clock on")
+            throw SQLiteError(resultCode: SQLITE_ERROR, message: "SQLite has no default VFS to base a connection clock on")
         }
         storage = UnsafeMutableRawPointer.allocate(byteCount: Self.timeOffset + 8, alignment: 16)
-        vfsName = "prenum-simulated-clock-\(UInt(bitPattern: storage))"
+        vfsName = "prenum-connection-clock-\(UInt(bitPattern: storage))"
         let characters = vfsName.utf8CString
         let name = UnsafeMutablePointer<CChar>.allocate(capacity: characters.count)
         name.initialize(from: Array(characters), count: characters.count)
@@ -35,12 +35,12 @@ public final class SimulatedClock {
         vfs.pNext = nil
         vfs.xCurrentTime = { vfs, out in
             guard let vfs, let out else { return SQLITE_ERROR }
-            out.pointee = Double(SimulatedClock.julianMilliseconds(vfs)) / 86_400_000.0
+            out.pointee = Double(ConnectionClock.julianMilliseconds(vfs)) / 86_400_000.0
             return SQLITE_OK
         }
         vfs.xCurrentTimeInt64 = { vfs, out in
             guard let vfs, let out else { return SQLITE_ERROR }
-            out.pointee = SimulatedClock.julianMilliseconds(vfs)
+            out.pointee = ConnectionClock.julianMilliseconds(vfs)
             return SQLITE_OK
         }
         storage.initializeMemory(as: sqlite3_vfs.self, repeating: vfs, count: 1)
@@ -49,7 +49,7 @@ public final class SimulatedClock {
         guard code == SQLITE_OK else {
             name.deallocate()
             storage.deallocate()
-            throw SQLiteError(resultCode: code, message: "cannot register the simulated clock")
+            throw SQLiteError(resultCode: code, message: "cannot register the connection clock")
         }
         self.unixSeconds = unixSeconds
     }
@@ -60,7 +60,7 @@ public final class SimulatedClock {
         storage.deallocate()
     }
 
-    /// The simulated time in whole seconds since 1970-01-01T00:00:00Z.
+    /// The time its connections read, in whole seconds since 1970-01-01T00:00:00Z.
     public var unixSeconds: Int64 {
         get { ((storage + Self.timeOffset).load(as: Int64.self) - Self.unixEpochJulianMilliseconds) / 1000 }
         set { (storage + Self.timeOffset).storeBytes(of: newValue * 1000 + Self.unixEpochJulianMilliseconds, as: Int64.self) }
