@@ -225,9 +225,7 @@ public struct Explanation: Codable, Sendable {
 
     /// One object per record (SPEC section 5: `kind`, `id`, `visible`, `rule`, `files`, ...).
     public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(records.map(JSONRecord.init)), as: UTF8.self) + "\n"
+        try JSONOutput.text(records.map(JSONRecord.init), escapingSlashes: false)
     }
 
     /// A record with `rule` always present (null when visible), as the SPEC's field list reads.

@@ -45,9 +45,7 @@ public struct DryRunReport: Codable, Sendable, Equatable {
 
     /// One object per subscriber, as the SPEC's `--json` asks.
     public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try encoder.encode(subscribers), as: UTF8.self) + "\n"
+        try JSONOutput.text(subscribers)
     }
 
     public var text: String {

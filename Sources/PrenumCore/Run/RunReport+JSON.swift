@@ -56,8 +56,6 @@ public struct RunReportDocument: Codable, Sendable, Equatable {
     }
 
     public func json() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return Array(try encoder.encode(self)) + [0x0a]
+        Array(try JSONOutput.text(self).utf8)
     }
 }

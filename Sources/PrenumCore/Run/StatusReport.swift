@@ -161,9 +161,7 @@ public struct StatusReport: Codable, Sendable {
     }
 
     public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+        try JSONOutput.text(self)
     }
 
     public var text: String {

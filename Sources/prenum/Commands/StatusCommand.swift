@@ -27,9 +27,7 @@ struct StatusCommand: Command {
         }
         let health = HealthCheck.evaluate(report, lockPath: configuration.lockPath, maxAgeHours: maxAge, now: now)
         if arguments.flag("json") {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(health), as: UTF8.self))
+            print(try JSONOutput.text(health), terminator: "")
         } else {
             print(health.text, terminator: "")
         }
