@@ -51,8 +51,9 @@ public final class Database {
         guard code == SQLITE_OK else {
             let message = String(cString: sqlite3_errmsg(pointer))
             let extended = sqlite3_extended_errcode(pointer)
+            let systemErrno = Self.systemErrno(code: extended, pointer)
             sqlite3_close_v2(pointer)
-            throw SQLiteError(resultCode: code, extendedResultCode: extended, message: message, path: path)
+            throw SQLiteError(resultCode: code, extendedResultCode: extended, systemErrno: systemErrno, message: message, path: path)
         }
         self.handle = pointer
         self.path = path
@@ -189,10 +190,20 @@ public final class Database {
     /// Whether the file was opened read-only (the register always is).
     public var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
 
+    /// The `errno` of the connection's last I/O failure, for the codes that come from one:
+    /// SQLite keeps it until the next I/O failure, so for any other code it would be stale.
+    private static func systemErrno(code: Int32, _ handle: OpaquePointer) -> Int32 {
+        switch ResultCode(rawValue: code) {
+        case .ioErr, .full, .cantOpen: sqlite3_system_errno(handle)
+        default: 0
+        }
+    }
+
     func error(code: Int32, message: String? = nil, sql: String?) -> SQLiteError {
         SQLiteError(
             resultCode: code,
             extendedResultCode: sqlite3_extended_errcode(handle),
+            systemErrno: Self.systemErrno(code: sqlite3_extended_errcode(handle), handle),
             message: message ?? String(cString: sqlite3_errmsg(handle)),
             sql: sql,
             path: path

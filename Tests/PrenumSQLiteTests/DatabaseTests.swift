@@ -48,7 +48,7 @@ final class DatabaseTests: XCTestCase {
         let reader = try Database(path: path, mode: .readOnly)
         XCTAssertThrowsError(try reader.run("INSERT INTO t(n) VALUES (?)", [1])) { error in
             let sqliteError = error as? SQLiteError
-            XCTAssertEqual(sqliteError?.resultCode, SQLITE_READONLY, "\(error)")
+            XCTAssertEqual(sqliteError?.resultCode, .readOnly, "\(error)")
         }
         XCTAssertThrowsError(try reader.execute("CREATE TABLE other(x)"))
         XCTAssertEqual(try reader.scalarInt("SELECT count(*) FROM t"), 0)
@@ -73,7 +73,7 @@ final class DatabaseTests: XCTestCase {
             XCTAssertThrowsError(try Database(path: path, mode: mode)) { error in
                 guard let sqliteError = error as? SQLiteError else { return XCTFail("not a SQLiteError: \(error)") }
                 XCTAssertTrue(sqliteError.isCorrupt, "\(sqliteError)")
-                XCTAssertEqual(sqliteError.resultCode, SQLITE_NOTADB)
+                XCTAssertEqual(sqliteError.resultCode, .notADatabase)
                 XCTAssertTrue(sqliteError.description.contains(path))
             }
         }
@@ -137,7 +137,7 @@ final class DatabaseTests: XCTestCase {
     func testWrongArgumentCountIsRefused() throws {
         let db = try makeDatabase()
         XCTAssertThrowsError(try db.run("INSERT INTO t(n, s) VALUES (?, ?)", [1])) { error in
-            XCTAssertEqual((error as? SQLiteError)?.resultCode, SQLITE_RANGE)
+            XCTAssertEqual((error as? SQLiteError)?.resultCode, .range)
         }
     }
 
@@ -242,8 +242,8 @@ final class DatabaseTests: XCTestCase {
         XCTAssertThrowsError(try db.run(sql, [pnr, 45])) { error in
             guard let sqliteError = error as? SQLiteError else { return XCTFail("not a SQLiteError: \(error)") }
             XCTAssertTrue(sqliteError.isConstraintViolation)
-            XCTAssertEqual(sqliteError.resultCode, SQLITE_CONSTRAINT)
-            XCTAssertEqual(sqliteError.extendedResultCode, SQLITE_CONSTRAINT | (6 << 8), "SQLITE_CONSTRAINT_PRIMARYKEY")
+            XCTAssertEqual(sqliteError.resultCode, .constraint)
+            XCTAssertEqual(sqliteError.extendedResultCode.rawValue, SQLITE_CONSTRAINT | (6 << 8), "SQLITE_CONSTRAINT_PRIMARYKEY")
             XCTAssertEqual(sqliteError.sql, sql)
             XCTAssertTrue(sqliteError.message.contains("UNIQUE constraint failed"), sqliteError.message)
             XCTAssertTrue(sqliteError.description.contains(sql))
@@ -254,7 +254,7 @@ final class DatabaseTests: XCTestCase {
         }
         XCTAssertThrowsError(try db.run(sql, [pnr + "0", nil as Int64?])) { error in
             let sqliteError = error as? SQLiteError
-            XCTAssertEqual(sqliteError?.extendedResultCode, SQLITE_CONSTRAINT | (5 << 8), "SQLITE_CONSTRAINT_NOTNULL")
+            XCTAssertEqual(sqliteError?.extendedResultCode.rawValue, SQLITE_CONSTRAINT | (5 << 8), "SQLITE_CONSTRAINT_NOTNULL")
             XCTAssertEqual(sqliteError?.description.contains(pnr), false)
         }
     }
@@ -264,7 +264,7 @@ final class DatabaseTests: XCTestCase {
         let sql = "SELEC n FROM t"
         XCTAssertThrowsError(try db.prepare(sql)) { error in
             guard let sqliteError = error as? SQLiteError else { return XCTFail("not a SQLiteError: \(error)") }
-            XCTAssertEqual(sqliteError.resultCode, SQLITE_ERROR)
+            XCTAssertEqual(sqliteError.resultCode, .error)
             XCTAssertEqual(sqliteError.sql, sql)
             XCTAssertTrue(sqliteError.message.contains("syntax error"), sqliteError.message)
             XCTAssertFalse(sqliteError.isConstraintViolation || sqliteError.isBusy || sqliteError.isCorrupt)
@@ -288,7 +288,7 @@ final class DatabaseTests: XCTestCase {
         XCTAssertThrowsError(try waiter.run("INSERT INTO t(n) VALUES (?)", [2])) { error in
             guard let sqliteError = error as? SQLiteError else { return XCTFail("not a SQLiteError: \(error)") }
             XCTAssertTrue(sqliteError.isBusy, "\(sqliteError)")
-            XCTAssertEqual(sqliteError.resultCode, SQLITE_BUSY)
+            XCTAssertEqual(sqliteError.resultCode, .busy)
         }
         XCTAssertThrowsError(try waiter.transaction { try waiter.run("INSERT INTO t(n) VALUES (?)", [3]) }) { error in
             XCTAssertEqual((error as? SQLiteError)?.isBusy, true)

@@ -10,7 +10,7 @@ public enum RunFailureReason {
         if let failure = error as? OperationFailure, failure.exitCode == .configuration, failure.message.hasPrefix("signingKey:") {
             return "signing-key"
         }
-        return of(exitCode: (error as? any PrenumFailure)?.exitCode ?? .dataError)
+        return of(exitCode: ExitCode.of(error))
     }
 
     public static func of(exitCode: ExitCode) -> String {

@@ -57,7 +57,7 @@ public struct RunPreflight {
             watermark = Int64(try state.scalarText("SELECT value FROM meta WHERE key = 'watermark'") ?? "0") ?? 0
             recorded = try state.scalarText("SELECT value FROM meta WHERE key = ?", [JournalMark.metaKey]).flatMap(JournalMark.init(stored:))
         } catch let error as SQLiteError {
-            throw StateDatabase.OpenFailure(exitCode: error.isFull ? .cannotCreate : error.isCannotOpen ? .noInput : .dataError, path: path,
+            throw StateDatabase.OpenFailure(exitCode: .of(error, file: .input), path: path,
                                             reason: error.isCorrupt ? "not a SQLite database or damaged (\(error.message)); restore it from backup" : error.description)
         }
         try register.database.readTransaction {

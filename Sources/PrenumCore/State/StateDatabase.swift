@@ -47,7 +47,7 @@ public final class StateDatabase {
             try database.enableWriteAheadLog()
             try database.execute("PRAGMA foreign_keys=ON; PRAGMA cache_size=-\(Self.writerCacheKiB)")
         } catch let error as SQLiteError {
-            throw OpenFailure(exitCode: error.isCannotOpen || error.isFull ? .cannotCreate : .dataError, path: path,
+            throw OpenFailure(exitCode: .of(error, file: .output), path: path,
                               reason: error.isCorrupt ? "not a SQLite database or damaged (\(error.message)); restore it from backup" : error.description)
         }
         try migrate()

@@ -5,7 +5,7 @@ import PrenumCore
 /// `level=error event=run.failed`, and every run, failed or not, ends with `run.end`.
 enum RunFailureEvents {
     static func log(_ error: Error, businessDate: CalendarDate?, started: Date, log: EventLog) {
-        let exitCode = (error as? any PrenumFailure)?.exitCode ?? .dataError
+        let exitCode = ExitCode.of(error)
         let reason = RunFailureReason.of(error)
         let date = businessDate?.description ?? "unknown"
         log.log(.error, "run.failed", ["businessDate": date, "exitCode": exitCode.rawValue, "reason": reason,

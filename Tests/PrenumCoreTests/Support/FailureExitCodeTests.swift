@@ -1,0 +1,42 @@
+import Foundation
+import XCTest
+@testable import PrenumCore
+import PrenumSQLite
+
+/// A full disk is 73 wherever it strikes (SPEC section 5): the mapping from a SQLite error to
+/// an exit code is one function, and the run's failure event and metrics take theirs from it.
+final class FailureExitCodeTests: XCTestCase {
+    private let writeFull = SQLiteError(resultCode: .ioErrWrite, systemErrno: ENOSPC, message: "disk I/O error",
+                                        sql: "INSERT INTO delivery VALUES (?)", path: "/state/prenum.db")
+
+    func testAFullDiskFromSQLiteIs73WhateverTheFileIs() {
+        for error in [writeFull, SQLiteError(resultCode: .full, message: "database or disk is full")] {
+            XCTAssertEqual(ExitCode.of(error), .cannotCreate, "\(error)")
+            XCTAssertEqual(ExitCode.of(error, file: .input), .cannotCreate, "\(error)")
+            XCTAssertEqual(ExitCode.of(error, file: .output), .cannotCreate, "\(error)")
+        }
+    }
+
+    func testAFullDiskWhileDeliveringIs73AndNamedCannotCreate() {
+        // What a worker's state write throws when the disk fills mid-delivery, as the run sees it.
+        let error: Error = writeFull
+        XCTAssertEqual(ExitCode.of(error).rawValue, 73)
+        XCTAssertEqual(RunFailureReason.of(error), "cannot-create")
+    }
+
+    func testOtherSQLiteErrorsMapByKindAndRole() {
+        let readError = SQLiteError(resultCode: .ioErr, extendedResultCode: .ioErrRead, systemErrno: EIO, message: "disk I/O error")
+        XCTAssertEqual(ExitCode.of(readError), .dataError, "a failing disk is not a full one")
+        XCTAssertEqual(ExitCode.of(SQLiteError(resultCode: .busy, message: "database is locked")), .temporaryFailure)
+        XCTAssertEqual(ExitCode.of(SQLiteError(resultCode: .notADatabase, message: "file is not a database")), .dataError)
+        let cantOpen = SQLiteError(resultCode: .cantOpen, message: "unable to open database file")
+        XCTAssertEqual(ExitCode.of(cantOpen, file: .input), .noInput)
+        XCTAssertEqual(ExitCode.of(cantOpen, file: .output), .cannotCreate)
+        XCTAssertEqual(ExitCode.of(cantOpen), .dataError)
+    }
+
+    func testATypedFailureKeepsItsOwnCode() {
+        XCTAssertEqual(ExitCode.of(OperationFailure(.configuration, "bad")), .configuration)
+        XCTAssertEqual(ExitCode.of(NSError(domain: NSPOSIXErrorDomain, code: Int(ENOSPC))), .cannotCreate)
+    }
+}
