@@ -11,6 +11,9 @@ public final class Statement {
     /// The SQL, for error messages (never the bound values).
     public let sql: String
     private unowned let database: Database
+    /// Column name to index, built on the first read by name and kept across `reset()`:
+    /// a prepared statement's result columns are fixed when it is prepared.
+    private(set) var columnIndexes: [String: Int32]?
 
     init(database: Database, handle: OpaquePointer, sql: String) {
         self.database = database
@@ -114,6 +117,35 @@ public final class Statement {
 
     public func columnName(_ index: Int32) -> String {
         sqlite3_column_name(handle, index).map { String(cString: $0) } ?? ""
+    }
+
+    /// The index of the column called `name`; an error naming the column and the statement
+    /// when the result has none. An exact match is found in the map; SQLite's names are
+    /// case-insensitive, so a name in another case is looked for only when that misses.
+    public func columnIndex(_ name: String) throws -> Int32 {
+        let indexes = columnIndexes ?? buildColumnIndexes()
+        if let index = indexes[name] { return index }
+        let lowercased = name.lowercased()
+        if let index = indexes.filter({ $0.key.lowercased() == lowercased }).values.min() { return index }
+        let names = (0..<columnCount).map(columnName).joined(separator: ", ")
+        throw SQLiteError(resultCode: SQLITE_RANGE, message: "the result has no column `\(name)` (it has: \(names))", sql: sql,
+                          path: database.path)
+    }
+
+    private func buildColumnIndexes() -> [String: Int32] {
+        var indexes: [String: Int32] = [:]
+        // The leftmost of two columns of one name wins, as in SQLite's own name resolution.
+        for index in 0..<columnCount where indexes[columnName(index)] == nil {
+            indexes[columnName(index)] = index
+        }
+        columnIndexes = indexes
+        return indexes
+    }
+
+    /// The error for a NULL where the caller asked for a value; it names the column only.
+    func nullColumnError(_ name: String) -> SQLiteError {
+        SQLiteError(resultCode: SQLITE_MISMATCH, message: "column `\(name)` is NULL where a value is required", sql: sql,
+                    path: database.path)
     }
 
     public func isNull(_ index: Int32) -> Bool {
