@@ -201,15 +201,18 @@ public struct DisclosureIndex {
         var files: [File] = []
         try database.prepare("""
             SELECT f.subscriber, f.sequence, f.business_date, f.file_name,
-                   p.subscriber, p.org_number, p.name, p.purpose, p.legal_basis, p.format_version, p.benefits, d.offset
+                   p.subscriber AS profile_subscriber, p.org_number, p.name, p.purpose, p.legal_basis, p.format_version, p.benefits,
+                   d.offset
             FROM disclosure d JOIN disclosure_file f ON f.id = d.file JOIN disclosure_profile p ON p.id = f.profile
             WHERE d.pnr = ? ORDER BY f.subscriber, f.sequence
             """).forEachRow([pnr]) { row in
-            let benefits = row.text(10).split(separator: ",").map(String.init)
-            let profile = Profile(subscriber: row.text(4), orgNumber: row.text(5), name: row.text(6), purpose: row.text(7),
-                                  legalBasis: row.text(8), formatVersion: row.int(9), benefits: benefits)
-            files.append(File(subscriber: row.text(0), sequence: row.int64(1), businessDate: row.text(2),
-                              fileName: row.text(3), profile: profile, offset: row.optionalInt64(11)))
+            let benefits = try row.text("benefits").split(separator: ",").map(String.init)
+            let profile = Profile(subscriber: try row.text("profile_subscriber"), orgNumber: try row.text("org_number"),
+                                  name: try row.text("name"), purpose: try row.text("purpose"), legalBasis: try row.text("legal_basis"),
+                                  formatVersion: try row.int("format_version"), benefits: benefits)
+            files.append(File(subscriber: try row.text("subscriber"), sequence: try row.int64("sequence"),
+                              businessDate: try row.text("business_date"), fileName: try row.text("file_name"), profile: profile,
+                              offset: try row.optionalInt64("offset")))
         }
         return files
     }

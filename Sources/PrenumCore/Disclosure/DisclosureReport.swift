@@ -92,10 +92,10 @@ public struct DisclosureReport: Codable, Sendable {
             SELECT e.event, f.received_at FROM population_event e JOIN population_file f ON f.id = e.file_id
             WHERE e.subscriber = ? AND e.pnr = ? ORDER BY e.id
             """).forEachRow([subscriber, pnr]) { row in
-            switch row.text(0) {
-            case "added" where open == nil: open = row.text(1)
+            switch try row.text("event") {
+            case "added" where open == nil: open = try row.text("received_at")
             case "removed":
-                if let start = open { periods.append(Period(from: start, to: row.text(1))) }
+                if let start = open { periods.append(Period(from: start, to: try row.text("received_at"))) }
                 open = nil
             default: break
             }

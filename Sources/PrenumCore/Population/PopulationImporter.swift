@@ -260,7 +260,7 @@ public final class PopulationImporter {
         try statement.bind([subscriber, sha256])
         defer { statement.reset() }
         guard try statement.step() else { return nil }
-        return PopulationReceipt.AppliedAs(file: statement.text(0), receivedAt: statement.text(1))
+        return PopulationReceipt.AppliedAs(file: try statement.text("file_name"), receivedAt: try statement.text("received_at"))
     }
 
     func failedOutcome(_ subscriber: Subscriber, name: String, error: Error) -> PopulationFileOutcome {

@@ -195,16 +195,16 @@ struct StatePositions {
         let tables = try Set(RegisterReader.tableNames(database))
         guard tables.contains("subscriber_state"), tables.contains("population_file"), tables.contains("run") else { return }
         try database.prepare("SELECT subscriber, last_sequence, last_xml_sha256 FROM subscriber_state").forEachRow { row in
-            deliveries[row.text(0)] = (row.int64(1), row.text(2))
+            deliveries[try row.text("subscriber")] = (try row.int64("last_sequence"), try row.text("last_xml_sha256"))
         }
         try database.prepare("""
-            SELECT subscriber, COUNT(*) FROM population_file WHERE outcome = 'applied' GROUP BY subscriber
+            SELECT subscriber, COUNT(*) AS files FROM population_file WHERE outcome = 'applied' GROUP BY subscriber
             """).forEachRow { row in
-            populations[row.text(0)] = (row.int64(1), nil)
+            populations[try row.text("subscriber")] = (try row.int64("files"), nil)
         }
         var hasIndex = false
         try database.prepare("SELECT name FROM pragma_table_info('population_file')").forEachRow { row in
-            if row.text(0) == "archive_index" { hasIndex = true }
+            if try row.text("name") == "archive_index" { hasIndex = true }
         }
         if hasIndex {
             try database.prepare("""
@@ -212,7 +212,10 @@ struct StatePositions {
                 WHERE f.outcome = 'applied' AND f.archive_index = (SELECT MAX(g.archive_index) FROM population_file g
                                                                    WHERE g.subscriber = f.subscriber AND g.outcome = 'applied')
                 """).forEachRow { row in
-                if let count = populations[row.text(0)]?.count, count == row.int64(1) { populations[row.text(0)] = (count, row.text(2)) }
+                let subscriber = try row.text("subscriber")
+                if let count = populations[subscriber]?.count, count == (try row.int64("archive_index")) {
+                    populations[subscriber] = (count, try row.text("sha256"))
+                }
             }
         }
         let runs = try database.scalarInt("SELECT COUNT(*) FROM run") ?? 0

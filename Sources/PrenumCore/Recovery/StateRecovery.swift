@@ -114,8 +114,9 @@ public struct StateRecovery {
                 }
                 try state.setMeta("recovered_at", recoveredAt)
             }
-            try state.database.prepare("SELECT subscriber, COUNT(*) FROM subscription WHERE present = 1 GROUP BY subscriber").forEachRow { row in
-                persons[row.text(0)] = Int(row.int64(1))
+            let populations = "SELECT subscriber, COUNT(*) AS persons FROM subscription WHERE present = 1 GROUP BY subscriber"
+            try state.database.prepare(populations).forEachRow { row in
+                persons[try row.text("subscriber")] = try row.int("persons")
             }
             try state.database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         } catch {

@@ -122,7 +122,8 @@ struct SampleDaySimulator {
                               AND p.period_from = ?1 AND p.status <> 'cancelled')
             ORDER BY c.id
             """).forEachRow([monthText]) { row in
-            due.append((row.text(0), row.text(1), row.optionalInt64(2), row.optionalText(3)))
+            due.append((try row.text("pnr"), try row.text("benefit"), try row.optionalInt64("extent_pct"),
+                        try row.optionalText("closed_on")))
         }
         writer.setTime(day: day, second: 3 * 3600)
         let monthEnd = SampleCalendar.monthEnd(month)
@@ -159,7 +160,7 @@ struct SampleDaySimulator {
         try statement.bind([pnr, benefit])
         defer { statement.reset() }
         guard try statement.step() else { return nil }
-        return (statement.int64(2), statement.int64(0), statement.text(1))
+        return (try statement.int64("id"), try statement.int64("gross_ore"), try statement.text("company"))
     }
 
     /// Claims handled today: each ongoing claimed-benefit case is handled about every two
@@ -167,23 +168,23 @@ struct SampleDaySimulator {
     private mutating func handleClaims() throws {
         var due: [(pnr: String, benefit: String, opened: Int, closed: Int?, extent: Int64, daily: Int64)] = []
         try database.cached("""
-            SELECT id, pnr, benefit, opened_on, closed_on, coalesce(extent_pct, 100), coalesce(daily_amount_ore, 0)
+            SELECT id, pnr, benefit, opened_on, closed_on, coalesce(extent_pct, 100) AS extent, coalesce(daily_amount_ore, 0) AS daily
             FROM benefit_case
             WHERE decision = 'granted' AND benefit IN ('SJP', 'FP', 'AKS', 'UTV', 'ETE')
               AND (closed_on IS NULL OR closed_on >= ?)
             ORDER BY id
             """).forEachRow([calendar.text(day - 60)]) { row in
-            let id = UInt64(bitPattern: row.int64(0))
-            guard (id &* 0x9E37_79B9 &+ UInt64(day)) % 14 == 0, let opened = SampleCalendar.day(row.text(3)) else { return }
-            let closed: Int? = SampleCalendar.day(row.optionalText(4))
-            due.append((row.text(1), row.text(2), opened, closed, row.int64(5), row.int64(6)))
+            let id = UInt64(bitPattern: try row.int64("id"))
+            guard (id &* 0x9E37_79B9 &+ UInt64(day)) % 14 == 0, let opened = SampleCalendar.day(try row.text("opened_on")) else { return }
+            let closed: Int? = SampleCalendar.day(try row.optionalText("closed_on"))
+            due.append((try row.text("pnr"), try row.text("benefit"), opened, closed, try row.int64("extent"), try row.int64("daily")))
         }
         let lastPaid = try database.cached("""
-            SELECT max(period_to) FROM payment WHERE pnr = ? AND benefit = ? AND status <> 'cancelled'
+            SELECT max(period_to) AS paid_to FROM payment WHERE pnr = ? AND benefit = ? AND status <> 'cancelled'
             """)
         for item in due {
             try lastPaid.bind([item.pnr, item.benefit])
-            let paidTo = try lastPaid.step() ? SampleCalendar.day(lastPaid.optionalText(0)) : nil
+            let paidTo = try lastPaid.step() ? SampleCalendar.day(try lastPaid.optionalText("paid_to")) : nil
             lastPaid.reset()
             let from = max(item.opened, (paidTo ?? Int.min) + 1)
             let to = min(item.closed ?? (day - 1), day - 1)
@@ -208,7 +209,8 @@ struct SampleDaySimulator {
             SELECT id, pnr, benefit, opened_on, extent_pct FROM benefit_case
             WHERE decision = 'pending' AND opened_on <= ? ORDER BY id
             """).forEachRow([calendar.text(day - 5)]) { row in
-            pending.append((row.int64(0), row.text(1), row.text(2), SampleCalendar.day(row.text(3)) ?? day, row.optionalInt64(4)))
+            let opened = SampleCalendar.day(try row.text("opened_on")) ?? day
+            pending.append((try row.int64("id"), try row.text("pnr"), try row.text("benefit"), opened, try row.optionalInt64("extent_pct")))
         }
         for item in pending {
             tick()
@@ -272,7 +274,9 @@ struct SampleDaySimulator {
     private mutating func withdrawCase() throws {
         if pendingCases == nil {
             var ids: [Int64] = []
-            try database.cached("SELECT id FROM benefit_case WHERE decision = 'pending' ORDER BY id").forEachRow { ids.append($0.int64(0)) }
+            try database.cached("SELECT id FROM benefit_case WHERE decision = 'pending' ORDER BY id").forEachRow {
+                ids.append(try $0.int64("id"))
+            }
             pendingCases = ids
         }
         guard let count = pendingCases?.count, count > 0, let id = pendingCases?.remove(at: random.int(0...(count - 1))) else { return }
@@ -296,7 +300,8 @@ struct SampleDaySimulator {
             SELECT id, closed_on FROM benefit_case WHERE decision = 'granted' AND closed_on >= ? AND id >= ?
               AND benefit IN ('SJP', 'FP', 'AKS', 'UTV', 'ETE') ORDER BY id LIMIT 1
             """, to: scale, before: [calendar.text(day - 30)]) { row in
-            SampleCalendar.day(row.text(1)).map { (row.int64(0), $0) }
+            let id = try row.int64("id")
+            return SampleCalendar.day(try row.text("closed_on")).map { (id, $0) }
         }
         guard let (id, closed) = found else { return }
         tick()
@@ -337,7 +342,7 @@ struct SampleDaySimulator {
         let found = try firstFromRandomPoint("""
             SELECT pnr, benefit FROM benefit_case WHERE decision = 'granted' AND id >= ?
               AND benefit IN ('BOB', 'SA', 'AE', 'OMV', 'MKE') ORDER BY id LIMIT 1
-            """, to: scale) { ($0.text(0), $0.text(1)) }
+            """, to: scale) { (try $0.text("pnr"), try $0.text("benefit")) }
         guard let (pnr, code) = found else { return }
         tick()
         let month = SampleCalendar.addingMonths(day, -random.int(2...8))
@@ -437,19 +442,18 @@ struct SampleDaySimulator {
     /// The first row at or after a random point in `low...high` that the query yields,
     /// wrapping round once. The point is the query's last parameter, after `before`.
     private mutating func firstFromRandomPoint<T>(_ sql: String, from low: Int64 = 0, to high: Int64,
-                                                  before: [SQLiteBindable] = [], _ read: (Statement) -> T?) throws -> T? {
+                                                  before: [SQLiteBindable] = [], _ read: (Statement) throws -> T?) throws -> T? {
         let statement = try database.cached(sql)
         for start in [low + Int64(random.int(0...Int(max(high - low, 0)))), low] {
             try statement.bind(before + [start])
-            let found = try statement.step() ? read(statement) : nil
-            statement.reset()
-            if let found { return found }
+            defer { statement.reset() }
+            if try statement.step(), let found = try read(statement) { return found }
         }
         return nil
     }
 
     private mutating func randomID(_ sql: String, upTo maximum: Int64) throws -> Int64? {
-        try firstFromRandomPoint(sql, to: maximum) { $0.int64(0) }
+        try firstFromRandomPoint(sql, to: maximum) { try $0.int64("id") }
     }
 
     private mutating func randomPreliminaryPayment(notSickness: Bool = false, notNewest: Bool = false) throws -> Int64? {
@@ -458,7 +462,7 @@ struct SampleDaySimulator {
         let found = try firstFromRandomPoint("""
             SELECT id FROM payment WHERE status = 'preliminary' AND id >= ?\(notSickness ? " AND benefit <> 'SJP'" : "")
             ORDER BY id LIMIT 1
-            """, from: low, to: high) { $0.int64(0) }
+            """, from: low, to: high) { try $0.int64("id") }
         return notNewest && found == high ? nil : found
     }
 
@@ -470,7 +474,7 @@ struct SampleDaySimulator {
             try database.cached("""
                 SELECT d.payment_id, d.kind FROM payment_deduction d JOIN payment p ON p.id = d.payment_id
                 WHERE p.status = 'preliminary' ORDER BY d.payment_id, d.kind
-                """).forEachRow { found.append(($0.int64(0), $0.text(1))) }
+                """).forEachRow { found.append((try $0.int64("payment_id"), try $0.text("kind"))) }
             preliminaryDeductions = found
         }
         guard let count = preliminaryDeductions?.count, count > 0 else { return nil }
@@ -479,7 +483,7 @@ struct SampleDaySimulator {
 
     /// Someone already in the register: the holder of a random case.
     private mutating func randomPersonnummer() throws -> String? {
-        try firstFromRandomPoint("SELECT pnr FROM benefit_case WHERE id >= ? ORDER BY id LIMIT 1", to: scale) { $0.text(0) }
+        try firstFromRandomPoint("SELECT pnr FROM benefit_case WHERE id >= ? ORDER BY id LIMIT 1", to: scale) { try $0.text("pnr") }
     }
 
     // MARK: Rules without the person's history
