@@ -47,18 +47,14 @@ public struct RecordStore {
         return removed
     }
 
-    /// Rows in the compacted copy, as kept in `meta`.
+    /// Rows in the compacted copy (`StateMeta.copyRows`).
     func copyRows() throws -> Int64 {
-        Int64(try database.scalarText("SELECT value FROM meta WHERE key = 'copy_rows'") ?? "0") ?? 0
+        try StateMeta(database: database).copyRows()
     }
 
     /// Records that the compacted copy gained or lost rows.
     func adjustCopyRows(by delta: Int) throws {
-        guard delta != 0 else { return }
-        try database.run("""
-            INSERT INTO meta(key, value) VALUES ('copy_rows', ?)
-            ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)
-            """, [Int64(delta)])
+        try StateMeta(database: database).adjustCopyRows(by: delta)
     }
 
     /// The recent versions, if they have reached `percent` of the compacted copy's rows.
