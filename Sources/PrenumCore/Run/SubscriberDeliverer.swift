@@ -60,7 +60,7 @@ struct SubscriberDeliverer {
         let board = ResultBoard(count: subscribers.count)
         let writer = StateWriter(state)
         let workers = min(max(subscribers.count, 1), Self.workerCount)
-        let changeRows = try state.database.scalarInt("SELECT COUNT(*) FROM record_change") ?? 0
+        let changeRows = try RecordStore(database: state.database).changeRowCount()
         let work = UncheckedBox(self)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             let deliverer = work.value
@@ -290,8 +290,7 @@ struct SubscriberDeliverer {
         let brake = configuration.brake
         let removed = outline.removedByRegister
         guard removed >= brake.minimumRecords else { return nil }
-        let persons = Int(try reader.scalarInt("SELECT COUNT(*) FROM subscription WHERE subscriber = ? AND present = 1",
-                                               [delivery.subscriber]) ?? 0)
+        let persons = try SubscriptionStore(database: reader).presentCount(subscriber: delivery.subscriber)
         guard brake.worthCounting(removed: removed, persons: persons) else { return nil }
         // What is visible after the file, less what it adds, is what the recipient keeps.
         var visible = 0

@@ -228,19 +228,9 @@ public struct RunLedger {
         if movesPopulation { try markPopulationDelivered(subscriber: delivery.subscriber) }
     }
 
-    /// The population as delivered is now the population as imported: the file just made
-    /// reflects it (also a held one, which is published as made or replaced by a FULL).
+    /// The population as delivered is now the population as imported (`SubscriptionStore`).
     func markPopulationDelivered(subscriber: String) throws {
-        try database.run("""
-            INSERT OR IGNORE INTO untrack_candidate(pnr)
-            SELECT pnr FROM subscription WHERE subscriber = ? AND dirty = 1 AND present = 0
-            """, [subscriber])
-        try database.run("DELETE FROM subscription WHERE subscriber = ? AND dirty = 1 AND present = 0", [subscriber])
-        try database.run("""
-            UPDATE subscription SET delivered_present = present, delivered_consent = consent,
-                delivered_from_date = from_date, dirty = 0
-            WHERE subscriber = ? AND dirty = 1
-            """, [subscriber])
+        try SubscriptionStore(database: database).markDelivered(subscriber: subscriber)
     }
 
     func markPublished(subscriber: String, sequence: Int64, at: String) throws {
