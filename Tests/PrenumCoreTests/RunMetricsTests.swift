@@ -75,7 +75,7 @@ final class RunMetricsTests: XCTestCase {
         let state = try Database(path: world.root.appendingPathComponent("state.db").path, mode: .readOnly)
         for result in report.subscribers {
             // Cross-checked against what state recorded for the file, not only the report.
-            let recorded = try XCTUnwrap(try RunLedger(database: state).deliveries(where: "subscriber = ? AND sequence = 3", [result.subscriber]).first)
+            let recorded = try XCTUnwrap(try RunLedger(database: state).delivery(subscriber: result.subscriber, sequence: 3))
             XCTAssertEqual(value(samples, "prenum_subscriber_last_sequence", subscriber: result.subscriber), 3)
             XCTAssertEqual(value(samples, "prenum_subscriber_records_delivered", subscriber: result.subscriber), Double(recorded.records))
             XCTAssertEqual(value(samples, "prenum_subscriber_persons_delivered", subscriber: result.subscriber), Double(recorded.persons))

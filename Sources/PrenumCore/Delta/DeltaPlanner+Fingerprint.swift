@@ -24,10 +24,7 @@ extension DeltaPlanner {
         guard let row = try subscriptionRow(pnr), let heldTerms = row.heldTerms(requiresConsent: requiresConsent) else { return }
         var candidates: [RecordKey: (old: RecordVersion?, new: RecordVersion?)] = [:]
         for version in try records.records(ofPerson: pnr) { candidates[version.key] = (version, version) }
-        try database.cached("SELECT \(RecordStore.changeColumns("c")) FROM record_change c WHERE c.pnr = ?").forEachRow([pnr]) { row in
-            let change = try RecordStore.change(row, from: 0)
-            candidates[change.key] = (change.old, change.new)
-        }
+        try records.forEachChange(ofPerson: pnr) { key, old, new in candidates[key] = (old, new) }
         for (_, versions) in candidates.sorted(by: { $0.key < $1.key }) {
             guard let old = versions.old, old.pnr == pnr, visibility.isVisible(old, terms: heldTerms) else { continue }
             var nowTerms: PersonTerms?

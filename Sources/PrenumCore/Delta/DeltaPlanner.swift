@@ -7,6 +7,7 @@ import PrenumSQLite
 public struct DeltaPlanner {
     let database: Database
     let records: RecordStore
+    let subscriptions: SubscriptionStore
     public let subscriber: String
     let visibility: Visibility
 
@@ -25,6 +26,7 @@ public struct DeltaPlanner {
     public init(database: Database, subscriber: String, visibility: Visibility, changeRows: Int64) {
         self.database = database
         self.records = RecordStore(database: database)
+        self.subscriptions = SubscriptionStore(database: database)
         self.subscriber = subscriber
         self.visibility = visibility
         self.changeRows = changeRows
@@ -38,12 +40,8 @@ public struct DeltaPlanner {
 
     /// Every person with something to say in a FULL file, with all its visible records.
     public func forEachFullPerson(_ body: (String, [RecordVersion]) throws -> Void) throws {
-        let persons = try database.prepare("""
-            SELECT pnr, consent, from_date FROM subscription WHERE subscriber = ? AND present = 1 ORDER BY pnr
-            """)
-        try persons.forEachRow([subscriber]) { row in
-            let pnr = row.text(0)
-            let terms = PersonTerms.of(present: true, consent: row.int64(1) != 0, fromDate: row.optionalText(2), requiresConsent: requiresConsent)
+        try subscriptions.forEachPresent(subscriber: subscriber) { pnr, consent, fromDate in
+            let terms = PersonTerms.of(present: true, consent: consent, fromDate: fromDate, requiresConsent: requiresConsent)
             guard terms != nil else { return }
             let visible = try records.records(ofPerson: pnr).filter { visibility.isVisible($0, terms: terms) }
             if !visible.isEmpty { try body(pnr, visible) }
@@ -61,10 +59,8 @@ public struct DeltaPlanner {
     /// The same, also passing the keys of the person's records the register changed tonight:
     /// a `REMOVED` of one of them comes from the register, any other from the person's terms.
     public func forEachDeltaPerson(_ body: (String, [ChangeDecision], _ journaled: Set<RecordKey>) throws -> Void) throws {
-        let changed = try database.prepare(try changedPersonsQuery())
-        try changed.bind([subscriber])
-        let pending = try database.prepare("SELECT \(SubscriptionRow.columns) FROM subscription s WHERE s.subscriber = ? AND s.dirty = 1 ORDER BY s.pnr")
-        try pending.bind([subscriber])
+        let changed = try subscriptions.changesOfPresentPersons(subscriber: subscriber, benefits: orderedBenefitList, changeRows: changeRows)
+        let pending = try subscriptions.pendingRows(subscriber: subscriber)
         var changedPnr: String? = try changed.step() ? changed.text(0) : nil
         var pendingRow: SubscriptionRow? = try pending.step() ? SubscriptionRow(pending) : nil
         while changedPnr != nil || pendingRow != nil {
@@ -100,43 +96,11 @@ public struct DeltaPlanner {
 
     /// Persons removed from the population since the last file, in pnr order.
     public func forEachUnsubscribed(_ body: (String) throws -> Void) throws {
-        try database.prepare("""
-            SELECT pnr FROM subscription WHERE subscriber = ? AND dirty = 1 AND present = 0 AND delivered_present = 1 ORDER BY pnr
-            """).forEachRow([subscriber]) { try body($0.text(0)) }
-    }
-
-    /// The subscriber's present persons joined with the run's changes to benefits it orders,
-    /// one row per change, in (pnr, entity, id) order, from whichever side is smaller: SQLite's
-    /// CROSS JOIN fixes the outer loop, so a small population never scans a big night and a
-    /// quiet night never scans a big population. With the population outside, the slim
-    /// `record_change_touch` index answers whether a person has changes at all, so only
-    /// touched persons reach the change rows themselves.
-    func changedPersonsQuery() throws -> String {
-        // Counted only as far as the comparison needs: the cost follows the smaller side.
-        let population = try database.scalarInt("SELECT COUNT(*) FROM (SELECT 1 FROM subscription WHERE subscriber = ? LIMIT ?)",
-                                                [subscriber, changeRows + 1]) ?? 0
-        let benefits = orderedBenefitList
-        func relevant(_ c: String) -> String { "(\(c).old_benefit IN (\(benefits)) OR \(c).new_benefit IN (\(benefits)))" }
-        let columns = "\(SubscriptionRow.columns), \(RecordStore.changeColumns("c"))"
-        return changeRows <= population
-            ? """
-              SELECT \(columns) FROM record_change c CROSS JOIN subscription s ON s.subscriber = ?1 AND s.pnr = c.pnr
-              WHERE s.present = 1 AND \(relevant("c"))
-              ORDER BY c.pnr, c.entity, c.id
-              """
-            : """
-              SELECT \(columns) FROM subscription s CROSS JOIN record_change c ON c.pnr = s.pnr
-              WHERE s.subscriber = ?1 AND s.present = 1 AND \(relevant("c"))
-                AND EXISTS (SELECT 1 FROM record_change t WHERE t.pnr = s.pnr AND \(relevant("t")))
-              ORDER BY s.pnr, c.entity, c.id
-              """
+        try subscriptions.forEachUnsubscribed(subscriber: subscriber, body)
     }
 
     func subscriptionRow(_ pnr: String) throws -> SubscriptionRow? {
-        let statement = try database.cached("SELECT \(SubscriptionRow.columns) FROM subscription s WHERE s.subscriber = ? AND s.pnr = ?")
-        try statement.bind([subscriber, pnr])
-        defer { statement.reset() }
-        return try statement.step() ? SubscriptionRow(statement) : nil
+        try subscriptions.row(subscriber: subscriber, pnr: pnr)
     }
 
     /// The changes to place under one present person, from the run's `changes` touching it.

@@ -47,18 +47,14 @@ public struct RecordStore {
         return removed
     }
 
-    /// Rows in the compacted copy, as kept in `meta`.
+    /// Rows in the compacted copy (`StateMeta.copyRows`).
     func copyRows() throws -> Int64 {
-        Int64(try database.scalarText("SELECT value FROM meta WHERE key = 'copy_rows'") ?? "0") ?? 0
+        try StateMeta(database: database).copyRows()
     }
 
     /// Records that the compacted copy gained or lost rows.
     func adjustCopyRows(by delta: Int) throws {
-        guard delta != 0 else { return }
-        try database.run("""
-            INSERT INTO meta(key, value) VALUES ('copy_rows', ?)
-            ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)
-            """, [Int64(delta)])
+        try StateMeta(database: database).adjustCopyRows(by: delta)
     }
 
     /// The recent versions, if they have reached `percent` of the compacted copy's rows.
@@ -110,6 +106,43 @@ public struct RecordStore {
             versions.append(try Self.decode(entity, row.int64(1), pnr, row.text(2), row.text(3)))
         }
         return versions
+    }
+
+    /// Every version of one record as of before the run's changes (nil: absent then); nil when
+    /// the run did not change it.
+    func versionBeforeChanges(_ key: RecordKey) throws -> RecordVersion?? {
+        try found("SELECT old_pnr, old_benefit, old_fields FROM record_change WHERE entity = ? AND id = ? LIMIT 1", key)
+    }
+
+    /// The record's current version in the copy (nil: absent or not tracked).
+    func currentVersion(_ key: RecordKey) throws -> RecordVersion? {
+        if let recent = try found("SELECT pnr, benefit, fields FROM record_recent WHERE entity = ? AND id = ?", key) { return recent }
+        return try found("SELECT pnr, benefit, fields FROM record WHERE entity = ? AND id = ?", key) ?? nil
+    }
+
+    /// The version a (pnr, benefit, fields) query finds: nil without a row, `.some(nil)` for a
+    /// row that says the record is absent.
+    private func found(_ sql: String, _ key: RecordKey) throws -> RecordVersion?? {
+        let statement = try database.cached(sql)
+        try statement.bind([Int64(key.entity.rawValue), key.id])
+        defer { statement.reset() }
+        guard try statement.step() else { return nil }
+        if statement.isNull(0) { return .some(nil) }
+        return .some(try Self.decode(key.entity, key.id, statement.text(0), statement.text(1), statement.text(2)))
+    }
+
+    /// Rows in the run's change set: counted once per run, as every subscriber's delta weighs
+    /// its population against it.
+    func changeRowCount() throws -> Int64 {
+        try database.scalarInt("SELECT COUNT(*) FROM record_change") ?? 0
+    }
+
+    /// The run's changes filed under a person (as its old or new holder).
+    func forEachChange(ofPerson pnr: String, _ body: (_ key: RecordKey, _ old: RecordVersion?, _ new: RecordVersion?) throws -> Void) throws {
+        try database.cached("SELECT \(Self.changeColumns("c")) FROM record_change c WHERE c.pnr = ?").forEachRow([pnr]) { row in
+            let change = try Self.change(row, from: 0)
+            try body(change.key, change.old, change.new)
+        }
     }
 
     /// The columns of a `record_change` row (alias `c`) that `change(_:from:)` reads.

@@ -47,37 +47,18 @@ struct Holdings {
         guard hasFiles else { return (false, nil) }
         guard unknownBecause == nil, let visibility else { return nil }
         guard let version = try version(key) else { return (false, nil) }
-        let row = try database.cached("""
-            SELECT delivered_present, delivered_consent, delivered_from_date FROM subscription WHERE subscriber = ? AND pnr = ?
-            """)
-        try row.bind([subscriber, version.pnr])
-        defer { row.reset() }
-        let standing: PopulationStanding = try row.step()
-            ? .of(present: row.int64(0) != 0, consent: row.int64(1) != 0, fromDate: row.optionalText(2),
-                  requiresConsent: visibility.profile.requiresConsent)
-            : .absent
+        let standing: PopulationStanding = try SubscriptionStore(database: database).row(subscriber: subscriber, pnr: version.pnr).map {
+            .of(present: $0.deliveredPresent, consent: $0.deliveredConsent, fromDate: $0.deliveredFromDate,
+                requiresConsent: visibility.profile.requiresConsent)
+        } ?? .absent
         let holds = visibility.isVisible(version, terms: standing.terms)
         return (holds, holds ? version : nil)
     }
 
     /// The record's version as of the subscriber's last file (nil: absent or untracked then).
     private func version(_ key: RecordKey) throws -> RecordVersion? {
-        if beforeLastChanges,
-           let old = try found("SELECT old_pnr, old_benefit, old_fields FROM record_change WHERE entity = ? AND id = ? LIMIT 1", key) {
-            return old
-        }
-        if let recent = try found("SELECT pnr, benefit, fields FROM record_recent WHERE entity = ? AND id = ?", key) { return recent }
-        return try found("SELECT pnr, benefit, fields FROM record WHERE entity = ? AND id = ?", key) ?? nil
-    }
-
-    /// The version a (pnr, benefit, fields) query finds: nil without a row, `.some(nil)` for a
-    /// row that says the record is absent.
-    private func found(_ sql: String, _ key: RecordKey) throws -> RecordVersion?? {
-        let statement = try database.cached(sql)
-        try statement.bind([Int64(key.entity.rawValue), key.id])
-        defer { statement.reset() }
-        guard try statement.step() else { return nil }
-        if statement.isNull(0) { return .some(nil) }
-        return .some(try RecordStore.decode(key.entity, key.id, statement.text(0), statement.text(1), statement.text(2)))
+        let records = RecordStore(database: database)
+        if beforeLastChanges, let old = try records.versionBeforeChanges(key) { return old }
+        return try records.currentVersion(key)
     }
 }

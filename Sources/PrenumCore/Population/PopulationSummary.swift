@@ -10,10 +10,7 @@ public struct PopulationSummary {
 
     /// Persons currently in each subscriber's population (as imported, whether delivered yet or not).
     public func populationSizes() throws -> [String: Int] {
-        var sizes: [String: Int] = [:]
-        let statement = try state.database.cached("SELECT subscriber, count(*) FROM subscription WHERE present = 1 GROUP BY subscriber")
-        try statement.forEachRow { row in sizes[row.text(0)] = row.int(1) }
-        return sizes
+        try SubscriptionStore(database: state.database).presentCounts()
     }
 
     /// Files waiting in the subscriber's inbox: what the next import will look at (dot-files,

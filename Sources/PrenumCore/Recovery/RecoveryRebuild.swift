@@ -47,41 +47,36 @@ enum RecoveryRebuild {
     /// A completed run for every business date in the archive, and every archived file as a
     /// published delivery of it, so that `rerun`, `status` and the date rules see the history.
     static func runsAndDeliveries(_ context: StateRecovery.Context) throws {
-        let database = context.database
+        let ledger = RunLedger(database: context.database)
         let all = context.archives.flatMap { archive in archive.deliveries.map { (archive.subscriber, $0) } }
         var runs: [CalendarDate: Int64] = [:]
         for date in Set(all.map { $0.1.name.businessDate }).sorted() {
             let createdAt = all.first { $0.1.name.businessDate == date }?.1.createdAt ?? context.recoveredAt
-            try database.run("""
-                INSERT INTO run(business_date, created_at, base_watermark, high_water, status, started_at, finished_at)
-                VALUES (?, ?, 0, 0, 'completed', ?, ?)
-                """, [date.description, createdAt, context.recoveredAt, context.recoveredAt])
-            runs[date] = database.lastInsertRowID
+            runs[date] = try ledger.insertRecoveredRun(date: date, createdAt: createdAt, at: context.recoveredAt)
         }
         for (subscriber, file) in all {
             guard let run = runs[file.name.businessDate] else { continue }
             // One file per subscriber and run: a second one on a date stays in the archive only.
-            try database.run("""
-                INSERT OR IGNORE INTO delivery(subscriber, sequence, run_id, business_date, kind, file_name, outbox, xml_sha256, xml_bytes,
-                    sig_sha256, key_id, persons, records, unsubscribed, status, staged_at, published_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'published', ?, ?)
-                """, [subscriber.id, file.name.sequence, run, file.name.businessDate.description, file.name.kind.rawValue, file.fileName,
-                      subscriber.outboxFolder(in: context.configuration), file.xmlSHA256, file.xmlBytes, file.signatureSHA256, file.keyID,
-                      file.persons, file.records, file.unsubscribed, context.recoveredAt, context.recoveredAt])
+            try ledger.insertRecoveredDelivery(
+                DeliveryRecord(subscriber: subscriber.id, sequence: file.name.sequence, runID: run, businessDate: file.name.businessDate,
+                               kind: file.name.kind.rawValue, fileName: file.fileName,
+                               outbox: subscriber.outboxFolder(in: context.configuration), xmlSHA256: file.xmlSHA256,
+                               xmlBytes: file.xmlBytes, signatureSHA256: file.signatureSHA256, keyID: file.keyID, persons: file.persons,
+                               records: file.records, unsubscribed: file.unsubscribed, status: .published),
+                at: context.recoveredAt)
         }
-        try database.execute("UPDATE run SET delivered = (SELECT COUNT(*) FROM delivery d WHERE d.run_id = run.id)")
+        try ledger.recountRecoveredDeliveries()
     }
 
     /// Every chain continues after its last archived file, with a FULL file: what the
     /// recipient holds is known only as "everything up to that file".
     static func chains(_ context: StateRecovery.Context) throws {
+        let ledger = RunLedger(database: context.database)
         for archive in context.archives {
             guard let last = archive.last else { continue }
-            try context.database.run("""
-                INSERT INTO subscriber_state(subscriber, last_sequence, last_xml_sha256, last_business_date, watermark, profile,
-                    refresh_pending, refresh_ordered_at)
-                VALUES (?, ?, ?, ?, NULL, NULL, 1, ?)
-                """, [archive.subscriber.id, last.name.sequence, last.xmlSHA256, last.name.businessDate.description, context.recoveredAt])
+            try ledger.continueChainWithFull(subscriber: archive.subscriber.id, lastSequence: last.name.sequence,
+                                             lastXMLSHA256: last.xmlSHA256, lastBusinessDate: last.name.businessDate,
+                                             at: context.recoveredAt)
         }
     }
 }

@@ -63,10 +63,7 @@ public struct DryRun {
             }
             // Files staged by an interrupted process are already made: the real run publishes
             // them as they are, and the scratch has no copy of them to publish.
-            let copy = try Database(path: state, mode: .readWrite(create: false))
-            if try copy.scalarInt("SELECT COUNT(*) FROM sqlite_master WHERE name = 'delivery'") == 1 {
-                try copy.run("UPDATE delivery SET status = 'published' WHERE status = 'staged'")
-            }
+            try RunLedger(database: try Database(path: state, mode: .readWrite(create: false))).treatStagedAsPublished()
         }
         let subscribers = configuration.subscribers.map { subscriber in
             Subscriber(id: subscriber.id, orgNumber: subscriber.orgNumber, name: subscriber.name, category: subscriber.category,

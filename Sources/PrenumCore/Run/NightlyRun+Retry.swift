@@ -8,13 +8,12 @@ extension NightlyRun {
     /// recover` rebuilt). Nil when there is nothing to deliver.
     func retryFailed(_ run: RunRecord, deliverer: SubscriberDeliverer, state: StateDatabase,
                      results: [RunReport.SubscriberResult], started: Date) throws -> RunReport? {
-        let database = state.database
-        guard try database.scalarInt("SELECT MAX(id) FROM run") == run.id else { return nil }
+        let ledger = RunLedger(database: state.database)
+        guard try ledger.latestRunID() == run.id else { return nil }
         // A run `prenum recover` rebuilt from the archive has no snapshot to deliver from: the
         // state's watermark is that of the run's own snapshot only when it took one.
-        guard try state.meta("watermark") == String(run.highWater) else { return nil }
-        let ledger = RunLedger(database: database)
-        let delivered = Set(try ledger.deliveries(where: "run_id = ?", [run.id]).map(\.subscriber))
+        guard try state.meta.snapshotWatermark() == run.highWater else { return nil }
+        let delivered = Set(try ledger.deliveries(ofRun: run.id).map(\.subscriber))
         // A file the brake holds waits for the operator, not for a retry.
         let missing = try configuration.subscribers.filter {
             try $0.isActive(on: run.businessDate) && !delivered.contains($0.id) && ledger.heldDelivery(of: $0.id) == nil

@@ -161,16 +161,16 @@ public final class NightlyRun {
     private func repackIfDue(_ state: StateDatabase, compacted: Bool) {
         let began = Date()
         do {
-            let store = RecordStore(database: state.database)
-            let copyRows = try store.copyRows()
-            let repackedAt = Int64(try state.meta("repacked_copy_rows") ?? "0") ?? 0
+            let meta = state.meta
+            let copyRows = try meta.copyRows()
+            let repackedAt = try meta.repackedCopyRows()
             // A repack that failed or was cut short is owed until one succeeds.
-            let owed = try state.meta("repack_owed") == "1"
+            let owed = try meta.repackOwed()
             guard compacted || owed || copyRows * 4 > repackedAt * 5 else { return }
-            try state.setMeta("repack_owed", "1")
+            try meta.setRepackOwed(true)
             let pages = try state.repack()
-            try state.setMeta("repacked_copy_rows", String(copyRows))
-            try state.setMeta("repack_owed", "0")
+            try meta.setRepackedCopyRows(copyRows)
+            try meta.setRepackOwed(false)
             log.log(.info, "state.repacked", ["pagesBefore": pages.before, "pagesAfter": pages.after,
                                               "durationSeconds": String(format: "%.3f", Date().timeIntervalSince(began))])
         } catch {

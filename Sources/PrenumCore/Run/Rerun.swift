@@ -38,9 +38,7 @@ public struct Rerun {
             throw OperationFailure(.noInput, "state database \(configuration.stateDatabase) does not exist: nothing was ever delivered")
         }
         let state = try StateDatabase(path: configuration.stateDatabase)
-        let deliveries = try RunLedger(database: state.database).deliveries(
-            where: "subscriber = ? AND business_date BETWEEN ? AND ? AND status = 'published' ORDER BY sequence",
-            [id, from.description, to.description])
+        let deliveries = try RunLedger(database: state.database).publishedDeliveries(of: id, from: from, to: to)
         let outbox = subscriber.outboxFolder(in: configuration)
         log.log(.info, "rerun.start", ["subscriber": id, "from": from.description, "to": to.description,
                                        "files": deliveries.count, "dryRun": dryRun])

@@ -54,8 +54,9 @@ public struct RunPreflight {
             state = try Database(path: path, mode: .readOnly)
             tables = Set(try RegisterReader.tableNames(state))
             guard tables.contains("meta") else { return }
-            watermark = Int64(try state.scalarText("SELECT value FROM meta WHERE key = 'watermark'") ?? "0") ?? 0
-            recorded = try state.scalarText("SELECT value FROM meta WHERE key = ?", [JournalMark.metaKey]).flatMap(JournalMark.init(stored:))
+            let meta = StateMeta(database: state)
+            watermark = try meta.watermark()
+            recorded = try meta.journalMark()
         } catch let error as SQLiteError {
             throw StateDatabase.OpenFailure(exitCode: .of(error, file: .input), path: path,
                                             reason: error.isCorrupt ? "not a SQLite database or damaged (\(error.message)); restore it from backup" : error.description)
@@ -65,10 +66,8 @@ public struct RunPreflight {
                                   registerPath: register.path)
         }
         guard tables.contains("run") else { return }
-        let completed = try state.scalarInt("SELECT COUNT(*) FROM run WHERE business_date = ? AND status = 'completed'", [businessDate.description]) ?? 0
-        if completed == 0, let last = try state.scalarText("SELECT MAX(business_date) FROM run WHERE status = 'completed'"),
-           let lastDate = CalendarDate(last), businessDate < lastDate {
-            throw Self.beforeLastCompleted(businessDate, last: lastDate)
+        if let last = try RunLedger(database: state).lastCompletedDate(unlessCompleted: businessDate), businessDate < last {
+            throw Self.beforeLastCompleted(businessDate, last: last)
         }
     }
 

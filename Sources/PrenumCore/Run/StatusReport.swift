@@ -131,7 +131,7 @@ public struct StatusReport: Codable, Sendable {
         var subscribers: [Subscriber] = []
         for subscriber in configuration.subscribers {
             let position = try ledger.position(of: subscriber.id)
-            let last = try ledger.deliveries(where: "subscriber = ? ORDER BY sequence DESC LIMIT 1", [subscriber.id]).first
+            let last = try ledger.lastDelivery(of: subscriber.id)
             let failure = try facts.openFailure(subscriber: subscriber.id)
             var entry = Subscriber(
                 id: subscriber.id, name: subscriber.name, active: subscriber.isActive(on: today),
@@ -156,7 +156,7 @@ public struct StatusReport: Codable, Sendable {
             subscribers.append(entry)
         }
         return StatusReport(generatedAt: Timestamp.format(now), today: today.description,
-                            watermark: Int64(try state.meta("watermark") ?? "0") ?? 0, runs: runs, subscribers: subscribers,
+                            watermark: try state.meta.watermark(), runs: runs, subscribers: subscribers,
                             quarantinedRecords: try quarantine.records())
     }
 

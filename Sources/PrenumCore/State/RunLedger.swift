@@ -1,7 +1,9 @@
 import Foundation
 import PrenumSQLite
 
-/// Reads and writes runs, deliveries and subscriber positions in Prenum's state.
+/// Reads and writes runs, deliveries, failures and subscriber positions in Prenum's state
+/// (`run`, `delivery`, `run_failure`, `subscriber_state`, and `held_delivery` in
+/// `HeldDelivery.swift`): the one place their SQL is written.
 public struct RunLedger {
     let database: Database
 
@@ -45,6 +47,11 @@ public struct RunLedger {
         try runs("ORDER BY id DESC LIMIT ?", [limit])
     }
 
+    /// The newest run by id: only its change set is still the state's.
+    func latestRunID() throws -> Int64? {
+        try database.scalarInt("SELECT MAX(id) FROM run")
+    }
+
     func insertRun(date: CalendarDate, createdAt: String, base: Int64, highWater: Int64, startedAt: String) throws -> Int64 {
         try database.run("""
             INSERT INTO run(business_date, created_at, base_watermark, high_water, status, started_at)
@@ -53,20 +60,63 @@ public struct RunLedger {
         return database.lastInsertRowID
     }
 
+    /// Published files of run `?1`.
+    private static let publishedCount = "SELECT COUNT(*) FROM delivery WHERE run_id = ?1 AND status = 'published'"
+    /// Subscribers of run `?1` that failed and have no published file of it.
+    private static let failedCount = """
+        SELECT COUNT(DISTINCT subscriber) FROM run_failure f WHERE f.run_id = ?1 AND NOT EXISTS
+            (SELECT 1 FROM delivery d WHERE d.run_id = ?1 AND d.subscriber = f.subscriber AND d.status = 'published')
+        """
+
     func completeRun(_ id: Int64, finishedAt: String) throws {
         try database.run("""
             UPDATE run SET status = 'completed', finished_at = ?2,
-                delivered = (SELECT COUNT(*) FROM delivery WHERE run_id = ?1 AND status = 'published'),
-                failed = (SELECT COUNT(DISTINCT subscriber) FROM run_failure f WHERE f.run_id = ?1
-                          AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.run_id = ?1 AND d.subscriber = f.subscriber
-                                          AND d.status = 'published'))
+                delivered = (\(Self.publishedCount)),
+                failed = (\(Self.failedCount))
             WHERE id = ?1
             """, [id, finishedAt])
+    }
+
+    /// A run's deliveries and failures as they stand now (`StatusFacts`).
+    func counts(ofRun run: Int64) throws -> RunCounts {
+        func count(_ sql: String) throws -> Int { Int(try database.scalarInt(sql, [run]) ?? 0) }
+        var counts = RunCounts()
+        counts.delivered = try count(Self.publishedCount)
+        counts.staged = try count("SELECT COUNT(*) FROM delivery WHERE run_id = ?1 AND status = 'staged'")
+        counts.failed = try count(Self.failedCount)
+        counts.retried = try count("""
+            SELECT COUNT(*) FROM delivery d WHERE d.run_id = ?1 AND d.status = 'published' AND EXISTS
+                (SELECT 1 FROM run_failure f WHERE f.run_id = ?1 AND f.subscriber = d.subscriber)
+            """)
+        return counts
+    }
+
+    /// The date of a run before `businessDate` would be refused: the last completed one,
+    /// unless `businessDate` itself completed (run again, it redelivers that date).
+    func lastCompletedDate(unlessCompleted businessDate: CalendarDate) throws -> CalendarDate? {
+        let completed = try database.scalarInt("SELECT COUNT(*) FROM run WHERE business_date = ? AND status = 'completed'",
+                                               [businessDate.description]) ?? 0
+        guard completed == 0 else { return nil }
+        return try database.scalarText("SELECT MAX(business_date) FROM run WHERE status = 'completed'").flatMap { CalendarDate($0) }
     }
 
     func recordFailure(run: Int64, subscriber: String, at: String, message: String) throws {
         try database.run("INSERT INTO run_failure(run_id, subscriber, failed_at, message) VALUES (?, ?, ?, ?)",
                          [run, subscriber, at, message])
+    }
+
+    /// The subscriber's latest failure that no published file has made good since, as
+    /// recorded (its message may name a personnummer: the caller redacts it for display).
+    func openFailure(of subscriber: String) throws -> (at: String, businessDate: String, message: String)? {
+        let statement = try database.cached("""
+            SELECT f.failed_at, r.business_date, f.message FROM run_failure f JOIN run r ON r.id = f.run_id
+            WHERE f.subscriber = ?1 AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.subscriber = f.subscriber
+                AND d.status = 'published' AND d.run_id >= f.run_id)
+            ORDER BY f.id DESC LIMIT 1
+            """)
+        var failure: (at: String, businessDate: String, message: String)?
+        try statement.forEachRow([subscriber]) { row in failure = (row.text(0), row.text(1), row.text(2)) }
+        return failure
     }
 
     // MARK: Subscribers
@@ -108,7 +158,7 @@ public struct RunLedger {
                               records: row.int(12), unsubscribed: row.int(13), status: status)
     }
 
-    public func deliveries(where clause: String, _ arguments: [SQLiteBindable]) throws -> [DeliveryRecord] {
+    private func deliveries(where clause: String, _ arguments: [SQLiteBindable]) throws -> [DeliveryRecord] {
         var found: [DeliveryRecord] = []
         try database.cached("SELECT \(Self.deliveryColumns) FROM delivery WHERE \(clause)").forEachRow(arguments) { row in
             if let delivery = decodeDelivery(row) { found.append(delivery) }
@@ -120,8 +170,40 @@ public struct RunLedger {
         try deliveries(where: "status = 'staged' ORDER BY subscriber, sequence", [])
     }
 
+    /// The subscriber's staged files, oldest first.
+    public func stagedDeliveries(of subscriber: String) throws -> [DeliveryRecord] {
+        try deliveries(where: "subscriber = ? AND status = 'staged' ORDER BY sequence", [subscriber])
+    }
+
     public func delivery(run: Int64, subscriber: String) throws -> DeliveryRecord? {
         try deliveries(where: "run_id = ? AND subscriber = ?", [run, subscriber]).first
+    }
+
+    public func delivery(subscriber: String, sequence: Int64) throws -> DeliveryRecord? {
+        try deliveries(where: "subscriber = ? AND sequence = ?", [subscriber, sequence]).first
+    }
+
+    /// The subscriber's newest file, staged or published.
+    public func lastDelivery(of subscriber: String) throws -> DeliveryRecord? {
+        try deliveries(where: "subscriber = ? ORDER BY sequence DESC LIMIT 1", [subscriber]).first
+    }
+
+    /// The subscriber's published files of business dates `from` through `to`, in their order.
+    public func publishedDeliveries(of subscriber: String, from: CalendarDate, to: CalendarDate) throws -> [DeliveryRecord] {
+        try deliveries(where: "subscriber = ? AND business_date BETWEEN ? AND ? AND status = 'published' ORDER BY sequence",
+                       [subscriber, from.description, to.description])
+    }
+
+    func deliveries(ofRun run: Int64) throws -> [DeliveryRecord] {
+        try deliveries(where: "run_id = ?", [run])
+    }
+
+    /// A scratch copy of the state (`DryRun`) has no copies of the files staged in the real
+    /// one: its run must treat them as out, as the real run publishes them as they are.
+    /// Nothing to do in a state without deliveries yet.
+    func treatStagedAsPublished() throws {
+        guard try database.scalarInt("SELECT COUNT(*) FROM sqlite_master WHERE name = 'delivery'") == 1 else { return }
+        try database.run("UPDATE delivery SET status = 'published' WHERE status = 'staged'")
     }
 
     /// Records a made file pair and moves the subscriber's position and population to it, in
@@ -146,19 +228,9 @@ public struct RunLedger {
         if movesPopulation { try markPopulationDelivered(subscriber: delivery.subscriber) }
     }
 
-    /// The population as delivered is now the population as imported: the file just made
-    /// reflects it (also a held one, which is published as made or replaced by a FULL).
+    /// The population as delivered is now the population as imported (`SubscriptionStore`).
     func markPopulationDelivered(subscriber: String) throws {
-        try database.run("""
-            INSERT OR IGNORE INTO untrack_candidate(pnr)
-            SELECT pnr FROM subscription WHERE subscriber = ? AND dirty = 1 AND present = 0
-            """, [subscriber])
-        try database.run("DELETE FROM subscription WHERE subscriber = ? AND dirty = 1 AND present = 0", [subscriber])
-        try database.run("""
-            UPDATE subscription SET delivered_present = present, delivered_consent = consent,
-                delivered_from_date = from_date, dirty = 0
-            WHERE subscriber = ? AND dirty = 1
-            """, [subscriber])
+        try SubscriptionStore(database: database).markDelivered(subscriber: subscriber)
     }
 
     func markPublished(subscriber: String, sequence: Int64, at: String) throws {

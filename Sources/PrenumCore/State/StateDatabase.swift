@@ -111,12 +111,16 @@ public final class StateDatabase {
         Int(try database.scalarInt("PRAGMA user_version") ?? 0)
     }
 
-    /// A value from the meta table.
+    /// The state's single facts (watermark, copy size, what maintenance is owed), typed.
+    public var meta: StateMeta { StateMeta(database: database) }
+
+    /// A value from the meta table by its stored key: for tests and for callers not yet on
+    /// `StateMeta`'s typed properties.
     public func meta(_ key: String) throws -> String? {
-        try database.scalarText("SELECT value FROM meta WHERE key = ?", [key])
+        try meta.value(forKey: key)
     }
 
     public func setMeta(_ key: String, _ value: String) throws {
-        try database.run("INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
+        try meta.setValue(value, forKey: key)
     }
 }
