@@ -28,12 +28,10 @@ enum ManualPage {
             if !command.discussion.isEmpty {
                 page += ".PP\n" + escape(command.discussion.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "\n")) + "\n"
             }
-            for option in command.options {
-                let label = option.valueName.map { "\\-\\-\(escape(option.name)) \\fI\(escape($0))\\fR" } ?? "\\-\\-\(escape(option.name))"
-                var help = escape(option.help)
-                if let defaultDescription = option.defaultDescription { help += " (default: \(escape(defaultDescription)))" }
-                if option.isRequired { help += " (required)" }
-                page += ".TP\n\(label)\n\(help)\n"
+            for option in command.declaredOptions {
+                let label = option.declaration.valueName.map { "\\-\\-\(escape(option.name)) \\fI\(escape($0))\\fR" }
+                    ?? "\\-\\-\(escape(option.name))"
+                page += ".TP\n\(label)\n\(command.optionHelp(option.declaration, escape: escape))\n"
             }
         }
         page += """

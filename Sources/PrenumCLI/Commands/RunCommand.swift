@@ -44,18 +44,21 @@ struct RunCommand: Command {
         recipient holds for reasons from the register is held, not published: see `prenum release`
         and `prenum discard`.
         """
-    static let options: [CommandLineOption] = [
-        .config, .date,
-        .value("metrics-file", "F", help: "Prometheus textfile written after the run", default: "metricsFile in the configuration, else <state database folder>/metrics/prenum.prom"),
-        .flag("dry-run", help: "say what the run would deliver, changing nothing but the lock file"),
-        .flag("json", help: "with --dry-run: a JSON array, one object per subscriber"),
-    ]
+    @Option(.config) var config: String
+    @Option(.businessDate) var date: CalendarDate?
+    @Option(valueName: "F", help: "Prometheus textfile written after the run",
+            default: "metricsFile in the configuration, else <state database folder>/metrics/prenum.prom") var metricsFile: String?
+    @Flag(help: "say what the run would deliver, changing nothing but the lock file") var dryRun = false
+    @Flag(help: "with --dry-run: a JSON array, one object per subscriber") var json = false
 
-    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        if arguments.flag("dry-run") { return try dryRun(arguments) }
-        if arguments.flag("json") { throw OperationFailure(.usage, "--json goes with --dry-run") }
+    func validate() throws {
+        if json && !dryRun { throw OperationFailure(.usage, "--json goes with --dry-run") }
+    }
+
+    func run() throws -> ExitCode {
+        if dryRun { return try predict() }
         let started = Date()
-        var metricsFile = arguments.string("metrics-file")
+        var metricsFile = self.metricsFile
         var configuration: Configuration?
         var date: CalendarDate?
         let log = EventLog.standardError
@@ -63,18 +66,18 @@ struct RunCommand: Command {
             _ = try EventLog.level(fromEnvironment: ProcessInfo.processInfo.environment)
             let loaded: Configuration
             do {
-                loaded = try ConfigurationLoader.load(path: arguments.configPath)
+                loaded = try ConfigurationLoader.load(path: config)
             } catch {
                 // A refused configuration is still recorded where its metrics would go.
-                if metricsFile == nil { metricsFile = RunMetrics.pathHint(configPath: arguments.configPath) }
+                if metricsFile == nil { metricsFile = RunMetrics.pathHint(configPath: config) }
                 throw error
             }
             configuration = loaded
             let clock = try TestClock.fromEnvironment()
-            date = try arguments.date("date") ?? loaded.today(now: clock())
+            date = self.date ?? loaded.today(now: clock())
             let nightly = NightlyRun(configuration: loaded, log: log, faults: .fromEnvironment(), clock: clock,
-                                     registerBusyTimeoutMilliseconds: try registerBusyTimeout(),
-                                     compactionPercent: try compactionPercent(),
+                                     registerBusyTimeoutMilliseconds: try Self.registerBusyTimeout(),
+                                     compactionPercent: try Self.compactionPercent(),
                                      inboxLookSeconds: try InboxLook.seconds())
             let progressPath = metricsFile ?? RunMetrics.defaultPath(configuration: loaded)
             nightly.onLocked = { RunMetrics.markStarted(path: progressPath, at: started, log: log) }
@@ -91,14 +94,14 @@ struct RunCommand: Command {
     }
 
     /// `--dry-run`: the prediction only; no metrics file, no report.
-    static func dryRun(_ arguments: ParsedArguments) throws -> ExitCode {
-        let configuration = try ConfigurationLoader.load(path: arguments.configPath)
+    func predict() throws -> ExitCode {
+        let configuration = try ConfigurationLoader.load(path: config)
         let clock = try TestClock.fromEnvironment()
-        let date = try arguments.date("date") ?? configuration.today(now: clock())
+        let date = date ?? configuration.today(now: clock())
         let report = try DryRun(configuration: configuration, log: .standardError, clock: clock,
-                                registerBusyTimeoutMilliseconds: try registerBusyTimeout()).predict(businessDate: date)
+                                registerBusyTimeoutMilliseconds: try Self.registerBusyTimeout()).predict(businessDate: date)
         let document = DryRunReport(report: report)
-        print(arguments.flag("json") ? try document.json() : document.text, terminator: "")
+        print(json ? try document.json() : document.text, terminator: "")
         return .ok
     }
 

@@ -2,8 +2,8 @@ import Foundation
 import PrenumCore
 
 /// Every command `prenum` knows, and the dispatch from words to a command.
-enum CommandRegistry {
-    static let commands: [any Command.Type] = [
+public enum CommandRegistry {
+    static var commands: [any Command.Type] { [
         RunCommand.self,
         RerunCommand.self,
         RefreshCommand.self,
@@ -20,7 +20,7 @@ enum CommandRegistry {
         DisclosuresCommand.self,
         SampleCreateCommand.self,
         SampleAdvanceCommand.self,
-    ]
+    ] }
 
     static var overview: String {
         var text = """
@@ -41,7 +41,7 @@ enum CommandRegistry {
     }
 
     /// Runs the command named by `arguments` (without the program name) and returns the exit code.
-    static func main(_ arguments: [String]) -> Int32 {
+    public static func main(_ arguments: [String]) -> Int32 {
         if arguments == ["--version"] || arguments == ["version"] {
             print(BuildInfo.line)
             return ExitCode.ok.rawValue
@@ -78,15 +78,15 @@ enum CommandRegistry {
             return ExitCode.ok.rawValue
         }
         do {
-            let parsed: ParsedArguments
+            let parsed: any Command
             do {
-                parsed = try ParsedArguments(rest, for: command)
+                parsed = try command.parse(rest)
             } catch where command is RunCommand.Type {
                 // A night refused for its command line is a failed night too.
                 RunFailureEvents.log(error, businessDate: nil, started: Date(), log: .standardError)
                 throw error
             }
-            return try command.run(parsed).rawValue
+            return try parsed.run().rawValue
         } catch let failure as any PrenumFailure {
             FileHandle.standardError.write(Data("prenum \(command.words.joined(separator: " ")): \(failure.description)\n".utf8))
             return failure.exitCode.rawValue
