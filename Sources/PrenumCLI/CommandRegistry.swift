@@ -36,7 +36,10 @@ public enum CommandRegistry {
             text += "  " + command.words.joined(separator: " ").padding(toLength: width, withPad: " ", startingAt: 0) + command.abstract + "\n"
         }
         text += "\nRun 'prenum COMMAND --help' for a command's options, 'prenum --version' for the build.\n"
-        text += "Exit codes: 0 done, 1 some subscribers failed, 64 usage, 65 bad data, 66 missing input,\n73 cannot create output, 75 locked by another run or by an upstream writer of the register, 78 bad configuration.\n"
+        text += "\nExit codes:\n"
+        for (code, summary) in ExitCode.overview {
+            text += "  " + String(code).padding(toLength: 4, withPad: " ", startingAt: 0) + summary + "\n"
+        }
         return text
     }
 

@@ -36,9 +36,12 @@ enum ManualPage {
         }
         page += """
         .SH EXIT STATUS
-        0 done; 1 the run finished but some subscribers failed; 64 usage; 65 bad input data;
-        66 missing input; 73 cannot create output; 75 another run holds the lock, or the register
-        stayed locked upstream (the message and the metrics say which); 78 bad configuration.
+
+        """
+        for (code, summary) in ExitCode.overview {
+            page += ".TP\n\(code)\n\(escape(summary))\n"
+        }
+        page += """
         .SH ENVIRONMENT
         .TP
         PRENUM_LOG_LEVEL

@@ -20,7 +20,7 @@ struct DisclosuresCommand: Command {
     @Flag(help: "machine-readable output") var json = false
 
     func validate() throws {
-        if let from, let to, from > to { throw Self.usageError("--from \(from) is after --to \(to)") }
+        try Self.validateWindow(from: from, to: to)
     }
 
     func run() throws -> ExitCode {

@@ -17,6 +17,10 @@ struct RerunCommand: Command {
     @Option(valueName: "D2", help: "last business date YYYY-MM-DD") var to: CalendarDate
     @Flag(help: "check the archive and list what would be published, publish nothing") var dryRun = false
 
+    func validate() throws {
+        try Self.validateWindow(from: from, to: to)
+    }
+
     func run() throws -> ExitCode {
         let configuration = try ConfigurationLoader.load(path: config)
         let report = try Rerun(configuration: configuration, log: .standardError)
