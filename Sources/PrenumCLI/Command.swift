@@ -13,7 +13,8 @@ protocol Command {
     init()
     /// Refuses (with `UsageError`, exit 64) a combination of options, before `run` opens anything.
     func validate() throws
-    func run() throws -> ExitCode
+    /// Runs with the `PRENUM_*` tuning read when `prenum` started.
+    func run(_ environment: Environment) throws -> ExitCode
 }
 
 extension Command {

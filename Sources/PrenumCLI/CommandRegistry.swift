@@ -43,8 +43,10 @@ public enum CommandRegistry {
         return text
     }
 
-    /// Runs the command named by `arguments` (without the program name) and returns the exit code.
-    public static func main(_ arguments: [String]) -> Int32 {
+    /// Runs the command named by `arguments` (without the program name) with the `PRENUM_*` tuning
+    /// in `variables` (the process environment), and returns the exit code.
+    public static func main(_ arguments: [String], environment variables: [String: String]) -> Int32 {
+        let environment = Environment(variables)
         if arguments == ["--version"] || arguments == ["version"] {
             print(BuildInfo.line)
             return ExitCode.ok.rawValue
@@ -86,10 +88,10 @@ public enum CommandRegistry {
                 parsed = try command.parse(rest)
             } catch where command is RunCommand.Type {
                 // A night refused for its command line is a failed night too.
-                RunFailureEvents.log(error, businessDate: nil, started: Date(), log: .standardError)
+                RunFailureEvents.log(error, businessDate: nil, started: Date(), log: environment.log)
                 throw error
             }
-            return try parsed.run().rawValue
+            return try parsed.run(environment).rawValue
         } catch let failure as any PrenumFailure {
             FileHandle.standardError.write(Data("prenum \(command.words.joined(separator: " ")): \(failure.description)\n".utf8))
             return failure.exitCode.rawValue

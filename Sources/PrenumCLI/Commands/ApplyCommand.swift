@@ -21,10 +21,10 @@ struct ApplyCommand: Command {
     @Option(valueName: "F", help: "signing public key PEM, or a folder of them (key rotation)") var publicKey: String
     @Option(valueName: "M", help: "mirror database file") var mirror: String
 
-    func run() throws -> ExitCode {
+    func run(_ environment: Environment) throws -> ExitCode {
         let verifier = DeliveryVerifier(keys: try PublicKeyRing.load(path: publicKey),
-                                        schemas: try SchemaValidator.locate())
-        let report = try MirrorApplier(verifier: verifier, log: .standardError)
+                                        schemas: try SchemaValidator.locate(schemaFolder: environment.schemaFolder))
+        let report = try MirrorApplier(verifier: verifier, log: environment.log)
             .apply(directory: dir, mirrorPath: mirror)
         print(report.text, terminator: "")
         return report.exitCode

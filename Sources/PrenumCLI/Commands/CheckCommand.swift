@@ -17,11 +17,11 @@ struct CheckCommand: Command {
     @Option(.config) var config: String
     @Option(.businessDate) var date: CalendarDate?
 
-    func run() throws -> ExitCode {
+    func run(_ environment: Environment) throws -> ExitCode {
         let configuration = try ConfigurationLoader.load(path: config)
-        let clock = try TestClock.fromEnvironment()
+        let clock = try environment.clock()
         let date = date ?? configuration.today(now: clock())
-        let opened = try RunPreflight(configuration: configuration, registerBusyTimeoutMilliseconds: try RunCommand.registerBusyTimeout(),
+        let opened = try RunPreflight(configuration: configuration, registerBusyTimeoutMilliseconds: try environment.registerBusyTimeoutMilliseconds(),
                                       now: clock()).check(businessDate: date)
         print("""
             prenum check \(date): ok

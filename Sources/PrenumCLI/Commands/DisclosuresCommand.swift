@@ -23,7 +23,7 @@ struct DisclosuresCommand: Command {
         try Self.validateWindow(from: from, to: to)
     }
 
-    func run() throws -> ExitCode {
+    func run(_ environment: Environment) throws -> ExitCode {
         let configuration = try ConfigurationLoader.load(path: config)
         let report = try DisclosureReport.gather(configuration: configuration, pnr: pnr, from: from, to: to)
         print(json ? try report.json() : report.text, terminator: "")

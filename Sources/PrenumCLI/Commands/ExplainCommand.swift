@@ -21,7 +21,7 @@ struct ExplainCommand: Command {
     @Option(valueName: "D", help: "business date YYYY-MM-DD", default: "the last completed run's") var date: CalendarDate?
     @Flag(help: "one JSON object per record") var json = false
 
-    func run() throws -> ExitCode {
+    func run(_ environment: Environment) throws -> ExitCode {
         let configuration = try ConfigurationLoader.load(path: config)
         let explanation = try Explanation.gather(configuration: configuration, subscriber: subscriber,
                                                  pnr: pnr, record: record, date: date)

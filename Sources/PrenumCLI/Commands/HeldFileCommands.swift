@@ -16,10 +16,10 @@ struct ReleaseCommand: Command {
     @Option(.config) var config: String
     @Option(.subscriber) var subscriber: String
 
-    func run() throws -> ExitCode {
+    func run(_ environment: Environment) throws -> ExitCode {
         let configuration = try ConfigurationLoader.load(path: config)
         if case .released(let delivery) = try HeldFileDecision.release(configuration: configuration, subscriber: subscriber,
-                                                                      log: .standardError, faults: .fromEnvironment()) {
+                                                                      log: environment.log, faults: environment.faults) {
             print("released \(delivery.fileName) to \(subscriber): published as made (sequence \(delivery.sequence))")
         }
         return .ok
@@ -40,10 +40,10 @@ struct DiscardCommand: Command {
     @Option(.config) var config: String
     @Option(.subscriber) var subscriber: String
 
-    func run() throws -> ExitCode {
+    func run(_ environment: Environment) throws -> ExitCode {
         let configuration = try ConfigurationLoader.load(path: config)
         if case .discarded(let fileName, let next) = try HeldFileDecision.discard(configuration: configuration, subscriber: subscriber,
-                                                                                 log: .standardError, faults: .fromEnvironment()) {
+                                                                                 log: environment.log, faults: environment.faults) {
             print("discarded \(fileName) for \(subscriber): the next run sends a FULL file with sequence \(next)")
         }
         return .ok

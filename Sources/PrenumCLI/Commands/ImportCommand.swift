@@ -18,9 +18,9 @@ struct ImportCommand: Command {
         """
     @Option(.config) var config: String
 
-    func run() throws -> ExitCode {
+    func run(_ environment: Environment) throws -> ExitCode {
         let configuration = try ConfigurationLoader.load(path: config)
-        let outcomes = try StandaloneImport.run(configuration: configuration, log: .standardError)
+        let outcomes = try StandaloneImport.run(configuration: try environment.tuned(configuration), log: environment.log)
         if outcomes.isEmpty { print("no population files pending") }
         for outcome in outcomes {
             print(PersonnummerRedaction.redact(Self.summary(outcome)))

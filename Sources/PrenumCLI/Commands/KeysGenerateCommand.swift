@@ -10,7 +10,7 @@ struct KeysGenerateCommand: Command {
         """
     @Option(valueName: "DIR", help: "folder for signing-private.pem and signing-public.pem") var out: String
 
-    func run() throws -> ExitCode {
+    func run(_ environment: Environment) throws -> ExitCode {
         let result = try KeyPairGenerator.generate(into: out)
         print("keyId=\(result.keyID)")
         print("private=\(result.privateKeyPath)")

@@ -11,7 +11,7 @@ struct RefreshCommand: Command {
     @Option(.config) var config: String
     @Option(.subscriber) var subscriber: String
 
-    func run() throws -> ExitCode {
+    func run(_ environment: Environment) throws -> ExitCode {
         let configuration = try ConfigurationLoader.load(path: config)
         try RefreshOrder.place(configuration: configuration, subscriber: subscriber)
         print("refresh ordered for \(subscriber): the next run delivers a FULL file")

@@ -21,9 +21,9 @@ struct RerunCommand: Command {
         try Self.validateWindow(from: from, to: to)
     }
 
-    func run() throws -> ExitCode {
+    func run(_ environment: Environment) throws -> ExitCode {
         let configuration = try ConfigurationLoader.load(path: config)
-        let report = try Rerun(configuration: configuration, log: .standardError)
+        let report = try Rerun(configuration: configuration, log: environment.log)
             .execute(subscriber: subscriber, from: from, to: to, dryRun: dryRun)
         print(report.text, terminator: "")
         return .ok

@@ -11,7 +11,7 @@ struct SampleAdvanceCommand: Command {
     @Option(valueName: "D", help: "the day to simulate") var date: CalendarDate
     @Option(valueName: "S", help: "random seed", default: "derived from the date") var seed: UInt64?
 
-    func run() throws -> ExitCode {
+    func run(_ environment: Environment) throws -> ExitCode {
         let path = register
         let summary = try SampleRegister.advance(path: path, date: date, seed: seed)
         let w = summary.writes

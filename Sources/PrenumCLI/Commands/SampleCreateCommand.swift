@@ -14,7 +14,7 @@ struct SampleCreateCommand: Command {
     @Option(valueName: "S", help: "random seed") var seed: UInt64
     @Option(valueName: "D", help: "simulate history up to this date", default: "today") var date: CalendarDate?
 
-    func run() throws -> ExitCode {
+    func run(_ environment: Environment) throws -> ExitCode {
         let path = register
         let date = date ?? CalendarDate.today(in: TimeZone(identifier: "Europe/Stockholm") ?? .current)
         let summary = try SampleRegister.create(path: path, persons: persons, seed: seed, until: date)

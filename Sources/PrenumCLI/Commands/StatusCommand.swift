@@ -15,9 +15,9 @@ struct StatusCommand: Command {
     @Flag(help: "health probe for monitoring: exit 0 healthy, 1 not (the problems are listed)") var check = false
     @Option(valueName: "H", range: 1...8760, help: "with --check: hours after which the last completed run counts as late") var maxAge = 26
 
-    func run() throws -> ExitCode {
+    func run(_ environment: Environment) throws -> ExitCode {
         let configuration = try ConfigurationLoader.load(path: config)
-        let now = try TestClock.fromEnvironment()()
+        let now = try environment.clock()()
         let report = try StatusReport.gather(configuration: configuration, now: now)
         guard check else {
             print(json ? try report.json() : report.text, terminator: "")

@@ -18,9 +18,9 @@ struct VerifyCommand: Command {
     @Option(valueName: "F", help: "signing public key PEM, or a folder of them (key rotation)") var publicKey: String
     @Option(valueName: "M", help: "also check this mirror against the last format-3 file's visible and fingerprint") var mirror: String?
 
-    func run() throws -> ExitCode {
+    func run(_ environment: Environment) throws -> ExitCode {
         let verifier = DeliveryVerifier(keys: try PublicKeyRing.load(path: publicKey),
-                                        schemas: try SchemaValidator.locate())
+                                        schemas: try SchemaValidator.locate(schemaFolder: environment.schemaFolder))
         let report = try verifier.verify(directory: dir)
         print(report.text, terminator: "")
         guard let mirror else { return report.exitCode }
