@@ -25,11 +25,13 @@ let package = Package(
         .target(name: "PrenumSQLite", dependencies: ["CSQLite"]),
         .target(name: "PrenumCrypto", dependencies: ["CCrypto", "PrenumSystem"]),
         .target(name: "PrenumCore", dependencies: ["PrenumSQLite", "PrenumCrypto", "PrenumSystem"], resources: [.copy("Delivery/Schemas")]),
-        .executableTarget(name: "prenum", dependencies: ["PrenumCore"]),
+        .target(name: "PrenumCLI", dependencies: ["PrenumCore"]),
+        .executableTarget(name: "prenum", dependencies: ["PrenumCLI"]),
         .testTarget(name: "PrenumSystemTests", dependencies: ["PrenumSystem"]),
         .testTarget(name: "PrenumSQLiteTests", dependencies: ["PrenumSQLite"]),
         .testTarget(name: "PrenumCryptoTests", dependencies: ["PrenumCrypto"]),
         .testTarget(name: "PrenumCoreTests", dependencies: ["PrenumCore", "PrenumSQLite", "PrenumCrypto"]),
+        .testTarget(name: "PrenumCLITests", dependencies: ["PrenumCLI", "PrenumCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
 import Foundation
+import PrenumCLI
 
-exit(CommandRegistry.main(Array(CommandLine.arguments.dropFirst())))
+exit(CommandRegistry.main(Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))

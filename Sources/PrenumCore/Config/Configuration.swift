@@ -32,6 +32,8 @@ public struct Configuration: Sendable {
     public var metricsFile: String?
     /// When a file that takes much away is held for the operator (`MassRemovalBrake`).
     public var brake = MassRemovalBrake.standard
+    /// Operational tuning from outside the file (`PRENUM_*`), set by the executable.
+    public var tuning = Tuning.standard
 
     public init(configPath: String, folder: String, register: String, stateDatabase: String, inbox: String,
                 outbox: String, archive: String, signingKey: String, categoriesPath: String, historyDays: Int,

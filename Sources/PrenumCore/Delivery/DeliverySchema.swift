@@ -12,22 +12,22 @@ public enum DeliverySchema {
     /// SwiftPM's `Bundle.module` stops the process when the resource bundle
     /// (`Prenum_PrenumCore.resources`) is not installed next to the executable, so the bundle
     /// is looked for here by hand and a missing schema is an error the caller can report.
-    public static func xsdPath(formatVersion: FormatVersion) -> String? {
+    public static func xsdPath(formatVersion: FormatVersion, schemaFolder: String? = nil) -> String? {
         let name = formatVersion.schemaFileName
-        for folder in searchedFolders() {
+        for folder in searchedFolders(schemaFolder: schemaFolder) {
             let path = (folder as NSString).appendingPathComponent(name)
             if FileManager.default.isReadableFile(atPath: path) { return path }
         }
         return nil
     }
 
-    /// Where the schemas are looked for, in order: `PRENUM_SCHEMA_DIR`, the resource bundle
+    /// Where the schemas are looked for, in order: `schemaFolder` (`PRENUM_SCHEMA_DIR`), the resource bundle
     /// beside the main bundle and beside the (symlink-resolved) executable, `../share/prenum/schemas`
     /// from the executable (the Debian package), and the source tree
     /// this library was built from.
-    public static func searchedFolders(environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+    public static func searchedFolders(schemaFolder: String? = nil) -> [String] {
         var folders: [String] = []
-        if let explicit = environment[folderVariable], !explicit.isEmpty { folders.append(explicit) }
+        if let schemaFolder, !schemaFolder.isEmpty { folders.append(schemaFolder) }
         let bundleName = "Prenum_PrenumCore.resources"
         folders.append(Bundle.main.bundleURL.appendingPathComponent(bundleName).appendingPathComponent("Schemas").path)
         if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {

@@ -6,19 +6,8 @@ import Foundation
 /// modified longer ago than the look has already been still that long and is not waited for,
 /// so a night whose files arrived during the day does not wait at all.
 public struct InboxLook {
-    /// The look's length when nothing else is configured.
-    static let defaultSeconds: TimeInterval = 1
-    /// `PRENUM_INBOX_LOOK_MS` (docs/OPERATIONS.md): the look in milliseconds. Below 1000 only for tests.
-    static let environmentKey = "PRENUM_INBOX_LOOK_MS"
-
-    /// The look's length from the environment, or the default.
-    public static func seconds(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> TimeInterval {
-        guard let text = environment[environmentKey] else { return defaultSeconds }
-        guard let value = Int(text), (0...600_000).contains(value) else {
-            throw OperationFailure(.usage, "\(environmentKey) must be a whole number of milliseconds from 0 to 600000, got '\(text)'")
-        }
-        return TimeInterval(value) / 1000
-    }
+    /// The look's length when nothing else is configured (`Tuning.inboxLookSeconds`).
+    public static let defaultSeconds: TimeInterval = 1
 
     struct Stamp: Equatable {
         let inode: UInt64

@@ -17,14 +17,14 @@ public final class PopulationImporter {
     /// How long a file must stay unchanged before it is read (`InboxLook`).
     let lookSeconds: TimeInterval
 
-    /// `lookSeconds` nil: from `PRENUM_INBOX_LOOK_MS`, else a second.
+    /// `lookSeconds` nil: the configuration's tuning.
     public init(state: StateDatabase, configuration: Configuration, log: EventLog, faults: FaultInjector = .none,
                 lookSeconds: TimeInterval? = nil) throws {
         self.state = state
         self.configuration = configuration
         self.log = log
         self.faults = faults
-        self.lookSeconds = try lookSeconds ?? InboxLook.seconds()
+        self.lookSeconds = lookSeconds ?? configuration.tuning.inboxLookSeconds
     }
 
     var database: Database { state.database }

@@ -4,17 +4,21 @@ import Foundation
 /// use too, in streaming mode so that a huge FULL file is not built as a tree in memory.
 public struct SchemaValidator: Sendable {
     public let xmllint: String
+    /// A folder searched first for the XSDs (`PRENUM_SCHEMA_DIR`); nil: where they are installed.
+    public let schemaFolder: String?
 
-    public init(xmllint: String) {
+    public init(xmllint: String, schemaFolder: String? = nil) {
         self.xmllint = xmllint
+        self.schemaFolder = schemaFolder
     }
 
     /// Finds `xmllint` on `PATH` (exit 66 when it is not installed).
-    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SchemaValidator {
+    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment,
+                              schemaFolder: String? = nil) throws -> SchemaValidator {
         let folders = (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":").map(String.init)
         for folder in folders {
             let candidate = (folder as NSString).appendingPathComponent("xmllint")
-            if FileManager.default.isExecutableFile(atPath: candidate) { return SchemaValidator(xmllint: candidate) }
+            if FileManager.default.isExecutableFile(atPath: candidate) { return SchemaValidator(xmllint: candidate, schemaFolder: schemaFolder) }
         }
         throw OperationFailure(.noInput, "xmllint not found on PATH (install libxml2-utils); it is needed to check files against the XSD")
     }
@@ -24,8 +28,8 @@ public struct SchemaValidator: Sendable {
         guard let formatVersion = FormatVersion(number: number) else {
             return ["formatVersion \(number) is not supported (supported: \(FormatVersion.allCases.map(\.description).joined(separator: ", ")))"]
         }
-        guard let schema = DeliverySchema.xsdPath(formatVersion: formatVersion) else {
-            throw OperationFailure(.noInput, "schema \(formatVersion.schemaFileName) not found; looked in \(DeliverySchema.searchedFolders().joined(separator: ", ")); set \(DeliverySchema.folderVariable) to the folder holding it")
+        guard let schema = DeliverySchema.xsdPath(formatVersion: formatVersion, schemaFolder: schemaFolder) else {
+            throw OperationFailure(.noInput, "schema \(formatVersion.schemaFileName) not found; looked in \(DeliverySchema.searchedFolders(schemaFolder: schemaFolder).joined(separator: ", ")); set \(DeliverySchema.folderVariable) to the folder holding it")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: xmllint)

@@ -77,6 +77,7 @@ public struct DryRun {
             historyDays: configuration.historyDays, timeZone: configuration.timeZone, subscribers: subscribers,
             categories: configuration.categories, formatLifecycle: configuration.formatLifecycle)
         scratchConfiguration.brake = configuration.brake
+        scratchConfiguration.tuning = configuration.tuning
         for folder in ["inbox", "outbox", "archive"] { try files.createDirectory(atPath: inScratch(folder), withIntermediateDirectories: true) }
         for subscriber in configuration.subscribers {
             let source = subscriber.inboxFolder(in: configuration)

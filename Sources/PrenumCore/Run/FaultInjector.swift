@@ -63,8 +63,9 @@ public struct FaultInjector: Sendable {
         #endif
     }()
 
-    /// The switch the environment asks for, in a debug build; `.none` in a release build.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> FaultInjector {
+    /// The switch `environment` (the executable's `PRENUM_FAULT_*` variables) asks for, in a debug
+    /// build; `.none` in a release build.
+    public static func fromEnvironment(_ environment: [String: String]) -> FaultInjector {
         guard isCompiledIn else { return .none }
         return parsing(environment)
     }

@@ -21,7 +21,7 @@ public final class NightlyRun {
     public var onLocked: () -> Void = {}
     /// Whether a completed run compacts and repacks when due; a dry run's scratch copy does not.
     var performsMaintenance = true
-    /// The look before population files are read (`InboxLook`); nil: `PRENUM_INBOX_LOOK_MS` or a second.
+    /// The look before population files are read (`InboxLook`); nil: the configuration's tuning.
     let inboxLookSeconds: TimeInterval?
 
     public init(configuration: Configuration, log: EventLog, faults: FaultInjector = .none,

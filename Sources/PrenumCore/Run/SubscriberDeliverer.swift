@@ -44,8 +44,8 @@ struct SubscriberDeliverer {
 
     /// How many subscribers are delivered at once. Much of a delivery waits on fsync, so a
     /// few more workers than cores keep both the disk and the CPUs busy.
-    static var workerCount: Int {
-        if let text = ProcessInfo.processInfo.environment["PRENUM_DELIVERY_WORKERS"], let count = Int(text), count > 0 {
+    var workerCount: Int {
+        if let count = configuration.tuning.deliveryWorkers, count > 0 {
             return min(count, 64)
         }
         return max(2, ProcessInfo.processInfo.activeProcessorCount * 2)
@@ -61,7 +61,7 @@ struct SubscriberDeliverer {
         let stuckMessages = Dictionary(stuck.map { ($0.subscriber, $0) }, uniquingKeysWith: { first, _ in first })
         let board = ResultBoard(count: subscribers.count)
         let writer = StateWriter(state)
-        let workers = min(max(subscribers.count, 1), Self.workerCount)
+        let workers = min(max(subscribers.count, 1), workerCount)
         let changeRows = try RecordStore(database: state.database).changeRowCount()
         let work = UncheckedBox(self)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in

@@ -13,10 +13,6 @@ public final class EventLog: @unchecked Sendable {
         }
     }
 
-    /// `PRENUM_LOG_LEVEL` (docs/OPERATIONS.md): the least level written; debug lines are for
-    /// chasing a problem, not for the nightly log.
-    public static let levelVariable = "PRENUM_LOG_LEVEL"
-
     private let lock = NSLock()
     private let sink: (String) -> Void
     /// Lines below this level are dropped.
@@ -24,23 +20,15 @@ public final class EventLog: @unchecked Sendable {
     /// Fields added to every line (the run id, for instance).
     public var context: [(String, String)] = []
 
-    /// Logs to standard error at the level `PRENUM_LOG_LEVEL` names (default info).
-    public static let standardError = EventLog(minimumLevel: (try? level(fromEnvironment: ProcessInfo.processInfo.environment)) ?? .info) { line in
-        FileHandle.standardError.write(Data(line.utf8))
+    /// Logs to standard error; the executable takes the level from `PRENUM_LOG_LEVEL`. Debug lines
+    /// are for chasing a problem, not for the nightly log.
+    public static func standardError(minimumLevel: Level) -> EventLog {
+        EventLog(minimumLevel: minimumLevel) { line in FileHandle.standardError.write(Data(line.utf8)) }
     }
 
     public init(minimumLevel: Level = .debug, sink: @escaping (String) -> Void) {
         self.minimumLevel = minimumLevel
         self.sink = sink
-    }
-
-    /// The level `PRENUM_LOG_LEVEL` names; a usage error (64) for anything else.
-    public static func level(fromEnvironment environment: [String: String]) throws -> Level {
-        guard let text = environment[levelVariable], !text.isEmpty else { return .info }
-        guard let level = Level(rawValue: text.lowercased()) else {
-            throw OperationFailure(.usage, "\(levelVariable) must be one of debug, info, warning, error; got '\(text)'")
-        }
-        return level
     }
 
     /// Writes one event. Values are quoted when they contain spaces or quotes.

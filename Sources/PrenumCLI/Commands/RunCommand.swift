@@ -44,38 +44,41 @@ struct RunCommand: Command {
         recipient holds for reasons from the register is held, not published: see `prenum release`
         and `prenum discard`.
         """
-    static let options: [CommandLineOption] = [
-        .config, .date,
-        .value("metrics-file", "F", help: "Prometheus textfile written after the run", default: "metricsFile in the configuration, else <state database folder>/metrics/prenum.prom"),
-        .flag("dry-run", help: "say what the run would deliver, changing nothing but the lock file"),
-        .flag("json", help: "with --dry-run: a JSON array, one object per subscriber"),
-    ]
+    @Option(.config) var config: String
+    @Option(.businessDate) var date: CalendarDate?
+    @Option(valueName: "F", help: "Prometheus textfile written after the run",
+            default: "metricsFile in the configuration, else <state database folder>/metrics/prenum.prom") var metricsFile: String?
+    @Flag(help: "say what the run would deliver, changing nothing but the lock file") var dryRun = false
+    @Flag(help: "with --dry-run: a JSON array, one object per subscriber") var json = false
 
-    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        if arguments.flag("dry-run") { return try dryRun(arguments) }
-        if arguments.flag("json") { throw OperationFailure(.usage, "--json goes with --dry-run") }
+    func validate() throws {
+        if json && !dryRun { throw OperationFailure(.usage, "--json goes with --dry-run") }
+    }
+
+    func run(_ environment: Environment) throws -> ExitCode {
+        if dryRun { return try predict(environment) }
         let started = Date()
-        var metricsFile = arguments.string("metrics-file")
+        var metricsFile = self.metricsFile
         var configuration: Configuration?
         var date: CalendarDate?
-        let log = EventLog.standardError
+        let log = environment.log
         do {
-            _ = try EventLog.level(fromEnvironment: ProcessInfo.processInfo.environment)
+            _ = try environment.logLevel()
             let loaded: Configuration
             do {
-                loaded = try ConfigurationLoader.load(path: arguments.configPath)
+                loaded = try ConfigurationLoader.load(path: config)
             } catch {
                 // A refused configuration is still recorded where its metrics would go.
-                if metricsFile == nil { metricsFile = RunMetrics.pathHint(configPath: arguments.configPath) }
+                if metricsFile == nil { metricsFile = RunMetrics.pathHint(configPath: config) }
                 throw error
             }
             configuration = loaded
-            let clock = try TestClock.fromEnvironment()
-            date = try arguments.date("date") ?? loaded.today(now: clock())
-            let nightly = NightlyRun(configuration: loaded, log: log, faults: .fromEnvironment(), clock: clock,
-                                     registerBusyTimeoutMilliseconds: try registerBusyTimeout(),
-                                     compactionPercent: try compactionPercent(),
-                                     inboxLookSeconds: try InboxLook.seconds())
+            let clock = try environment.clock()
+            date = self.date ?? loaded.today(now: clock())
+            let busyTimeout = try environment.registerBusyTimeoutMilliseconds()
+            let compactionPercent = try environment.compactionPercent()
+            let nightly = NightlyRun(configuration: try environment.tuned(loaded), log: log, faults: environment.faults, clock: clock,
+                                     registerBusyTimeoutMilliseconds: busyTimeout, compactionPercent: compactionPercent)
             let progressPath = metricsFile ?? RunMetrics.defaultPath(configuration: loaded)
             nightly.onLocked = { RunMetrics.markStarted(path: progressPath, at: started, log: log) }
             let report = try nightly.execute(businessDate: date)
@@ -91,48 +94,15 @@ struct RunCommand: Command {
     }
 
     /// `--dry-run`: the prediction only; no metrics file, no report.
-    static func dryRun(_ arguments: ParsedArguments) throws -> ExitCode {
-        let configuration = try ConfigurationLoader.load(path: arguments.configPath)
-        let clock = try TestClock.fromEnvironment()
-        let date = try arguments.date("date") ?? configuration.today(now: clock())
-        let report = try DryRun(configuration: configuration, log: .standardError, clock: clock,
-                                registerBusyTimeoutMilliseconds: try registerBusyTimeout()).predict(businessDate: date)
+    func predict(_ environment: Environment) throws -> ExitCode {
+        let configuration = try environment.tuned(ConfigurationLoader.load(path: config))
+        let clock = try environment.clock()
+        let date = date ?? configuration.today(now: clock())
+        let report = try DryRun(configuration: configuration, log: environment.log, clock: clock,
+                                registerBusyTimeoutMilliseconds: try environment.registerBusyTimeoutMilliseconds()).predict(businessDate: date)
         let document = DryRunReport(report: report)
-        print(arguments.flag("json") ? try document.json() : document.text, terminator: "")
+        print(json ? try document.json() : document.text, terminator: "")
         return .ok
-    }
-
-    /// `PRENUM_REGISTER_BUSY_TIMEOUT_MS` (operational tuning, docs/OPERATIONS.md): how long a run
-    /// waits for an upstream writer that holds the register locked before it exits 75.
-    static func registerBusyTimeout() throws -> Int32 {
-        guard let text = ProcessInfo.processInfo.environment["PRENUM_REGISTER_BUSY_TIMEOUT_MS"] else { return 10_000 }
-        guard let value = Int32(text), value >= 0 else {
-            throw OperationFailure(.usage, "PRENUM_REGISTER_BUSY_TIMEOUT_MS must be a whole number of milliseconds, got '\(text)'")
-        }
-        return value
-    }
-
-    /// `PRENUM_COMPACT_PERCENT` (operational tuning, docs/OPERATIONS.md): how large the record
-    /// copy's recent versions may grow, as a percentage of the compacted copy, before a run folds
-    /// them in.
-    static func compactionPercent() throws -> Int {
-        guard let text = ProcessInfo.processInfo.environment["PRENUM_COMPACT_PERCENT"] else { return RecordStore.defaultCompactionPercent }
-        guard let value = Int(text), (0...10_000).contains(value) else {
-            throw OperationFailure(.usage, "PRENUM_COMPACT_PERCENT must be a whole number from 0 to 10000, got '\(text)'")
-        }
-        return value
-    }
-}
-
-/// `PRENUM_CLOCK=YYYY-MM-DDTHH:MM:SSZ` fixes the time a run records, so tests can compare the
-/// files of two runs byte for byte. Not for production use.
-enum TestClock {
-    static func fromEnvironment() throws -> @Sendable () -> Date {
-        guard let text = ProcessInfo.processInfo.environment["PRENUM_CLOCK"] else { return { Date() } }
-        guard let fixed = Timestamp.parse(text) else {
-            throw OperationFailure(.usage, "PRENUM_CLOCK must be YYYY-MM-DDTHH:MM:SSZ, got '\(text)'")
-        }
-        return { fixed }
     }
 }
 

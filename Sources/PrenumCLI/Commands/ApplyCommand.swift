@@ -17,17 +17,15 @@ struct ApplyCommand: Command {
         onto the mirror's last file, and files of another subscriber.
         The mirror's tables are documented in docs/OPERATIONS.md.
         """
-    static let options: [CommandLineOption] = [
-        .value("dir", "DIR", help: "folder holding the delivered files", required: true),
-        .value("public-key", "F", help: "signing public key PEM, or a folder of them (key rotation)", required: true),
-        .value("mirror", "M", help: "mirror database file", required: true),
-    ]
+    @Option(valueName: "DIR", help: "folder holding the delivered files") var dir: String
+    @Option(valueName: "F", help: "signing public key PEM, or a folder of them (key rotation)") var publicKey: String
+    @Option(valueName: "M", help: "mirror database file") var mirror: String
 
-    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        let verifier = DeliveryVerifier(keys: try PublicKeyRing.load(path: try arguments.required("public-key")),
-                                        schemas: try SchemaValidator.locate())
-        let report = try MirrorApplier(verifier: verifier, log: .standardError)
-            .apply(directory: try arguments.required("dir"), mirrorPath: try arguments.required("mirror"))
+    func run(_ environment: Environment) throws -> ExitCode {
+        let verifier = DeliveryVerifier(keys: try PublicKeyRing.load(path: publicKey),
+                                        schemas: try SchemaValidator.locate(schemaFolder: environment.schemaFolder))
+        let report = try MirrorApplier(verifier: verifier, log: environment.log)
+            .apply(directory: dir, mirrorPath: mirror)
         print(report.text, terminator: "")
         return report.exitCode
     }

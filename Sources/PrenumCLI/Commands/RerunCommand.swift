@@ -11,19 +11,20 @@ struct RerunCommand: Command {
         left alone; one that holds other bytes is refused (exit 65). An empty window is not an error
         (exit 0, says so). --dry-run checks the archive and lists what would be published.
         """
-    static let options: [CommandLineOption] = [
-        .config,
-        .value("subscriber", "S", help: "subscriber id", required: true),
-        .value("from", "D1", help: "first business date YYYY-MM-DD", required: true),
-        .value("to", "D2", help: "last business date YYYY-MM-DD", required: true),
-        .flag("dry-run", help: "check the archive and list what would be published, publish nothing"),
-    ]
+    @Option(.config) var config: String
+    @Option(.subscriber) var subscriber: String
+    @Option(valueName: "D1", help: "first business date YYYY-MM-DD") var from: CalendarDate
+    @Option(valueName: "D2", help: "last business date YYYY-MM-DD") var to: CalendarDate
+    @Flag(help: "check the archive and list what would be published, publish nothing") var dryRun = false
 
-    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        let configuration = try ConfigurationLoader.load(path: arguments.configPath)
-        guard let from = try arguments.date("from"), let to = try arguments.date("to") else { return .usage }
-        let report = try Rerun(configuration: configuration, log: .standardError)
-            .execute(subscriber: try arguments.required("subscriber"), from: from, to: to, dryRun: arguments.flag("dry-run"))
+    func validate() throws {
+        try Self.validateWindow(from: from, to: to)
+    }
+
+    func run(_ environment: Environment) throws -> ExitCode {
+        let configuration = try ConfigurationLoader.load(path: config)
+        let report = try Rerun(configuration: configuration, log: environment.log)
+            .execute(subscriber: subscriber, from: from, to: to, dryRun: dryRun)
         print(report.text, terminator: "")
         return .ok
     }

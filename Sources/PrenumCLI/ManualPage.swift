@@ -28,19 +28,20 @@ enum ManualPage {
             if !command.discussion.isEmpty {
                 page += ".PP\n" + escape(command.discussion.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "\n")) + "\n"
             }
-            for option in command.options {
-                let label = option.valueName.map { "\\-\\-\(escape(option.name)) \\fI\(escape($0))\\fR" } ?? "\\-\\-\(escape(option.name))"
-                var help = escape(option.help)
-                if let defaultDescription = option.defaultDescription { help += " (default: \(escape(defaultDescription)))" }
-                if option.isRequired { help += " (required)" }
-                page += ".TP\n\(label)\n\(help)\n"
+            for option in command.declaredOptions {
+                let label = option.declaration.valueName.map { "\\-\\-\(escape(option.name)) \\fI\(escape($0))\\fR" }
+                    ?? "\\-\\-\(escape(option.name))"
+                page += ".TP\n\(label)\n\(command.optionHelp(option.declaration, escape: escape))\n"
             }
         }
         page += """
         .SH EXIT STATUS
-        0 done; 1 the run finished but some subscribers failed; 64 usage; 65 bad input data;
-        66 missing input; 73 cannot create output; 75 another run holds the lock, or the register
-        stayed locked upstream (the message and the metrics say which); 78 bad configuration.
+
+        """
+        for (code, summary) in ExitCode.overview {
+            page += ".TP\n\(code)\n\(escape(summary))\n"
+        }
+        page += """
         .SH ENVIRONMENT
         .TP
         PRENUM_LOG_LEVEL

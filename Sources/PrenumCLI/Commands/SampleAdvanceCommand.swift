@@ -7,12 +7,12 @@ struct SampleAdvanceCommand: Command {
     Writes the day's inserts, updates and deletes in one transaction through the register's
     own journal triggers, as upstream systems do. Days must not go backwards.
     """
-    static let options: [CommandLineOption] = [.value("register", "R", help: "register file", required: true), .value("date", "D", help: "the day to simulate", required: true), .value("seed", "S", help: "random seed", default: "derived from the date")]
+    @Option(valueName: "R", help: "register file") var register: String
+    @Option(valueName: "D", help: "the day to simulate") var date: CalendarDate
+    @Option(valueName: "S", help: "random seed", default: "derived from the date") var seed: UInt64?
 
-    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        let path = try arguments.required("register")
-        guard let date = try arguments.date("date") else { throw ParsedArguments.UsageError(message: "missing --date", usage: usage) }
-        let seed = try SampleCreateCommand.sampleSeed(arguments)
+    func run(_ environment: Environment) throws -> ExitCode {
+        let path = register
         let summary = try SampleRegister.advance(path: path, date: date, seed: seed)
         let w = summary.writes
         print("""

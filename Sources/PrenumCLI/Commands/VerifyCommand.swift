@@ -14,18 +14,16 @@ struct VerifyCommand: Command {
         says: the same visible count and fingerprint (docs/DELIVERY-FORMAT.md). Exit 0 when all pass,
         65 when any fails, 66 when DIR, the key, the mirror, xmllint or the schema is missing.
         """
-    static let options: [CommandLineOption] = [
-        .value("dir", "DIR", help: "folder holding the delivered files", required: true),
-        .value("public-key", "F", help: "signing public key PEM, or a folder of them (key rotation)", required: true),
-        .value("mirror", "M", help: "also check this mirror against the last format-3 file's visible and fingerprint", required: false),
-    ]
+    @Option(valueName: "DIR", help: "folder holding the delivered files") var dir: String
+    @Option(valueName: "F", help: "signing public key PEM, or a folder of them (key rotation)") var publicKey: String
+    @Option(valueName: "M", help: "also check this mirror against the last format-3 file's visible and fingerprint") var mirror: String?
 
-    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        let verifier = DeliveryVerifier(keys: try PublicKeyRing.load(path: try arguments.required("public-key")),
-                                        schemas: try SchemaValidator.locate())
-        let report = try verifier.verify(directory: try arguments.required("dir"))
+    func run(_ environment: Environment) throws -> ExitCode {
+        let verifier = DeliveryVerifier(keys: try PublicKeyRing.load(path: publicKey),
+                                        schemas: try SchemaValidator.locate(schemaFolder: environment.schemaFolder))
+        let report = try verifier.verify(directory: dir)
         print(report.text, terminator: "")
-        guard let mirror = arguments.string("mirror") else { return report.exitCode }
+        guard let mirror else { return report.exitCode }
         let check = try MirrorCheck.check(report, mirrorPath: mirror)
         print(check.line)
         return check.matches ? report.exitCode : .dataError

@@ -16,14 +16,14 @@ struct ImportCommand: Command {
         nothing imported, as for `prenum run`. Every applied file is kept in the archive under
         <archive>/<id>/population/ with its place in the order of application.
         """
-    static let options: [CommandLineOption] = [.config]
+    @Option(.config) var config: String
 
-    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        let configuration = try ConfigurationLoader.load(path: arguments.configPath)
-        let outcomes = try StandaloneImport.run(configuration: configuration, log: .standardError)
+    func run(_ environment: Environment) throws -> ExitCode {
+        let configuration = try ConfigurationLoader.load(path: config)
+        let outcomes = try StandaloneImport.run(configuration: try environment.tuned(configuration), log: environment.log)
         if outcomes.isEmpty { print("no population files pending") }
         for outcome in outcomes {
-            print(PersonnummerRedaction.redact(summary(outcome)))
+            print(PersonnummerRedaction.redact(Self.summary(outcome)))
         }
         return outcomes.first { $0.kind == .failed }?.exitCode ?? .ok
     }

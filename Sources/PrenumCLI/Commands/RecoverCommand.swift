@@ -22,15 +22,13 @@ struct RecoverCommand: Command {
         The next run sends every subscriber a FULL file. Killed at any point, it can simply be run
         again.
         """
-    static let options: [CommandLineOption] = [
-        .config,
-        .value("public-keys", "P", help: "PEM file or folder of older public keys the configured signing key replaced"),
-    ]
+    @Option(.config) var config: String
+    @Option(valueName: "P", help: "PEM file or folder of older public keys the configured signing key replaced") var publicKeys: String?
 
-    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        let configuration = try ConfigurationLoader.load(path: arguments.configPath)
-        let report = try StateRecovery(configuration: configuration, log: .standardError,
-                                       olderPublicKeys: arguments.string("public-keys"), faults: .fromEnvironment()).execute()
+    func run(_ environment: Environment) throws -> ExitCode {
+        let configuration = try ConfigurationLoader.load(path: config)
+        let report = try StateRecovery(configuration: configuration, log: environment.log,
+                                       olderPublicKeys: publicKeys, faults: environment.faults).execute()
         var text = "prenum recover: state database \(configuration.stateDatabase) rebuilt from \(configuration.archive)\n"
         text += "  old state moved aside to: \(report.movedAside ?? "(there was none)")\n"
         text += "  latest business date (counted as completed): \(report.latestBusinessDate?.description ?? "(none)")\n"

@@ -13,24 +13,20 @@ struct DisclosuresCommand: Command {
         the files by business date. Reads only; takes no lock. The personnummer appears in this
         output, never in a log line.
         """
-    static let options: [CommandLineOption] = [
-        .config,
-        .value("pnr", "P", help: "the person's personnummer, 12 digits", required: true),
-        .value("from", "D1", help: "first business date YYYY-MM-DD", default: "the first file"),
-        .value("to", "D2", help: "last business date YYYY-MM-DD", default: "the last file"),
-        .flag("json", help: "machine-readable output"),
-    ]
+    @Option(.config) var config: String
+    @Option(valueName: "P", help: "the person's personnummer, 12 digits") var pnr: Personnummer
+    @Option(valueName: "D1", help: "first business date YYYY-MM-DD", default: "the first file") var from: CalendarDate?
+    @Option(valueName: "D2", help: "last business date YYYY-MM-DD", default: "the last file") var to: CalendarDate?
+    @Flag(help: "machine-readable output") var json = false
 
-    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        let pnr = try arguments.personnummer("pnr")
-        let from = try arguments.date("from")
-        let to = try arguments.date("to")
-        if let from, let to, from > to {
-            throw ParsedArguments.UsageError(message: "--from \(from) is after --to \(to)", usage: usage)
-        }
-        let configuration = try ConfigurationLoader.load(path: arguments.configPath)
+    func validate() throws {
+        try Self.validateWindow(from: from, to: to)
+    }
+
+    func run(_ environment: Environment) throws -> ExitCode {
+        let configuration = try ConfigurationLoader.load(path: config)
         let report = try DisclosureReport.gather(configuration: configuration, pnr: pnr, from: from, to: to)
-        print(arguments.flag("json") ? try report.json() : report.text, terminator: "")
+        print(json ? try report.json() : report.text, terminator: "")
         return .ok
     }
 }

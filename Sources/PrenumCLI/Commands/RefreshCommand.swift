@@ -8,11 +8,11 @@ struct RefreshCommand: Command {
         recipient replaces its copy with it. Use it after a recipient lost its copy or after upstream
         corrections the deltas could not express. Takes the run lock (exit 75 while a run is going).
         """
-    static let options: [CommandLineOption] = [.config, .value("subscriber", "S", help: "subscriber id", required: true)]
+    @Option(.config) var config: String
+    @Option(.subscriber) var subscriber: String
 
-    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        let configuration = try ConfigurationLoader.load(path: arguments.configPath)
-        let subscriber = try arguments.required("subscriber")
+    func run(_ environment: Environment) throws -> ExitCode {
+        let configuration = try ConfigurationLoader.load(path: config)
         try RefreshOrder.place(configuration: configuration, subscriber: subscriber)
         print("refresh ordered for \(subscriber): the next run delivers a FULL file")
         return .ok

@@ -8,10 +8,10 @@ struct KeysGenerateCommand: Command {
         (SubjectPublicKeyInfo, mode 0644) and prints the key id that delivery files will carry. \
         Creates DIR (mode 0750) if needed. Existing key files are never replaced (exit 73).
         """
-    static let options: [CommandLineOption] = [.value("out", "DIR", help: "folder for signing-private.pem and signing-public.pem", required: true)]
+    @Option(valueName: "DIR", help: "folder for signing-private.pem and signing-public.pem") var out: String
 
-    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        let result = try KeyPairGenerator.generate(into: try arguments.required("out"))
+    func run(_ environment: Environment) throws -> ExitCode {
+        let result = try KeyPairGenerator.generate(into: out)
         print("keyId=\(result.keyID)")
         print("private=\(result.privateKeyPath)")
         print("public=\(result.publicKeyPath)")

@@ -2,8 +2,8 @@ import Foundation
 import PrenumCore
 
 /// Every command `prenum` knows, and the dispatch from words to a command.
-enum CommandRegistry {
-    static let commands: [any Command.Type] = [
+public enum CommandRegistry {
+    static var commands: [any Command.Type] { [
         RunCommand.self,
         RerunCommand.self,
         RefreshCommand.self,
@@ -20,7 +20,7 @@ enum CommandRegistry {
         DisclosuresCommand.self,
         SampleCreateCommand.self,
         SampleAdvanceCommand.self,
-    ]
+    ] }
 
     static var overview: String {
         var text = """
@@ -36,12 +36,17 @@ enum CommandRegistry {
             text += "  " + command.words.joined(separator: " ").padding(toLength: width, withPad: " ", startingAt: 0) + command.abstract + "\n"
         }
         text += "\nRun 'prenum COMMAND --help' for a command's options, 'prenum --version' for the build.\n"
-        text += "Exit codes: 0 done, 1 some subscribers failed, 64 usage, 65 bad data, 66 missing input,\n73 cannot create output, 75 locked by another run or by an upstream writer of the register, 78 bad configuration.\n"
+        text += "\nExit codes:\n"
+        for (code, summary) in ExitCode.overview {
+            text += "  " + String(code).padding(toLength: 4, withPad: " ", startingAt: 0) + summary + "\n"
+        }
         return text
     }
 
-    /// Runs the command named by `arguments` (without the program name) and returns the exit code.
-    static func main(_ arguments: [String]) -> Int32 {
+    /// Runs the command named by `arguments` (without the program name) with the `PRENUM_*` tuning
+    /// in `variables` (the process environment), and returns the exit code.
+    public static func main(_ arguments: [String], environment variables: [String: String]) -> Int32 {
+        let environment = Environment(variables)
         if arguments == ["--version"] || arguments == ["version"] {
             print(BuildInfo.line)
             return ExitCode.ok.rawValue
@@ -78,15 +83,15 @@ enum CommandRegistry {
             return ExitCode.ok.rawValue
         }
         do {
-            let parsed: ParsedArguments
+            let parsed: any Command
             do {
-                parsed = try ParsedArguments(rest, for: command)
+                parsed = try command.parse(rest)
             } catch where command is RunCommand.Type {
                 // A night refused for its command line is a failed night too.
-                RunFailureEvents.log(error, businessDate: nil, started: Date(), log: .standardError)
+                RunFailureEvents.log(error, businessDate: nil, started: Date(), log: environment.log)
                 throw error
             }
-            return try command.run(parsed).rawValue
+            return try parsed.run(environment).rawValue
         } catch let failure as any PrenumFailure {
             FileHandle.standardError.write(Data("prenum \(command.words.joined(separator: " ")): \(failure.description)\n".utf8))
             return failure.exitCode.rawValue

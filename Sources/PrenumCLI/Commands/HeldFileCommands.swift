@@ -13,13 +13,13 @@ struct ReleaseCommand: Command {
         next run continues the chain from it (a FULL when runs passed meanwhile). Takes the run lock
         (exit 75 while a run is going). Exit 64 when the subscriber has no held file.
         """
-    static let options: [CommandLineOption] = [.config, .value("subscriber", "S", help: "subscriber id", required: true)]
+    @Option(.config) var config: String
+    @Option(.subscriber) var subscriber: String
 
-    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        let configuration = try ConfigurationLoader.load(path: arguments.configPath)
-        let subscriber = try arguments.required("subscriber")
+    func run(_ environment: Environment) throws -> ExitCode {
+        let configuration = try ConfigurationLoader.load(path: config)
         if case .released(let delivery) = try HeldFileDecision.release(configuration: configuration, subscriber: subscriber,
-                                                                      log: .standardError, faults: .fromEnvironment()) {
+                                                                      log: environment.log, faults: environment.faults) {
             print("released \(delivery.fileName) to \(subscriber): published as made (sequence \(delivery.sequence))")
         }
         return .ok
@@ -37,13 +37,13 @@ struct DiscardCommand: Command {
         last published file: the recipient never saw the held one). Takes the run lock (exit 75
         while a run is going). Exit 64 when the subscriber has no held file.
         """
-    static let options: [CommandLineOption] = [.config, .value("subscriber", "S", help: "subscriber id", required: true)]
+    @Option(.config) var config: String
+    @Option(.subscriber) var subscriber: String
 
-    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        let configuration = try ConfigurationLoader.load(path: arguments.configPath)
-        let subscriber = try arguments.required("subscriber")
+    func run(_ environment: Environment) throws -> ExitCode {
+        let configuration = try ConfigurationLoader.load(path: config)
         if case .discarded(let fileName, let next) = try HeldFileDecision.discard(configuration: configuration, subscriber: subscriber,
-                                                                                 log: .standardError, faults: .fromEnvironment()) {
+                                                                                 log: environment.log, faults: environment.faults) {
             print("discarded \(fileName) for \(subscriber): the next run sends a FULL file with sequence \(next)")
         }
         return .ok

@@ -10,23 +10,21 @@ struct StatusCommand: Command {
         With --check it is a health probe: exit 0 when the last run completed within --max-age hours, none was cut short and nothing
         is staged, failed, held or quarantined, exit 1 otherwise, with one line per problem.
         """
-    static let options: [CommandLineOption] = [
-        .config, .flag("json", help: "machine-readable output (documented in docs/OPERATIONS.md)"),
-        .flag("check", help: "health probe for monitoring: exit 0 healthy, 1 not (the problems are listed)"),
-        .value("max-age", "H", help: "with --check: hours after which the last completed run counts as late", default: "26"),
-    ]
+    @Option(.config) var config: String
+    @Flag(help: "machine-readable output (documented in docs/OPERATIONS.md)") var json = false
+    @Flag(help: "health probe for monitoring: exit 0 healthy, 1 not (the problems are listed)") var check = false
+    @Option(valueName: "H", range: 1...8760, help: "with --check: hours after which the last completed run counts as late") var maxAge = 26
 
-    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        let configuration = try ConfigurationLoader.load(path: arguments.configPath)
-        let now = try TestClock.fromEnvironment()()
-        let maxAge = try arguments.integer("max-age", range: 1...8760) ?? 26
+    func run(_ environment: Environment) throws -> ExitCode {
+        let configuration = try ConfigurationLoader.load(path: config)
+        let now = try environment.clock()()
         let report = try StatusReport.gather(configuration: configuration, now: now)
-        guard arguments.flag("check") else {
-            print(arguments.flag("json") ? try report.json() : report.text, terminator: "")
+        guard check else {
+            print(json ? try report.json() : report.text, terminator: "")
             return .ok
         }
         let health = HealthCheck.evaluate(report, lockPath: configuration.lockPath, maxAgeHours: maxAge, now: now)
-        if arguments.flag("json") {
+        if json {
             print(try JSONOutput.text(health), terminator: "")
         } else {
             print(health.text, terminator: "")

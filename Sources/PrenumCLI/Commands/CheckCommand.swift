@@ -14,13 +14,14 @@ struct CheckCommand: Command {
         at the last run's watermark (reset, renumbered or another register: 65). Same exit codes
         as `run`; creates no lock, state, metrics or report. Prints "ok" and what it checked.
         """
-    static let options: [CommandLineOption] = [.config, .date]
+    @Option(.config) var config: String
+    @Option(.businessDate) var date: CalendarDate?
 
-    static func run(_ arguments: ParsedArguments) throws -> ExitCode {
-        let configuration = try ConfigurationLoader.load(path: arguments.configPath)
-        let clock = try TestClock.fromEnvironment()
-        let date = try arguments.date("date") ?? configuration.today(now: clock())
-        let opened = try RunPreflight(configuration: configuration, registerBusyTimeoutMilliseconds: try RunCommand.registerBusyTimeout(),
+    func run(_ environment: Environment) throws -> ExitCode {
+        let configuration = try ConfigurationLoader.load(path: config)
+        let clock = try environment.clock()
+        let date = date ?? configuration.today(now: clock())
+        let opened = try RunPreflight(configuration: configuration, registerBusyTimeoutMilliseconds: try environment.registerBusyTimeoutMilliseconds(),
                                       now: clock()).check(businessDate: date)
         print("""
             prenum check \(date): ok
