@@ -43,6 +43,8 @@ struct RegisterSnapshotPhase {
                 }
                 try JournalMark.check(recorded: try state.meta(JournalMark.metaKey).flatMap(JournalMark.init(stored:)), watermark: base,
                                       table: "\(Self.schema).change_log", database: database, registerPath: register.path)
+                try ChangeSet(database: database, schema: Self.schema)
+                    .refuseUnknownKinds(after: base, upTo: highWater, registerPath: register.path)
                 try upgradeFieldEncodingIfOwed()
                 // Newly subscribed persons first, so a record that moved to one of them is seen
                 // as a move by the journal pass below.
