@@ -45,7 +45,7 @@ final class StateDatabaseTests: XCTestCase {
         try v1.execute(StateSchema.migrations[0] + "; PRAGMA user_version = 1;")
         for (id, pnr) in [(1, "194001011234"), (2, "194001011234"), (3, "195502023456")] {
             try v1.run("INSERT INTO record(entity, id, pnr, benefit, fields) VALUES (?, ?, ?, 'SA', ?)",
-                       [Int64(RecordEntity.benefitCase.rawValue), Int64(id), pnr, Self.caseVersion(id, pnr).encodedFields])
+                       [Int64(RecordKind.benefitCase.rawValue), Int64(id), pnr, Self.caseVersion(id, pnr).encodedFields])
         }
         let state = try StateDatabase(path: path)
         XCTAssertEqual(try state.schemaVersion(), StateDatabase.currentVersion)
@@ -70,7 +70,7 @@ final class StateDatabaseTests: XCTestCase {
         changed.body = .benefitCase(CaseFields(decision: "denied", openedOn: "2026-01-01", closedOn: "2026-02-01", extentPct: nil, dailyAmountOre: nil))
         try put("record_recent", changed)                                   // changed in place
         try put("record_recent", Self.caseVersion(2, bo))                    // moved to Bo
-        try database.run("INSERT INTO record_recent(entity, id) VALUES (?, 3)", [Int64(RecordEntity.benefitCase.rawValue)])  // gone
+        try database.run("INSERT INTO record_recent(entity, id) VALUES (?, 3)", [Int64(RecordKind.benefitCase.rawValue)])  // gone
         try put("record_recent", Self.caseVersion(5, cia))                   // new
 
         func reads() throws -> [String: [RecordVersion]] {

@@ -64,7 +64,7 @@ public enum FormatVersion: Int, CaseIterable, Sendable, Comparable, CustomString
     }
 
     /// The attributes a NEW or CHANGED record of this version must carry.
-    public func requiredAttributes(_ entity: RecordEntity) -> [String] {
+    public func requiredAttributes(_ entity: RecordKind) -> [String] {
         switch entity {
         case .benefitCase:
             return ["benefit", "decision", "openedOn"]

@@ -136,14 +136,14 @@ public enum CanonicalRecordText {
     public static func text(of version: RecordVersion) -> [UInt8] {
         switch version.body {
         case .payment(let p):
-            return text(element: RecordEntity.payment.elementName, pnr: version.pnr, attributes: [
+            return text(element: RecordKind.payment.elementName, pnr: version.pnr, attributes: [
                 ("id", String(version.id)), ("benefit", reported(version.benefit)), ("company", reported(p.company)),
                 ("status", reported(p.status)), ("periodFrom", p.periodFrom.map(reported)), ("periodTo", p.periodTo.map(reported)),
                 ("paymentDate", reported(p.paymentDate)), ("gross", KronorAmount.text(ore: p.grossOre)),
                 ("tax", KronorAmount.text(ore: p.taxOre)), ("registeredAt", p.registeredAt.map(reported)),
             ], deductions: p.deductions.map { (reported($0.kind), KronorAmount.text(ore: $0.amountOre)) })
         case .benefitCase(let c):
-            return text(element: RecordEntity.benefitCase.elementName, pnr: version.pnr, attributes: [
+            return text(element: RecordKind.benefitCase.elementName, pnr: version.pnr, attributes: [
                 ("id", String(version.id)), ("benefit", reported(version.benefit)), ("decision", reported(c.decision)),
                 ("openedOn", reported(c.openedOn)), ("closedOn", c.closedOn.map(reported)),
                 ("extentPct", c.extentPct.map { String($0) }), ("dailyAmount", c.dailyAmountOre.map(KronorAmount.text(ore:))),

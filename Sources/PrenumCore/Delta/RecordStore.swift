@@ -102,7 +102,7 @@ public struct RecordStore {
                 AND NOT EXISTS (SELECT 1 FROM record_recent x WHERE x.entity = b.entity AND x.id = b.id)
             ORDER BY 1, 2
             """).forEachRow([pnr]) { row in
-            guard let entity = RecordEntity(rawValue: row.int(0)) else { return }
+            guard let entity = RecordKind(rawValue: row.int(0)) else { return }
             versions.append(try Self.decode(entity, row.int64(1), pnr, row.text(2), row.text(3)))
         }
         return versions
@@ -154,7 +154,7 @@ public struct RecordStore {
     /// starting at column `first` of `row`.
     static func change(_ row: Statement, from first: Int32) throws -> (key: RecordKey, old: RecordVersion?, new: RecordVersion?) {
         let id = row.int64(first + 1)
-        guard let entity = RecordEntity(rawValue: row.int(first)) else {
+        guard let entity = RecordKind(rawValue: row.int(first)) else {
             throw DamagedRecord(record: "record \(id) of unknown kind \(row.int(first))")
         }
         let old = try row.isNull(first + 2) ? nil : decode(entity, id, row.text(first + 2), row.text(first + 3), row.text(first + 4))
@@ -173,7 +173,7 @@ public struct RecordStore {
         init(key: RecordKey) { record = "\(key.entity.journalName) \(key.id)" }
     }
 
-    static func decode(_ entity: RecordEntity, _ id: Int64, _ pnr: String, _ benefit: String, _ fields: String) throws -> RecordVersion {
+    static func decode(_ entity: RecordKind, _ id: Int64, _ pnr: String, _ benefit: String, _ fields: String) throws -> RecordVersion {
         guard let version = RecordVersion(entity: entity, id: id, pnr: pnr, benefit: benefit, encodedFields: fields) else {
             throw DamagedRecord(key: RecordKey(entity, id))
         }

@@ -69,7 +69,7 @@ public struct DisclosureReport: Codable, Sendable {
                 let extract = try ArchivedDelivery.extract(
                     path: ArchivedDelivery.path(archiveRoot: archiveRoot, subscriber: subscriber, fileName: file.fileName), pnr: pnr,
                     offset: file.offset)
-                let records = extract.records.map { Record(kind: $0.entity.rawValue, id: $0.id, change: $0.change.rawValue) }
+                let records = extract.records.map { Record(kind: $0.entity.elementName, id: $0.id, change: $0.change.rawValue) }
                 reported.append(File(name: file.fileName, sequence: file.sequence, businessDate: file.businessDate,
                                      purpose: file.profile.purpose, legalBasis: file.profile.legalBasis,
                                      formatVersion: file.profile.formatVersion, benefits: file.profile.benefits,

@@ -52,11 +52,8 @@ public struct Explanation: Codable, Sendable {
     public static func recordKey(_ text: String) -> RecordKey? {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, let id = Int64(parts[1]), id >= 0 else { return nil }
-        switch parts[0] {
-        case "payment": return RecordKey(.payment, id)
-        case "case": return RecordKey(.benefitCase, id)
-        default: return nil
-        }
+        guard let kind = RecordKind(elementName: String(parts[0])) else { return nil }
+        return RecordKey(kind, id)
     }
 
     /// The business date explained when none is given: the last completed run's.
@@ -167,7 +164,7 @@ public struct Explanation: Codable, Sendable {
         }
     }
 
-    private static func decode(_ entity: RecordEntity, _ row: Statement, pnr: String) throws -> RecordVersion {
+    private static func decode(_ entity: RecordKind, _ row: Statement, pnr: String) throws -> RecordVersion {
         guard let version = RecordVersion(entity: entity, id: row.int64(0), pnr: pnr, benefit: row.text(1), encodedFields: row.text(2)) else {
             throw OperationFailure(.dataError, "register holds a \(entity.journalName) \(row.int64(0)) with a value Prenum cannot read")
         }

@@ -1,9 +1,7 @@
 /// One `case` or `payment` element as a recipient reads it: its change and its attributes
 /// exactly as written, so applying it needs no knowledge of Prenum's internals.
 public struct DeliveredRecord: Sendable, Equatable {
-    public enum Entity: String, Sendable { case benefitCase = "case", payment }
-
-    public let entity: Entity
+    public let entity: RecordKind
     public let id: Int64
     public let change: RecordChangeKind
     /// The person the record belongs to (the enclosing `person` element).

@@ -30,7 +30,7 @@ public final class DeliveryFileReader: NSObject, XMLParserDelegate {
     private var formatVersion: FormatVersion?
     private var currentPerson: (pnr: String, records: Int)?
     private var lastPnr: String?
-    private var lastRecord: (entity: DeliveredRecord.Entity, id: Int64)?
+    private var lastRecord: (entity: RecordKind, id: Int64)?
     private var pending: DeliveredRecord?
     private var pendingIsRemoved = false
     private var lastUnsubscribed: String?
@@ -127,8 +127,8 @@ public final class DeliveryFileReader: NSObject, XMLParserDelegate {
             lastPnr = pnr
             currentPerson = (pnr, 0)
             lastRecord = nil
-        case ("case", 3), ("payment", 3):
-            startRecord(name == "case" ? .benefitCase : .payment, attributes)
+        case (_, 3) where RecordKind(elementName: name) != nil:
+            if let entity = RecordKind(elementName: name) { startRecord(entity, attributes) }
         case ("deduction", 4):
             guard var record = pending, lastRecord?.entity == .payment else {
                 problem("line \(line): deduction outside a payment")
@@ -166,7 +166,7 @@ public final class DeliveryFileReader: NSObject, XMLParserDelegate {
     }
 
     public func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-        if (name == "case" || name == "payment") && depth == 3, let record = pending {
+        if depth == 3, RecordKind(elementName: name) != nil, let record = pending {
             pending = nil
             call { try handler.record(record) }
         }
@@ -182,21 +182,21 @@ public final class DeliveryFileReader: NSObject, XMLParserDelegate {
         currentPerson = nil
     }
 
-    private func startRecord(_ entity: DeliveredRecord.Entity, _ attributes: [String: String]) {
-        guard var person = currentPerson else { problem("line \(line): \(entity.rawValue) outside a person"); return }
+    private func startRecord(_ entity: RecordKind, _ attributes: [String: String]) {
+        guard var person = currentPerson else { problem("line \(line): \(entity.elementName) outside a person"); return }
         content.records += 1
         person.records += 1
         currentPerson = person
         guard let id = attributes["id"].flatMap(Int64.init), let changeText = attributes["change"],
               let change = RecordChangeKind(rawValue: changeText) else {
-            problem("line \(line): \(entity.rawValue) without a valid id and change")
+            problem("line \(line): \(entity.elementName) without a valid id and change")
             return
         }
         if let last = lastRecord {
-            if last.entity == .payment && entity == .benefitCase {
-                problem("line \(line): case \(id) after a payment (cases come first)")
+            if entity < last.entity {
+                problem("line \(line): \(entity.elementName) \(id) after a \(last.entity.elementName) (cases come first)")
             } else if last.entity == entity && id <= last.id {
-                problem("line \(line): \(entity.rawValue) ids not ascending (\(id) after \(last.id))")
+                problem("line \(line): \(entity.elementName) ids not ascending (\(id) after \(last.id))")
             }
         }
         lastRecord = (entity, id)
@@ -206,20 +206,15 @@ public final class DeliveryFileReader: NSObject, XMLParserDelegate {
         pendingIsRemoved = change == .removed
         switch change {
         case .removed:
-            if kind == "FULL" { problem("line \(line): REMOVED \(entity.rawValue) \(id) in a FULL file") }
+            if kind == "FULL" { problem("line \(line): REMOVED \(entity.elementName) \(id) in a FULL file") }
             if !fields.isEmpty {
-                problem("line \(line): REMOVED \(entity.rawValue) \(id) carries more than id and change (\(fields.keys.sorted().joined(separator: ", ")))")
+                problem("line \(line): REMOVED \(entity.elementName) \(id) carries more than id and change (\(fields.keys.sorted().joined(separator: ", ")))")
             }
         case .new, .changed:
-            if kind == "FULL" && change == .changed { problem("line \(line): CHANGED \(entity.rawValue) \(id) in a FULL file") }
+            if kind == "FULL" && change == .changed { problem("line \(line): CHANGED \(entity.elementName) \(id) in a FULL file") }
             guard let version = formatVersion else { break }
-            let recordEntity: RecordEntity
-            switch entity {
-            case .benefitCase: recordEntity = .benefitCase
-            case .payment: recordEntity = .payment
-            }
-            let missing = version.requiredAttributes(recordEntity).filter { fields[$0] == nil }
-            if !missing.isEmpty { problem("line \(line): \(change.rawValue) \(entity.rawValue) \(id) lacks \(missing.joined(separator: ", "))") }
+            let missing = version.requiredAttributes(entity).filter { fields[$0] == nil }
+            if !missing.isEmpty { problem("line \(line): \(change.rawValue) \(entity.elementName) \(id) lacks \(missing.joined(separator: ", "))") }
             if !version.deliversPaymentDetails && entity == .payment && (fields["company"] != nil || fields["status"] != nil) {
                 problem("line \(line): payment \(id) carries company or status in a format version \(version) file")
             }

@@ -104,7 +104,7 @@ public final class MirrorDatabase {
         func amount(_ key: String) throws -> Int64? {
             guard let text = a[key] else { return nil }
             guard let ore = KronorAmount.ore(text) else {
-                throw OperationFailure(.dataError, "\(record.entity.rawValue) \(record.id): \(key) '\(text)' is not an amount")
+                throw OperationFailure(.dataError, "\(record.entity.elementName) \(record.id): \(key) '\(text)' is not an amount")
             }
             return ore
         }
@@ -133,7 +133,7 @@ public final class MirrorDatabase {
         }
     }
 
-    func remove(_ entity: DeliveredRecord.Entity, id: Int64) throws {
+    func remove(_ entity: RecordKind, id: Int64) throws {
         switch entity {
         case .benefitCase:
             try database.cached("DELETE FROM mirror_case WHERE id = ?").execute([id])
@@ -176,7 +176,7 @@ public final class MirrorDatabase {
         try database.prepare("""
             SELECT id, pnr, benefit, decision, opened_on, closed_on, extent_pct, daily_amount_ore FROM mirror_case
             """).forEachRow([]) { row in
-            add(CanonicalRecordText.text(element: RecordEntity.benefitCase.elementName, pnr: row.text(1), attributes: [
+            add(CanonicalRecordText.text(element: RecordKind.benefitCase.elementName, pnr: row.text(1), attributes: [
                 ("id", String(row.int64(0))), ("benefit", row.text(2)), ("decision", row.text(3)), ("openedOn", row.text(4)),
                 ("closedOn", row.optionalText(5)), ("extentPct", row.isNull(6) ? nil : String(row.int64(6))),
                 ("dailyAmount", row.isNull(7) ? nil : KronorAmount.text(ore: row.int64(7))),
@@ -218,7 +218,7 @@ public final class MirrorDatabase {
         }
 
         var text: [UInt8] {
-            CanonicalRecordText.text(element: RecordEntity.payment.elementName, pnr: pnr, attributes: attributes, deductions: deductions)
+            CanonicalRecordText.text(element: RecordKind.payment.elementName, pnr: pnr, attributes: attributes, deductions: deductions)
         }
     }
 

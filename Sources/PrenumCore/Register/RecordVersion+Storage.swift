@@ -40,7 +40,7 @@ extension RecordVersion {
     ///
     /// Every delta decodes each changed record twice, so this reads the UTF-8 bytes directly
     /// (the separators are ASCII) rather than splitting the string by characters.
-    public init?(entity: RecordEntity, id: Int64, pnr: String, benefit: String, encodedFields: String) {
+    public init?(entity: RecordKind, id: Int64, pnr: String, benefit: String, encodedFields: String) {
         var text = encodedFields
         let body: Body? = text.withUTF8 { bytes in
             var fields = EncodedFields(bytes)

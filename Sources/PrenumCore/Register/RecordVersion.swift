@@ -1,33 +1,9 @@
-/// Which register table a record comes from. Cases sort before payments, as in the files.
-public enum RecordEntity: Int, Sendable, Comparable, CaseIterable {
-    case benefitCase = 0
-    case payment = 1
-
-    /// The value of `change_log.entity` for this table.
-    public var journalName: String {
-        switch self {
-        case .payment: return "payment"
-        case .benefitCase: return "case"
-        }
-    }
-
-    /// The element name in delivery files.
-    public var elementName: String {
-        switch self {
-        case .payment: return "payment"
-        case .benefitCase: return "case"
-        }
-    }
-
-    public static func < (lhs: RecordEntity, rhs: RecordEntity) -> Bool { lhs.rawValue < rhs.rawValue }
-}
-
 /// Identifies a record across versions: the register's table and primary key.
 public struct RecordKey: Hashable, Comparable, Sendable {
-    public let entity: RecordEntity
+    public let entity: RecordKind
     public let id: Int64
 
-    public init(_ entity: RecordEntity, _ id: Int64) {
+    public init(_ entity: RecordKind, _ id: Int64) {
         self.entity = entity
         self.id = id
     }
@@ -113,7 +89,7 @@ public struct RecordVersion: Hashable, Sendable {
         self.body = body
     }
 
-    public var entity: RecordEntity {
+    public var entity: RecordKind {
         switch body {
         case .payment: return .payment
         case .benefitCase: return .benefitCase

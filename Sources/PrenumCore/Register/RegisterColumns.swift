@@ -8,6 +8,14 @@ enum RegisterColumns {
     /// The version tag every stored text starts with (`RecordVersion.encodingTag`).
     static let encodingTag = "char(2) || '\(RecordVersion.currentEncoding)' || char(31)"
 
+    /// The encoded fields of the register row `alias` of `kind` in schema `schema`.
+    static func fields(_ kind: RecordKind, _ alias: String, schema: String) -> String {
+        switch kind {
+        case .benefitCase: return caseFields(alias)
+        case .payment: return paymentFields(alias, schema: schema)
+        }
+    }
+
     /// The encoded fields of payment `p` (alias) in schema `schema`.
     static func paymentFields(_ p: String, schema: String) -> String {
         """
@@ -42,19 +50,19 @@ enum RegisterColumns {
     /// as of the watermark. A payment gone from the register keeps encoding 1 (it decodes with
     /// no `registeredAt`); the journal pass sees its deletion.
     static func upgradeStatements(table: String, schema: String) -> [String] {
-        let payment = RecordEntity.payment.rawValue
-        let benefitCase = RecordEntity.benefitCase.rawValue
-        return [
-            """
-            UPDATE \(table) SET fields = \(encodingTag) || fields || char(31) || \
-            (SELECT p.registered_at FROM \(schema).payment p WHERE p.id = \(table).id)
-            WHERE entity = \(payment) AND fields IS NOT NULL AND \(isUntagged("fields"))
-              AND EXISTS (SELECT 1 FROM \(schema).payment p WHERE p.id = \(table).id)
-            """,
-            """
-            UPDATE \(table) SET fields = \(encodingTag) || fields
-            WHERE entity = \(benefitCase) AND fields IS NOT NULL AND \(isUntagged("fields"))
-            """,
-        ]
+        RecordKind.allCases.map { kind in
+            let untagged = "entity = \(kind.rawValue) AND fields IS NOT NULL AND \(isUntagged("fields"))"
+            switch kind {
+            case .benefitCase:
+                return "UPDATE \(table) SET fields = \(encodingTag) || fields WHERE \(untagged)"
+            case .payment:
+                return """
+                    UPDATE \(table) SET fields = \(encodingTag) || fields || char(31) || \
+                    (SELECT p.registered_at FROM \(schema).payment p WHERE p.id = \(table).id)
+                    WHERE \(untagged)
+                      AND EXISTS (SELECT 1 FROM \(schema).payment p WHERE p.id = \(table).id)
+                    """
+            }
+        }
     }
 }

@@ -13,7 +13,7 @@ enum RegisterIntegrity {
         ("benefit_case", ["id", "pnr", "benefit", "decision", "opened_on", "closed_on", "extent_pct", "daily_amount_ore"]),
         ("change_log", ["seq", "entity", "entity_id", "op", "changed_at"]),
     ]
-    static let journaledTables = ["payment", "benefit_case", "payment_deduction"]
+    static let journaledTables = RecordKind.allCases.map(\.registerTable) + RecordKind.allCases.flatMap { $0.childTables.map(\.table) }
     static let events = ["INSERT", "UPDATE", "DELETE"]
 
     /// Every missing table, column and journal trigger, in words; empty when the register is whole.

@@ -59,21 +59,33 @@ public enum RegisterSchema {
     CREATE INDEX benefit_case_pnr ON benefit_case(pnr);
     CREATE INDEX payment_preliminary ON payment(id) WHERE status = 'preliminary';
 
-    \(journalTriggers(table: "payment", entity: "payment"))
-    \(journalTriggers(table: "benefit_case", entity: "case"))
-    CREATE TRIGGER payment_deduction_journal_insert AFTER INSERT ON payment_deduction BEGIN
-        INSERT INTO change_log(entity, entity_id, op, changed_at) VALUES ('payment', NEW.payment_id, 'U', \(journalTimestamp));
-    END;
-    CREATE TRIGGER payment_deduction_journal_update AFTER UPDATE ON payment_deduction BEGIN
-        INSERT INTO change_log(entity, entity_id, op, changed_at) VALUES ('payment', NEW.payment_id, 'U', \(journalTimestamp));
-        INSERT INTO change_log(entity, entity_id, op, changed_at)
-            SELECT 'payment', OLD.payment_id, 'U', \(journalTimestamp) WHERE OLD.payment_id <> NEW.payment_id;
-    END;
-    CREATE TRIGGER payment_deduction_journal_delete AFTER DELETE ON payment_deduction BEGIN
-        INSERT INTO change_log(entity, entity_id, op, changed_at) VALUES ('payment', OLD.payment_id, 'U', \(journalTimestamp));
-    END;
+    \(RecordKind.allCases.map(journalTriggers).joined(separator: "\n"))
 
     """
+
+    /// The triggers journaling `kind`'s table and its child tables: a child row's change is an
+    /// update of the record it belongs to.
+    private static func journalTriggers(_ kind: RecordKind) -> String {
+        ([journalTriggers(table: kind.registerTable, entity: kind.journalName)]
+            + kind.childTables.map { journalTriggers(child: $0.table, recordColumn: $0.recordColumn, entity: kind.journalName) })
+            .joined(separator: "\n")
+    }
+
+    private static func journalTriggers(child table: String, recordColumn key: String, entity: String) -> String {
+        """
+        CREATE TRIGGER \(table)_journal_insert AFTER INSERT ON \(table) BEGIN
+            INSERT INTO change_log(entity, entity_id, op, changed_at) VALUES ('\(entity)', NEW.\(key), 'U', \(journalTimestamp));
+        END;
+        CREATE TRIGGER \(table)_journal_update AFTER UPDATE ON \(table) BEGIN
+            INSERT INTO change_log(entity, entity_id, op, changed_at) VALUES ('\(entity)', NEW.\(key), 'U', \(journalTimestamp));
+            INSERT INTO change_log(entity, entity_id, op, changed_at)
+                SELECT '\(entity)', OLD.\(key), 'U', \(journalTimestamp) WHERE OLD.\(key) <> NEW.\(key);
+        END;
+        CREATE TRIGGER \(table)_journal_delete AFTER DELETE ON \(table) BEGIN
+            INSERT INTO change_log(entity, entity_id, op, changed_at) VALUES ('\(entity)', OLD.\(key), 'U', \(journalTimestamp));
+        END;
+        """
+    }
 
     /// One trigger per operation; an update that moves a row to another id journals both.
     private static func journalTriggers(table: String, entity: String) -> String {

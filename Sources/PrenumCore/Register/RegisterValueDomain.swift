@@ -28,6 +28,15 @@ enum RegisterValueDomain {
 
     // MARK: - SQL
 
+    /// NULL when register row `alias` of `kind` can be delivered in every format, else
+    /// `<column> <reason>` for its first bad column.
+    static func problem(_ kind: RecordKind, _ alias: String, schema: String) -> String {
+        switch kind {
+        case .benefitCase: return caseProblem(alias, schema: schema)
+        case .payment: return paymentProblem(alias, schema: schema)
+        }
+    }
+
     /// NULL when payment `p` (alias) of schema `schema` can be delivered in every format, else
     /// `<column> <reason>` for its first bad column (`payment_deduction.kind`, say).
     static func paymentProblem(_ p: String, schema: String) -> String {

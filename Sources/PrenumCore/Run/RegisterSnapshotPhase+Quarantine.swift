@@ -24,18 +24,17 @@ extension RegisterSnapshotPhase {
     }
 
     /// The problem expression of a register table's row `alias`.
-    static func problem(_ entity: RecordEntity, _ alias: String) -> String {
-        entity == .payment ? RegisterValueDomain.paymentProblem(alias, schema: schema)
-            : RegisterValueDomain.caseProblem(alias, schema: schema)
+    static func problem(_ entity: RecordKind, _ alias: String) -> String {
+        RegisterValueDomain.problem(entity, alias, schema: schema)
     }
 
     /// SQL condition: register row `alias` of `entity` is not held back in this snapshot.
-    static func notHeld(_ entity: RecordEntity, _ alias: String) -> String {
+    static func notHeld(_ entity: RecordKind, _ alias: String) -> String {
         "NOT EXISTS (SELECT 1 FROM temp.held h WHERE h.entity = \(entity.rawValue) AND h.id = \(alias).id)"
     }
 
     /// Holds back the bad current records of the newly tracked persons.
-    func holdNewPersonsRecords(_ entity: RecordEntity, table: String) throws {
+    func holdNewPersonsRecords(_ entity: RecordKind, table: String) throws {
         try state.database.execute("""
             INSERT OR REPLACE INTO temp.held(entity, id, pnr, problem)
                 SELECT \(entity.rawValue), id, pnr, problem FROM (
@@ -48,7 +47,7 @@ extension RegisterSnapshotPhase {
     /// Holds back the bad new versions among the night's journaled records: those of tracked
     /// persons, and those the copy holds that moved to a person given as garbage (they stay
     /// with the one they had). Filed under the person of the copy's version, else the register's.
-    func holdJournaledRecords(_ entity: RecordEntity, table: String) throws {
+    func holdJournaledRecords(_ entity: RecordKind, table: String) throws {
         let e = entity.rawValue
         // Only versions of tracked persons are classified (a version moved to a person nobody
         // subscribes is visible to no one, so it is removed as usual), and versions whose person
@@ -96,7 +95,7 @@ extension RegisterSnapshotPhase {
             logged += 1
             let (field, reason) = Self.split(row.text(2))
             log.log(.warning, "record.quarantined", [
-                "entity": (RecordEntity(rawValue: row.int(0)) ?? .payment).journalName, "id": row.int64(1),
+                "entity": RecordKind(rawValue: row.int(0))?.journalName ?? String(row.int(0)), "id": row.int64(1),
                 "field": field, "reason": reason, "since": row.optionalText(3) ?? businessDate.description,
             ])
         }

@@ -43,6 +43,8 @@ struct RegisterSnapshotPhase {
                 }
                 try JournalMark.check(recorded: try state.meta(JournalMark.metaKey).flatMap(JournalMark.init(stored:)), watermark: base,
                                       table: "\(Self.schema).change_log", database: database, registerPath: register.path)
+                try ChangeSet(database: database, schema: Self.schema)
+                    .refuseUnknownKinds(after: base, upTo: highWater, registerPath: register.path)
                 try upgradeFieldEncodingIfOwed()
                 // Newly subscribed persons first, so a record that moved to one of them is seen
                 // as a move by the journal pass below.
@@ -137,14 +139,12 @@ struct RegisterSnapshotPhase {
                 WHERE s.dirty = 1 AND s.present = 1 AND NOT EXISTS (SELECT 1 FROM tracked_person t WHERE t.pnr = s.pnr);
             INSERT INTO tracked_person(pnr) SELECT pnr FROM temp.new_person;
             """)
-        let sources = [
-            (RecordEntity.benefitCase, "benefit_case", RegisterColumns.caseFields("c")),
-            (RecordEntity.payment, "payment", RegisterColumns.paymentFields("c", schema: r)),
-        ]
         var copied = 0
         // CROSS JOIN keeps the new persons the outer loop: SQLite, without statistics, would
         // rather scan the register's table and probe them.
-        for (entity, table, fields) in sources {
+        for entity in RecordKind.allCases {
+            let table = entity.registerTable
+            let fields = RegisterColumns.fields(entity, "c", schema: r)
             try holdNewPersonsRecords(entity, table: table)
             try database.run("""
                 INSERT OR IGNORE INTO record(entity, id, pnr, benefit, fields)
@@ -178,16 +178,15 @@ struct RegisterSnapshotPhase {
             """)
         try database.run("""
             INSERT OR IGNORE INTO temp.changed_key(entity, id)
-            SELECT CASE entity WHEN 'payment' THEN \(RecordEntity.payment.rawValue) ELSE \(RecordEntity.benefitCase.rawValue) END, entity_id
+            SELECT CASE entity \(RecordKind.allCases.map { "WHEN '\($0.journalName)' THEN \($0.rawValue)" }.joined(separator: " ")) END, entity_id
             FROM \(r).change_log WHERE seq > ? AND seq <= ?
             """, [base, highWater])
-        try holdJournaledRecords(.payment, table: "payment")
-        try holdJournaledRecords(.benefitCase, table: "benefit_case")
+        for entity in RecordKind.allCases { try holdJournaledRecords(entity, table: entity.registerTable) }
         let tracked = "EXISTS (SELECT 1 FROM tracked_person t WHERE t.pnr = n.pnr)"
         // The version held so far: the recent one if any (x; NULL person: gone), else the
         // compacted one (b). Inserted in the change set's key order, so its B-tree is appended
         // to rather than split all over.
-        func versions(_ entity: RecordEntity, _ table: String, _ fields: String) -> String {
+        func versions(_ entity: RecordKind, _ table: String, _ fields: String) -> String {
             """
             INSERT INTO record_change(pnr, entity, id, old_pnr, old_benefit, old_fields, new_pnr, new_benefit, new_fields)
                 SELECT COALESCE(n.pnr, x.pnr, b.pnr), k.entity, k.id,
@@ -203,8 +202,7 @@ struct RegisterSnapshotPhase {
             """
         }
         try database.execute("""
-            \(versions(.payment, "payment", RegisterColumns.paymentFields("n", schema: r)))
-            \(versions(.benefitCase, "benefit_case", RegisterColumns.caseFields("n")))
+            \(RecordKind.allCases.map { versions($0, $0.registerTable, RegisterColumns.fields($0, "n", schema: r)) }.joined(separator: "\n"))
             -- Journaled but nothing Prenum keeps changed.
             DELETE FROM record_change
                 WHERE old_pnr IS new_pnr AND old_benefit IS new_benefit AND old_fields IS new_fields;

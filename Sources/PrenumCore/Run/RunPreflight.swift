@@ -41,7 +41,7 @@ public struct RunPreflight {
         throw OperationFailure(.usage, "business date \(date) is after tomorrow: today is \(today) in \(configuration.timeZone.identifier). A date ahead would move every subscriber's history window and empty its recipients' copies; give today's or tomorrow's date (or leave --date out)")
     }
 
-    /// The journal lineage and the run order, judged from the state read-only (a first run has
+    /// The journal lineage, its record kinds and the run order, judged from the state read-only (a first run has
     /// none). The run checks both again under its lock.
     func checkAgainstState(register: RegisterReader, businessDate: CalendarDate) throws {
         let path = configuration.stateDatabase
@@ -64,6 +64,8 @@ public struct RunPreflight {
         try register.database.readTransaction {
             try JournalMark.check(recorded: recorded, watermark: watermark, table: "change_log", database: register.database,
                                   registerPath: register.path)
+            try ChangeSet(database: register.database, schema: "main")
+                .refuseUnknownKinds(after: watermark, upTo: .max, registerPath: register.path)
         }
         guard tables.contains("run") else { return }
         if let last = try RunLedger(database: state).lastCompletedDate(unlessCompleted: businessDate), businessDate < last {

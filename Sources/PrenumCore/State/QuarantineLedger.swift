@@ -55,8 +55,8 @@ public struct QuarantineLedger {
     private func read(_ sql: String, _ arguments: [SQLiteBindable]) throws -> [QuarantinedRecord] {
         var records: [QuarantinedRecord] = []
         try database.cached(sql).forEachRow(arguments) { row in
-            let entity = RecordEntity(rawValue: row.int(0)) ?? .payment
-            records.append(QuarantinedRecord(entity: entity.journalName, id: row.int64(1), field: row.text(2),
+            let entity = RecordKind(rawValue: row.int(0))?.journalName ?? String(row.int(0))
+            records.append(QuarantinedRecord(entity: entity, id: row.int64(1), field: row.text(2),
                                              reason: row.text(3), since: row.text(4), seen: row.text(5)))
         }
         return records

@@ -11,7 +11,7 @@ import PrenumSQLite
 final class HostileRegisterPropertyTests: XCTestCase {
     /// A record the test made bad: its last good row (restored for the oracle and on correction).
     private struct Corrupted {
-        let entity: RecordEntity
+        let entity: RecordKind
         let id: Int64
         let row: [SQLiteValue]
         let deductions: [[SQLiteValue]]
@@ -90,9 +90,9 @@ final class HostileRegisterPropertyTests: XCTestCase {
         XCTAssertFalse(PersonnummerRedaction.containsPersonnummer(log), "seed \(seed): a personnummer in the log")
     }
 
-    private func key(_ entity: RecordEntity, _ id: Int64) -> String { "\(entity == .payment ? "payment" : "case"):\(id)" }
+    private func key(_ entity: RecordKind, _ id: Int64) -> String { "\(entity == .payment ? "payment" : "case"):\(id)" }
 
-    private func save(_ entity: RecordEntity, _ id: Int64, in register: Database, neverGood: Bool) throws -> Corrupted {
+    private func save(_ entity: RecordKind, _ id: Int64, in register: Database, neverGood: Bool) throws -> Corrupted {
         let columns = entity == .payment ? Self.paymentColumns : Self.caseColumns
         var row: [SQLiteValue] = []
         try register.prepare("SELECT \(columns.joined(separator: ", ")) FROM \(entity == .payment ? "payment" : "benefit_case") WHERE id = ?")

@@ -6,7 +6,7 @@ import PrenumSQLite
 /// upstream system could: the SQL that writes it (`?1` is the record's id) and what the
 /// quarantine must say about it.
 struct HostileValue: CustomStringConvertible {
-    let entity: RecordEntity
+    let entity: RecordKind
     let field: String
     let reason: String
     let sql: String

@@ -26,7 +26,7 @@ final class RegisterValueDomainTests: XCTestCase {
         return register
     }
 
-    private func problem(_ register: Database, _ entity: RecordEntity) throws -> String? {
+    private func problem(_ register: Database, _ entity: RecordKind) throws -> String? {
         let sql = entity == .payment
             ? "SELECT \(RegisterValueDomain.paymentProblem("p", schema: "main")) FROM payment p WHERE id = 1"
             : "SELECT \(RegisterValueDomain.caseProblem("c", schema: "main")) FROM benefit_case c WHERE id = 9"
@@ -35,7 +35,7 @@ final class RegisterValueDomainTests: XCTestCase {
 
     /// The version the snapshot would copy, decoded as the delta engine decodes it; nil when
     /// the stored form cannot even hold it (a REAL amount, a NULL).
-    private func version(_ register: Database, _ entity: RecordEntity) throws -> RecordVersion? {
+    private func version(_ register: Database, _ entity: RecordKind) throws -> RecordVersion? {
         let sql = entity == .payment
             ? "SELECT id, pnr, benefit, \(RegisterColumns.paymentFields("p", schema: "main")) FROM payment p WHERE id = 1"
             : "SELECT id, pnr, benefit, \(RegisterColumns.caseFields("c")) FROM benefit_case c WHERE id = 9"

@@ -12,8 +12,9 @@ final class RunRailsTests: XCTestCase {
 
     /// Runs the second night and checks that it failed with `exit`, naming every fragment,
     /// and recorded and wrote nothing.
+    @discardableResult
     func assertRefused(_ world: SimulationWorkspace, exit expected: Int32, naming fragments: [String], date: String? = nil,
-                       environment: [String: String] = [:], file: StaticString = #filePath, line: UInt = #line) throws {
+                       environment: [String: String] = [:], file: StaticString = #filePath, line: UInt = #line) throws -> PrenumProcess.Outcome {
         let state = try world.stateSummary()
         let files = world.fileListing()
         let outcome = try PrenumProcess.run(["run", "--date", date ?? secondNight.description], in: world.root, environment: environment)
@@ -23,6 +24,7 @@ final class RunRailsTests: XCTestCase {
         }
         XCTAssertEqual(try world.stateSummary(), state, "the refused run recorded progress", file: file, line: line)
         XCTAssertEqual(world.fileListing(), files, "the refused run wrote, moved or removed files", file: file, line: line)
+        return outcome
     }
 
     /// A fresh installation with its first population files waiting, never run.
@@ -77,6 +79,22 @@ final class RunRailsTests: XCTestCase {
         let world = try SimulationWorkspace.afterFirstNight(seed: 1203)
         try world.register.execute("DROP TRIGGER payment_journal_update")
         try assertRefused(world, exit: 65, naming: ["no trigger journals UPDATE on payment into change_log", "RegisterSchema", "prenum refresh"])
+    }
+
+    func testAJournalRowOfAnUnknownRecordKindIs65AndNothingIsApplied() throws {
+        let world = try SimulationWorkspace.afterFirstNight(seed: 1205)
+        try world.chaos.advance(on: secondNight, operations: 20, &world.random)
+        let pnr = try XCTUnwrap(try world.register.scalarText("SELECT pnr FROM payment ORDER BY id LIMIT 1"))
+        try world.register.run("""
+            INSERT INTO change_log(entity, entity_id, op, changed_at)
+                SELECT 'grant', (SELECT id FROM payment WHERE pnr = ? ORDER BY id LIMIT 1), 'I', changed_at
+                FROM change_log ORDER BY seq DESC LIMIT 1
+            """, [pnr])
+        let seq = try XCTUnwrap(try world.register.scalarInt("SELECT MAX(seq) FROM change_log"))
+        try world.chaos.advance(on: secondNight, operations: 5, &world.random)
+        let outcome = try assertRefused(world, exit: 65, naming: ["change_log seq \(seq)", "'case', 'payment'", "Nothing was read"])
+        XCTAssertFalse(outcome.errorOutput.contains(pnr), outcome.errorOutput)
+        XCTAssertFalse(outcome.errorOutput.contains("grant"), outcome.errorOutput)
     }
 
     func testAJournalResetAndGrownPastTheWatermarkIsRefused() throws {

@@ -116,7 +116,7 @@ final class ExplainTests: XCTestCase {
             for record in explanation.records {
                 let key = "\(record.kind):\(record.id)"
                 XCTAssertEqual(record.holding.holds, simulated.mirror.records[key] != nil ? "yes" : "no", "\(key): what the recipient holds")
-                let entity = record.kind == "payment" ? RecordEntity.payment : .benefitCase
+                let entity = record.kind == "payment" ? RecordKind.payment : .benefitCase
                 let changed = try state.database.scalarInt("SELECT COUNT(*) FROM record_change WHERE entity = ? AND id = ?",
                                                            [Int64(entity.rawValue), record.id]) ?? 0
                 if changed > 0 && record.holding.holds == "yes" { changedAndHeld += 1 }

@@ -1,0 +1,20 @@
+import PrenumSQLite
+
+/// The night's change set: which register records the journal names between the watermark and
+/// the high-water mark. Owns the journal's `entity` column, so a kind Prenum does not know is
+/// refused here before anything is copied.
+struct ChangeSet {
+    let database: Database
+    /// The schema the register is attached as.
+    let schema: String
+
+    /// Refuses (65) a journal row in (base, highWater] whose `entity` names no record kind:
+    /// taking it for one would deliver a wrong record, skipping it would lose a change.
+    func refuseUnknownKinds(after base: Int64, upTo highWater: Int64, registerPath: String) throws {
+        let known = RecordKind.allCases.map { "'\($0.journalName)'" }.joined(separator: ", ")
+        guard let seq = try database.scalarInt("""
+            SELECT seq FROM \(schema).change_log WHERE seq > ? AND seq <= ? AND entity NOT IN (\(known)) ORDER BY seq LIMIT 1
+            """, [base, highWater]) else { return }
+        throw OperationFailure(.dataError, "register \(registerPath) change_log seq \(seq) names an entity that is none of \(known). Nothing was read or delivered. Correct or remove that journal row upstream (or upgrade Prenum if the register has a new kind of record) before the next run")
+    }
+}
