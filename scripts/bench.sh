@@ -251,7 +251,7 @@ report_run() {
         "$([ -n "$taken" ] && [ -n "$completed" ] && echo $((completed - taken)) || echo '?')" "$deliveries" \
         "$([ -n "$compaction" ] && echo "then compaction $compaction s" || echo "no compaction")" \
         "$([ -n "$repack" ] && echo "repack $repack s" || echo "no repack")"
-    [ -f "$prefix.mem" ] && read -r hwm anon file _ samples < "$prefix.mem" &&
+    [ -f "$prefix.mem" ] && read -r hwm anon file _ samples _ < "$prefix.mem" &&
         printf '   %-12s memory: VmHWM %.1f MB, largest RssAnon %.1f MB, RssFile %.1f MB (%d samples, ~20 ms apart)\n' "" \
             "$(calc "$hwm / 1024" 1)" "$(calc "$anon / 1024" 1)" "$(calc "$file / 1024" 1)" "$samples"
     echo "${compaction:-0}" > "$prefix.compaction"
@@ -276,8 +276,9 @@ published_bytes() {
     find "$1/outbox" "$1/archive" -type f -printf '%i %s\n' 2>/dev/null | sort -u | awk '{ s += $2 } END { print s + 0 }'
 }
 written_bytes() { awk -F': ' '/File system outputs/ { print $2 * 512 }' "$1.time"; }
-# mem_field PREFIX 1..4: VmHWM RssAnon RssFile RssShmem (kB) from PREFIX.mem; 0 where it was not sampled.
-mem_field() { if [ -f "$1.mem" ]; then awk -v f="$2" '{ print $f }' "$1.mem"; else echo 0; fi; }
+# mem_field PREFIX N: from PREFIX.mem (scripts/bench/sample-memory.sh), 0 where it was not sampled:
+# 1..4 VmHWM RssAnon RssFile RssShmem (kB), 5 samples, 6..7 write_bytes cancelled_write_bytes.
+mem_field() { if [ -f "$1.mem" ]; then awk -v f="$2" '{ print $f + 0 }' "$1.mem"; else echo 0; fi; }
 
 # time_heavy_run DIR: REPS restored runs and one that compacts; leaves DIR/heavy.* (medians, maxima).
 time_heavy_run() {
@@ -300,8 +301,9 @@ time_heavy_run() {
         # Writes besides the published files, per changed record; the maintenance a night may
         # trigger (the small register's) is in it, as it is in the run.
         calc "($written - $published) / $rows" 0 >> "$dir/heavy.wprs"; echo >> "$dir/heavy.wprs"
-        printf '   %-12s writes %d MB, of them %d MB the delivered files and archive copies: %s B per changed record\n' "" \
+        printf '   %-12s writes %d MB, of them %d MB the delivered files and archive copies: %s B per changed record' "" \
             "$((written / 1048576))" "$((published / 1048576))" "$(tail -1 "$dir/heavy.wprs")"
+        printf ' (%d MB of it cancelled: deleted or truncated before write-back)\n' "$(( $(mem_field "$dir/heavy-$rep" 7) / 1048576 ))"
         du -sm "$run/outbox" | cut -f1 > "$dir/heavy.outbox-mb"
         rm -rf "$run"
     done
