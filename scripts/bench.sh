@@ -273,12 +273,12 @@ load_mark() { echo "$2: load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$1/load
 
 # published_bytes RUN: the bytes of the delivered files and their archive copies (each inode once).
 published_bytes() {
-    find "$1/outbox" "$1/archive" -type f -printf '%i %s\n' 2>/dev/null | sort -u | awk '{ s += $2 } END { print s + 0 }'
+    find "$1/outbox" "$1/archive" -type f -printf '%i %s\n' 2>/dev/null | sort -u | awk '{ s += $2 } END { printf "%.0f\n", s }'
 }
-written_bytes() { awk -F': ' '/File system outputs/ { print $2 * 512 }' "$1.time"; }
+written_bytes() { awk -F': ' '/File system outputs/ { printf "%.0f\n", $2 * 512 }' "$1.time"; }
 # mem_field PREFIX N: from PREFIX.mem (scripts/bench/sample-memory.sh), 0 where it was not sampled:
 # 1..4 VmHWM RssAnon RssFile RssShmem (kB), 5 samples, 6..7 write_bytes cancelled_write_bytes.
-mem_field() { if [ -f "$1.mem" ]; then awk -v f="$2" '{ print $f + 0 }' "$1.mem"; else echo 0; fi; }
+mem_field() { if [ -f "$1.mem" ]; then awk -v f="$2" '{ printf "%.0f\n", $f }' "$1.mem"; else echo 0; fi; }
 
 # time_heavy_run DIR: REPS restored runs and one that compacts; leaves DIR/heavy.* (medians, maxima).
 time_heavy_run() {
