@@ -26,10 +26,12 @@ let package = Package(
         .target(name: "PrenumCrypto", dependencies: ["CCrypto", "PrenumSystem"]),
         .target(name: "PrenumCore", dependencies: ["PrenumSQLite", "PrenumCrypto", "PrenumSystem"], resources: [.copy("Delivery/Schemas")]),
         .executableTarget(name: "prenum", dependencies: ["PrenumCore"]),
+        // Used by test targets only: the one process runner and the one temporary folder.
+        .target(name: "PrenumTestSupport", path: "Tests/PrenumTestSupport"),
         .testTarget(name: "PrenumSystemTests", dependencies: ["PrenumSystem"]),
-        .testTarget(name: "PrenumSQLiteTests", dependencies: ["PrenumSQLite"]),
-        .testTarget(name: "PrenumCryptoTests", dependencies: ["PrenumCrypto"]),
-        .testTarget(name: "PrenumCoreTests", dependencies: ["PrenumCore", "PrenumSQLite", "PrenumCrypto"]),
+        .testTarget(name: "PrenumSQLiteTests", dependencies: ["PrenumSQLite", "PrenumTestSupport"]),
+        .testTarget(name: "PrenumCryptoTests", dependencies: ["PrenumCrypto", "PrenumTestSupport"]),
+        .testTarget(name: "PrenumCoreTests", dependencies: ["PrenumCore", "PrenumSQLite", "PrenumCrypto", "PrenumTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
