@@ -27,11 +27,13 @@ let package = Package(
         .target(name: "PrenumCore", dependencies: ["PrenumSQLite", "PrenumCrypto", "PrenumSystem"], resources: [.copy("Delivery/Schemas")]),
         .target(name: "PrenumCLI", dependencies: ["PrenumCore"]),
         .executableTarget(name: "prenum", dependencies: ["PrenumCLI"]),
+        // Used by test targets only: the one process runner and the one temporary folder.
+        .target(name: "PrenumTestSupport", path: "Tests/PrenumTestSupport"),
         .testTarget(name: "PrenumSystemTests", dependencies: ["PrenumSystem"]),
-        .testTarget(name: "PrenumSQLiteTests", dependencies: ["PrenumSQLite"]),
-        .testTarget(name: "PrenumCryptoTests", dependencies: ["PrenumCrypto"]),
-        .testTarget(name: "PrenumCoreTests", dependencies: ["PrenumCore", "PrenumSQLite", "PrenumCrypto"]),
-        .testTarget(name: "PrenumCLITests", dependencies: ["PrenumCLI", "PrenumCore"]),
+        .testTarget(name: "PrenumSQLiteTests", dependencies: ["PrenumSQLite", "PrenumTestSupport"]),
+        .testTarget(name: "PrenumCryptoTests", dependencies: ["PrenumCrypto", "PrenumTestSupport"]),
+        .testTarget(name: "PrenumCoreTests", dependencies: ["PrenumCore", "PrenumSQLite", "PrenumCrypto", "PrenumTestSupport"]),
+        .testTarget(name: "PrenumCLITests", dependencies: ["PrenumCLI", "PrenumCore", "PrenumTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

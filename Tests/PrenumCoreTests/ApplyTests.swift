@@ -3,6 +3,7 @@ import XCTest
 @testable import PrenumCore
 import PrenumCrypto
 import PrenumSQLite
+import PrenumTestSupport
 
 /// `prenum apply`: a recipient mirror built by applying the delivered files must hold exactly
 /// what the independent visibility query says the subscriber may see, field for field.
@@ -103,12 +104,12 @@ final class ApplyTests: XCTestCase {
         let folder = world.outboxFolder(world.subscribers[0]).path
         let mirror = world.root.appendingPathComponent("mirror.sqlite").path
         XCTAssertEqual(try applier.apply(directory: folder, mirrorPath: mirror).applied.count, 5)
-        let before = try ToolRunner.run("/usr/bin/sqlite3", [mirror, ".dump"])
+        let before = try ProcessRunner.run("/usr/bin/sqlite3", [mirror, ".dump"])
         let second = try applier.apply(directory: folder, mirrorPath: mirror)
         XCTAssertEqual(second.exitCode, .ok, second.text)
         XCTAssertEqual(second.applied, [])
         XCTAssertEqual(second.skipped.count, 5)
-        let after = try ToolRunner.run("/usr/bin/sqlite3", [mirror, ".dump"])
+        let after = try ProcessRunner.run("/usr/bin/sqlite3", [mirror, ".dump"])
         XCTAssertEqual(before.status, 0, before.errorOutput)
         XCTAssertTrue(before.output.contains("INSERT INTO mirror_state"), "dump should hold the mirror")
         XCTAssertEqual(before.output, after.output)
@@ -121,7 +122,7 @@ final class ApplyTests: XCTestCase {
         let mirror = world.root.appendingPathComponent("mirror.sqlite").path
         let early = try world.copyFiles(Array(files[0..<3]), to: "early")
         XCTAssertEqual(try applier.apply(directory: early.path, mirrorPath: mirror).applied.count, 3)
-        let before = try ToolRunner.run("/usr/bin/sqlite3", [mirror, ".dump"]).output
+        let before = try ProcessRunner.run("/usr/bin/sqlite3", [mirror, ".dump"]).output
 
         // Sequence 4 never arrived; 5 and 6 did. Each folder alone verifies, but the mirror must not jump.
         let late = try world.copyFiles(Array(files[4...]), to: "late")
@@ -130,7 +131,7 @@ final class ApplyTests: XCTestCase {
         XCTAssertEqual(report.exitCode, .dataError)
         XCTAssertEqual(report.applied, [])
         XCTAssertTrue(report.refusal?.contains("sequence 4 is missing") ?? false, report.refusal ?? "no refusal")
-        XCTAssertEqual(try ToolRunner.run("/usr/bin/sqlite3", [mirror, ".dump"]).output, before, "a refused apply changed the mirror")
+        XCTAssertEqual(try ProcessRunner.run("/usr/bin/sqlite3", [mirror, ".dump"]).output, before, "a refused apply changed the mirror")
 
         // An empty mirror does not start on a DELTA in mid-chain either.
         let fresh = world.root.appendingPathComponent("fresh.sqlite").path
@@ -172,14 +173,14 @@ final class ApplyTests: XCTestCase {
     }
 
     func testApplyCommandThroughTheBinary() throws {
-        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: FaultInjectionTests.prenum), "build prenum first")
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: ProcessRunner.debugPrenum), "build prenum first")
         let world = try SimulationWorkspace.afterNights(seed: 919, nights: 3, orderChanges: false)
         let mirror = world.root.appendingPathComponent("mirror.sqlite").path
         let folder = world.outboxFolder(world.subscribers[2]).path
-        let result = try ToolRunner.run(FaultInjectionTests.prenum, ["apply", "--dir", folder, "--public-key", world.publicKeyPath, "--mirror", mirror])
+        let result = try ProcessRunner.run(ProcessRunner.debugPrenum, ["apply", "--dir", folder, "--public-key", world.publicKeyPath, "--mirror", mirror])
         XCTAssertEqual(result.status, 0, result.output + result.errorOutput)
         XCTAssertTrue(result.output.contains("mirror holds enf-c up to sequence 3"), result.output)
-        let state = try ToolRunner.run("/usr/bin/sqlite3", [mirror, "SELECT subscriber, last_sequence, last_hash FROM mirror_state"])
+        let state = try ProcessRunner.run("/usr/bin/sqlite3", [mirror, "SELECT subscriber, last_sequence, last_hash FROM mirror_state"])
         let lastHash = try SHA256Digest.hex(ofFile: world.deliveredFiles(2)[2].path)
         XCTAssertEqual(state.output, "enf-c|3|\(lastHash)\n")
         XCTAssertFalse(PersonnummerRedaction.containsPersonnummer(result.output + result.errorOutput))

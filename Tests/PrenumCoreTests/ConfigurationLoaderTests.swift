@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import PrenumCore
+import PrenumTestSupport
 
 final class ConfigurationLoaderTests: XCTestCase {
     var folder: TestFolder!
@@ -255,15 +256,13 @@ final class ConfigurationLoaderTests: XCTestCase {
 
 /// A scratch folder with a valid configuration that tests bend one field at a time.
 final class TestFolder {
-    let path: String
+    private let scratch: TemporaryFolder
+    var path: String { scratch.path }
 
     init() throws {
-        let base = FileManager.default.temporaryDirectory.path + "/prenum-test-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: base + "/config", withIntermediateDirectories: true)
-        path = base
+        scratch = try TemporaryFolder("prenum-test")
+        try FileManager.default.createDirectory(atPath: scratch.file("config"), withIntermediateDirectories: true)
     }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
 
     static var categories: [String: Any] {
         [
@@ -309,7 +308,7 @@ final class TestFolder {
     /// Runs a command-line tool (the independent other side of a check) and returns its
     /// exit status and standard output.
     static func runTool(_ path: String, _ arguments: [String]) throws -> (Int32, String) {
-        let result = try ToolRunner.run(path, arguments)
+        let result = try ProcessRunner.run(path, arguments)
         return (result.status, result.output)
     }
 

@@ -5,17 +5,19 @@ import FoundationXML
 import XCTest
 @testable import PrenumCore
 import PrenumCrypto
+import PrenumTestSupport
 
 final class DeliveryWriterTests: XCTestCase {
     private var folder = ""
+    private var scratch: TemporaryFolder?
 
     override func setUpWithError() throws {
-        folder = NSTemporaryDirectory() + "prenum-delivery-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        scratch = try TemporaryFolder("prenum-delivery")
+        folder = scratch?.path ?? ""
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: folder)
+        scratch = nil
     }
 
     // MARK: - Fixtures
@@ -96,27 +98,11 @@ final class DeliveryWriterTests: XCTestCase {
 
     // MARK: - External tools
 
-    private struct Outcome {
-        let status: Int32
-        let text: String
-    }
-
-    private func runTool(_ executable: String, _ arguments: [String]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, text: String(decoding: data, as: UTF8.self))
-    }
-
-    private func xmllint(_ file: String, formatVersion: Int) throws -> Outcome {
+    /// xmllint's status and everything it printed (its verdict goes to standard error).
+    private func xmllint(_ file: String, formatVersion: Int) throws -> (status: Int32, text: String) {
         let xsd = try XCTUnwrap(DeliverySchema.xsdPath(formatVersion: FormatVersion(number: formatVersion)!))
-        return try runTool("/usr/bin/xmllint", ["--noout", "--schema", xsd, file])
+        let outcome = try ProcessRunner.run("/usr/bin/xmllint", ["--noout", "--schema", xsd, file])
+        return (outcome.status, outcome.output + outcome.errorOutput)
     }
 
     private func assertValid(_ file: String, formatVersion: Int, line: UInt = #line) throws {
@@ -198,7 +184,7 @@ final class DeliveryWriterTests: XCTestCase {
 
             """
         XCTAssertEqual(try text(file), expected)
-        XCTAssertEqual(summary, DeliveryFileSummary(sha256: try sha256sum(file), byteCount: Int64(expected.utf8.count),
+        XCTAssertEqual(summary, DeliveryFileSummary(sha256: try ProcessRunner.sha256sum(file), byteCount: Int64(expected.utf8.count),
                                                     persons: 0, records: 0, unsubscribed: 0))
         try assertValid(file, formatVersion: 1)
     }
@@ -415,7 +401,7 @@ final class DeliveryWriterTests: XCTestCase {
         let second = try writeRichFile(to: path("b.xml"), formatVersion: 2)
         XCTAssertEqual(FileManager.default.contents(atPath: path("a.xml")), FileManager.default.contents(atPath: path("b.xml")))
         XCTAssertEqual(first, second)
-        XCTAssertEqual(first.sha256, try sha256sum(path("a.xml")))
+        XCTAssertEqual(first.sha256, try ProcessRunner.sha256sum(path("a.xml")))
         let size = try FileManager.default.attributesOfItem(atPath: path("a.xml"))[.size] as? NSNumber
         XCTAssertEqual(first.byteCount, size?.int64Value)
     }
@@ -439,7 +425,7 @@ final class DeliveryWriterTests: XCTestCase {
         print("DeliveryWriter: \(summary.records) records, \(summary.byteCount) bytes in \(String(format: "%.2f", seconds)) s")
         XCTAssertEqual(summary.records, personCount * 3)
         XCTAssertGreaterThan(summary.byteCount, 20 * 65_536)
-        XCTAssertEqual(summary.sha256, try sha256sum(file))
+        XCTAssertEqual(summary.sha256, try ProcessRunner.sha256sum(file))
         try assertValid(file, formatVersion: 2)
         let trailer = try XCTUnwrap(try text(file).split(separator: "\n").dropLast().last)
         XCTAssertEqual(String(trailer), "  <trailer persons=\"\(personCount)\" records=\"\(personCount * 3)\" unsubscribed=\"0\"/>")
@@ -609,9 +595,9 @@ final class DeliveryWriterTests: XCTestCase {
         _ = try writer.finish()
         let signature = try signer.signFile(file)
         XCTAssertTrue(FileManager.default.createFile(atPath: path(name.signatureName), contents: Data(signature)))
-        let outcome = try runTool("/usr/bin/openssl", ["pkeyutl", "-verify", "-pubin", "-inkey", generated.publicKeyPath,
-                                                       "-rawin", "-in", file, "-sigfile", path(name.signatureName)])
-        XCTAssertEqual(outcome.status, 0, outcome.text)
+        let outcome = try ProcessRunner.openssl("pkeyutl", "-verify", "-pubin", "-inkey", generated.publicKeyPath,
+                                                "-rawin", "-in", file, "-sigfile", path(name.signatureName))
+        XCTAssertEqual(outcome.status, 0, outcome.output + outcome.errorOutput)
         XCTAssertTrue(try signer.verifyFile(file, signature: signature))
 
         XCTAssertThrowsError(try KeyPairGenerator.generate(into: keys)) {
@@ -632,10 +618,6 @@ final class DeliveryWriterTests: XCTestCase {
     }
 
     // MARK: - Helpers
-
-    private func sha256sum(_ file: String) throws -> String {
-        String(try runTool("/usr/bin/sha256sum", [file]).text.prefix(64))
-    }
 
     private struct Element {
         let name: String

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import PrenumCore
+import PrenumTestSupport
 
 /// SPEC section 4, "Format versions", at its edges: the release day, the day support ends, a
 /// newer release ending the oldest at once, a 29 February release; the configuration's checks;
@@ -83,13 +84,13 @@ final class FormatLifecycleTests: XCTestCase {
     /// The binary: a subscriber on a version whose support ended stops the whole run with 78,
     /// writing no state; near the end, the log and the receipts name the day support ends.
     func testTheRunRefusesAVersionNotServedAndWarnsBeforeSupportEnds() throws {
-        try PrenumProcess.requireBinary()
+        try ProcessRunner.requirePrenum()
         let world = try SimulationWorkspace(seed: 4)
         world.formatReleases = ["1": "2025-01-01", "2": "2025-06-01", "3": "2026-01-10"]
         try world.writeConfiguration()
         for index in world.subscribers.indices { try world.dropPopulationFile(for: index, day: Self.date("2026-01-01"), full: true, lines: 5) }
         // Subscribers on 1: its support ended with 3's release.
-        let refused = try PrenumProcess.run(["run", "--date", "2026-01-10"], in: world.root, environment: ["PRENUM_CLOCK": "2026-01-10T01:00:00Z"])
+        let refused = try ProcessRunner.prenum(["run", "--date", "2026-01-10"], in: world.root, environment: ["PRENUM_CLOCK": "2026-01-10T01:00:00Z"])
         XCTAssertEqual(refused.status, 78, refused.errorOutput)
         XCTAssertTrue(refused.errorOutput.contains("subscribers[1].formatVersion"), refused.errorOutput)
         XCTAssertFalse(FileManager.default.fileExists(atPath: world.root.appendingPathComponent("state.db").path), "a refused run writes no state")
@@ -97,7 +98,7 @@ final class FormatLifecycleTests: XCTestCase {
         for index in world.subscribers.indices where world.subscribers[index].formatVersion == 1 { world.subscribers[index].formatVersion = 2 }
         try world.writeConfiguration()
         // 2's support ends on 2027-01-10; 90 days before is 2026-10-12.
-        let warned = try PrenumProcess.run(["run", "--date", "2026-10-12"], in: world.root, environment: ["PRENUM_CLOCK": "2026-10-12T01:00:00Z"])
+        let warned = try ProcessRunner.prenum(["run", "--date", "2026-10-12"], in: world.root, environment: ["PRENUM_CLOCK": "2026-10-12T01:00:00Z"])
         XCTAssertEqual(warned.status, 0, warned.errorOutput)
         XCTAssertTrue(warned.errorOutput.contains("event=format.support-ending"), warned.errorOutput)
         XCTAssertTrue(warned.errorOutput.contains("supportEnds=2027-01-10"), warned.errorOutput)

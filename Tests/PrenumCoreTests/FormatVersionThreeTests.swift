@@ -1,19 +1,22 @@
 import Foundation
 import XCTest
 @testable import PrenumCore
+import PrenumTestSupport
 
 /// Format version 3's file: its attributes, what the writer refuses, and validity against
 /// `delivery-v3.xsd` with xmllint (and invalidity against version 2's).
 final class FormatVersionThreeTests: XCTestCase {
     var folder = ""
+    private var scratch: TemporaryFolder?
 
     override func setUpWithError() throws {
-        folder = NSTemporaryDirectory() + "prenum-v3-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let scratch = try TemporaryFolder("prenum-v3")
+        self.scratch = scratch
+        folder = scratch.path
     }
 
     override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(atPath: folder)
+        scratch = nil
     }
 
     func header(_ version: FormatVersion = .v3, kind: DeliveryKind = .delta) -> DeliveryHeader {
@@ -35,8 +38,8 @@ final class FormatVersionThreeTests: XCTestCase {
     static let closedCase = RecordVersion(id: 9, pnr: "197001011234", benefit: "SJP", body: .benefitCase(CaseFields(
         decision: "granted", openedOn: "2026-11-01", closedOn: "2026-11-14", extentPct: 100, dailyAmountOre: 85_000)))
 
-    func xmllint(_ file: String, _ version: FormatVersion) throws -> ToolRunner.Result {
-        try ToolRunner.run("/usr/bin/xmllint", ["--noout", "--schema", try XCTUnwrap(DeliverySchema.xsdPath(formatVersion: version)), file])
+    func xmllint(_ file: String, _ version: FormatVersion) throws -> ProcessOutcome {
+        try ProcessRunner.run("/usr/bin/xmllint", ["--noout", "--schema", try XCTUnwrap(DeliverySchema.xsdPath(formatVersion: version)), file])
     }
 
     func testAVersionThreeFileCarriesPurposeLegalBasisRegisteredAtAndTheFingerprintAndValidates() throws {

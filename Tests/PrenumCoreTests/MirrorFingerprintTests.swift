@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import PrenumCore
 import PrenumSQLite
+import PrenumTestSupport
 
 /// Format 3's trailer on the recipient side: `prenum apply` and `prenum verify --mirror` catch
 /// a mirror damaged by hand at the next file, naming the file, what was expected and found.
@@ -10,7 +11,7 @@ final class MirrorFingerprintTests: XCTestCase {
     static let version3 = 4
 
     func testApplyCatchesAMirrorDamagedByHandAtTheNextFile() throws {
-        try PrenumProcess.requireBinary()
+        try ProcessRunner.requirePrenum()
         let world = try SimulationWorkspace.afterNights(seed: 919, nights: 6, orderChanges: false)
         XCTAssertEqual(world.subscribers[Self.version3].formatVersion, 3)
         let files = world.deliveredFiles(Self.version3)
@@ -19,7 +20,7 @@ final class MirrorFingerprintTests: XCTestCase {
         let early = try world.copyFiles(Array(files[0..<4]), to: "early")
         let first = try apply(early, mirror: mirror, world)
         XCTAssertEqual(first.status, 0, first.output + first.errorOutput)
-        let checked = try PrenumProcess.run(["verify", "--dir", early.path, "--public-key", world.publicKeyPath, "--mirror", mirror],
+        let checked = try ProcessRunner.prenum(["verify", "--dir", early.path, "--public-key", world.publicKeyPath, "--mirror", mirror],
                                             in: world.root, configured: false)
         XCTAssertEqual(checked.status, 0, checked.output)
         XCTAssertTrue(checked.output.contains("matches \(files[3].lastPathComponent)"), checked.output)
@@ -37,7 +38,7 @@ final class MirrorFingerprintTests: XCTestCase {
                                                     element: "payment", in: next, database))
             try database.run("DELETE FROM mirror_payment WHERE id = ?", [other])
         }
-        let damaged = try PrenumProcess.run(["verify", "--dir", early.path, "--public-key", world.publicKeyPath, "--mirror", mirror],
+        let damaged = try ProcessRunner.prenum(["verify", "--dir", early.path, "--public-key", world.publicKeyPath, "--mirror", mirror],
                                             in: world.root, configured: false)
         XCTAssertEqual(damaged.status, 65, damaged.output)
         XCTAssertTrue(damaged.output.contains("drifted"), damaged.output)
@@ -61,8 +62,8 @@ final class MirrorFingerprintTests: XCTestCase {
         XCTAssertEqual((max + (try XCTUnwrap(Fingerprint256(hex: String(repeating: "0", count: 63) + "1")))).hex, String(repeating: "0", count: 64))
     }
 
-    func apply(_ folder: URL, mirror: String, _ world: SimulationWorkspace) throws -> PrenumProcess.Outcome {
-        try PrenumProcess.run(["apply", "--dir", folder.path, "--public-key", world.publicKeyPath, "--mirror", mirror],
+    func apply(_ folder: URL, mirror: String, _ world: SimulationWorkspace) throws -> ProcessOutcome {
+        try ProcessRunner.prenum(["apply", "--dir", folder.path, "--public-key", world.publicKeyPath, "--mirror", mirror],
                               in: world.root, configured: false)
     }
 

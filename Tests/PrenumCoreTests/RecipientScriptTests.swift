@@ -2,14 +2,15 @@ import Foundation
 import XCTest
 @testable import PrenumCore
 import PrenumCrypto
+import PrenumTestSupport
 
 /// scripts/recipient-verify.sh, run with bash on real delivered files: what a recipient with
 /// only openssl, sha256sum, grep and sed can check must pass untouched files and fail damage.
 final class RecipientScriptTests: XCTestCase {
-    static var script: String { FaultInjectionTests.packageRoot.appendingPathComponent("scripts/recipient-verify.sh").path }
+    static var script: String { ProcessRunner.packageRoot.appendingPathComponent("scripts/recipient-verify.sh").path }
 
-    func runScript(_ folder: URL, key: String) throws -> ToolRunner.Result {
-        try ToolRunner.run("/bin/bash", [Self.script, folder.path, key])
+    func runScript(_ folder: URL, key: String) throws -> ProcessOutcome {
+        try ProcessRunner.run("/bin/bash", [Self.script, folder.path, key])
     }
 
     func testScriptPassesDeliveredFilesAndFailsTamperedCopies() throws {
@@ -21,12 +22,12 @@ final class RecipientScriptTests: XCTestCase {
         XCTAssertEqual(passed.status, 0, passed.output + passed.errorOutput)
         XCTAssertEqual(passed.output.split(separator: "\n").filter { $0.hasSuffix(": ok") }.count, 8, passed.output)
 
-        func damaged(_ name: String, _ damage: (URL) throws -> Void) throws -> ToolRunner.Result {
+        func damaged(_ name: String, _ damage: (URL) throws -> Void) throws -> ProcessOutcome {
             let folder = try world.copyFiles(files, to: "script-\(name)")
             try damage(folder)
             return try runScript(folder, key: world.publicKeyPath)
         }
-        func assertFails(_ result: ToolRunner.Result, _ file: String, _ reason: String, line: UInt = #line) {
+        func assertFails(_ result: ProcessOutcome, _ file: String, _ reason: String, line: UInt = #line) {
             XCTAssertNotEqual(result.status, 0, result.output, line: line)
             XCTAssertTrue(result.output.contains("\(file): FAILED: ") && result.output.contains(reason),
                           "expected \(file) to fail with '\(reason)': \(result.output)", line: line)
@@ -70,7 +71,7 @@ final class RecipientScriptTests: XCTestCase {
         XCTAssertNotEqual(wrongKey.status, 0)
         XCTAssertTrue(wrongKey.output.contains("signed by another key"), wrongKey.output)
 
-        let usage = try ToolRunner.run("/bin/bash", [Self.script, good.path])
+        let usage = try ProcessRunner.run("/bin/bash", [Self.script, good.path])
         XCTAssertEqual(usage.status, 2)
     }
 

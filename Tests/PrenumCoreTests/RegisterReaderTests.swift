@@ -2,14 +2,14 @@ import Foundation
 import XCTest
 @testable import PrenumCore
 import PrenumSQLite
+import PrenumTestSupport
 
 /// The register is attached to Prenum's own connection through a `file:` URI; odd characters
 /// in its path must survive that, and the attachment must refuse every write.
 final class RegisterReaderTests: XCTestCase {
     func testReadOnlyURIKeepsOddPathsAndRefusesWrites() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("prenum reg #1 %20 ?x \(UUID().uuidString.prefix(6))")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let scratch = try TemporaryFolder("prenum reg #1 %20 ?x")
+        let folder = scratch.url
         let path = folder.appendingPathComponent("register.db").path
         do {
             let register = try Database(path: path, mode: .readWrite(create: true))
@@ -27,9 +27,8 @@ final class RegisterReaderTests: XCTestCase {
     }
 
     func testMissingRegisterIsMissingInputAndForeignFileIsBadData() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("prenum-reg-\(UUID().uuidString.prefix(6))")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let scratch = try TemporaryFolder("prenum-reg")
+        let folder = scratch.url
         XCTAssertThrowsError(try RegisterReader(path: folder.appendingPathComponent("none.db").path)) { error in
             XCTAssertEqual((error as? PrenumFailure)?.exitCode, .noInput)
         }

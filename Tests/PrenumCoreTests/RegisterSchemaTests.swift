@@ -2,12 +2,13 @@ import Foundation
 import XCTest
 import PrenumSQLite
 @testable import PrenumCore
+import PrenumTestSupport
 
 /// Runs the stock `sqlite3` shell on a database file, so that tests look at registers with
 /// a tool that shares no code with Prenum.
 enum RegisterShell {
     static func run(_ path: String, _ arguments: [String]) throws -> String {
-        let result = try ToolRunner.run("/usr/bin/env", ["sqlite3", "-batch", path] + arguments)
+        let result = try ProcessRunner.run("/usr/bin/env", ["sqlite3", "-batch", path] + arguments)
         guard result.status == 0 else {
             throw OperationFailure(.dataError, "sqlite3 failed: \(result.errorOutput)")
         }
@@ -17,21 +18,18 @@ enum RegisterShell {
     static func query(_ path: String, _ sql: String) throws -> String {
         try run(path, [sql]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
-
-    static func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("prenum-register-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
 }
 
 final class RegisterSchemaTests: XCTestCase {
+    private var scratch: TemporaryFolder?
     private var folder: URL!
     private var path: String!
     private var db: Database!
 
     override func setUpWithError() throws {
-        folder = try RegisterShell.temporaryFolder()
+        let scratch = try TemporaryFolder("prenum-register")
+        self.scratch = scratch
+        folder = scratch.url
         path = folder.appendingPathComponent("register.db").path
         db = try Database(path: path, mode: .readWrite(create: true))
         try RegisterSchema.create(in: db)
@@ -39,7 +37,7 @@ final class RegisterSchemaTests: XCTestCase {
 
     override func tearDown() {
         db = nil
-        try? FileManager.default.removeItem(at: folder)
+        scratch = nil
     }
 
     /// The journal rows after `seq`, as "entity id op" lines.

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import PrenumCore
 import PrenumCrypto
+import PrenumTestSupport
 
 /// `prenum rerun`: past files come back byte for byte under their names, into the current
 /// outbox, and a damaged archive or a conflicting outbox file publishes nothing.
@@ -120,7 +121,7 @@ final class RerunTests: XCTestCase {
     }
 
     func testRerunCommandThroughTheBinary() throws {
-        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: FaultInjectionTests.prenum), "build prenum first")
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: ProcessRunner.debugPrenum), "build prenum first")
         let world = try SimulationWorkspace.afterNights(seed: 3535, nights: 3, orderChanges: false)
         let files = world.deliveredFiles(4)
         let saved = try Data(contentsOf: files[1])

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import PrenumCore
 import PrenumSQLite
+import PrenumTestSupport
 
 /// The Prometheus textfile and the JSON run report written after `prenum run`.
 final class RunMetricsTests: XCTestCase {
@@ -128,7 +129,7 @@ final class RunMetricsTests: XCTestCase {
     }
 
     func testRunCommandWritesMetricsAndReportAtomically() throws {
-        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: FaultInjectionTests.prenum), "build prenum first")
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: ProcessRunner.debugPrenum), "build prenum first")
         let world = try SimulationWorkspace.afterNights(seed: 5353, nights: 1, orderChanges: false)
         let run = try FaultInjectionTests.runPrenum(["run", "--date", "2026-03-02"], in: world.root)
         XCTAssertEqual(run.status, 0, run.errorOutput)

@@ -1,22 +1,23 @@
 import Foundation
 import XCTest
 @testable import PrenumCore
+import PrenumTestSupport
 
 /// The sample generator, checked from outside with the stock `sqlite3` shell: determinism by
 /// `.dump`, validity of every personnummer, the karens and tax rules, the status rule, and
 /// that `advance` writes only through the journal triggers.
 final class SampleGeneratorTests: XCTestCase {
-    private var folder: URL!
+    private var folder: TemporaryFolder!
 
     override func setUpWithError() throws {
-        folder = try RegisterShell.temporaryFolder()
+        folder = try TemporaryFolder("prenum-register")
     }
 
     override func tearDown() {
-        try? FileManager.default.removeItem(at: folder)
+        folder = nil
     }
 
-    private func file(_ name: String) -> String { folder.appendingPathComponent(name).path }
+    private func file(_ name: String) -> String { folder.file(name) }
 
     private func create(_ name: String, persons: Int = 400, seed: UInt64 = 42, until: String = "2026-11-01") throws -> String {
         let path = file(name)

@@ -1,18 +1,19 @@
 import Foundation
 import XCTest
 @testable import PrenumCore
+import PrenumTestSupport
 
 /// `prenum status --json` must say what happened: per subscriber the sequence and last file,
 /// the population, pending inbox files and refresh orders, checked against the files on disk.
 final class StatusReportTests: XCTestCase {
-    func status(_ world: SimulationWorkspace, json: Bool = true) throws -> (report: StatusReport?, result: ToolRunner.Result) {
+    func status(_ world: SimulationWorkspace, json: Bool = true) throws -> (report: StatusReport?, result: ProcessOutcome) {
         let result = try FaultInjectionTests.runPrenum(["status"] + (json ? ["--json"] : []), in: world.root)
         XCTAssertEqual(result.status, 0, result.errorOutput)
         return (json ? try JSONDecoder().decode(StatusReport.self, from: Data(result.output.utf8)) : nil, result)
     }
 
     func testStatusJSONMatchesWhatHappened() throws {
-        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: FaultInjectionTests.prenum), "build prenum first")
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: ProcessRunner.debugPrenum), "build prenum first")
         let world = try SimulationWorkspace.afterNights(seed: 6161, nights: 3, orderChanges: false)
         // The population as imported by the last run; the file dropped now is only pending.
         let populations = world.subscribers.map(\.population.count)

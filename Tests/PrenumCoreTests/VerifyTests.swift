@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import PrenumCore
 import PrenumCrypto
+import PrenumTestSupport
 
 /// `prenum verify` over real delivered files, each test damaging a copy in one way that a
 /// recipient must notice.
@@ -197,18 +198,18 @@ final class VerifyTests: XCTestCase {
     }
 
     func testVerifyCommandExitCodes() throws {
-        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: FaultInjectionTests.prenum), "build prenum first")
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: ProcessRunner.debugPrenum), "build prenum first")
         let folder = try copy()
-        let good = try ToolRunner.run(FaultInjectionTests.prenum, ["verify", "--dir", folder.path, "--public-key", world.publicKeyPath])
+        let good = try ProcessRunner.run(ProcessRunner.debugPrenum, ["verify", "--dir", folder.path, "--public-key", world.publicKeyPath])
         XCTAssertEqual(good.status, 0, good.output + good.errorOutput)
         XCTAssertEqual(good.output.split(separator: "\n").filter { $0.hasSuffix(": ok") }.count, 6, good.output)
 
         try FileManager.default.removeItem(at: folder.appendingPathComponent(try files[0].lastPathComponent + ".sig"))
-        let bad = try ToolRunner.run(FaultInjectionTests.prenum, ["verify", "--dir", folder.path, "--public-key", world.publicKeyPath])
+        let bad = try ProcessRunner.run(ProcessRunner.debugPrenum, ["verify", "--dir", folder.path, "--public-key", world.publicKeyPath])
         XCTAssertEqual(bad.status, 65, bad.output + bad.errorOutput)
         XCTAssertTrue(bad.output.contains("\(try files[0].lastPathComponent): FAILED: signature file"), bad.output)
 
-        let missing = try ToolRunner.run(FaultInjectionTests.prenum, ["verify", "--dir", folder.path + "-absent", "--public-key", world.publicKeyPath])
+        let missing = try ProcessRunner.run(ProcessRunner.debugPrenum, ["verify", "--dir", folder.path + "-absent", "--public-key", world.publicKeyPath])
         XCTAssertEqual(missing.status, 66, missing.errorOutput)
     }
 }

@@ -1,12 +1,13 @@
 import Foundation
 import XCTest
 @testable import PrenumCrypto
+import PrenumTestSupport
 
 final class SigningKeyTests: XCTestCase {
-    private var scratch: ScratchDirectory!
+    private var scratch: TemporaryFolder!
 
     override func setUpWithError() throws {
-        scratch = try ScratchDirectory()
+        scratch = try TemporaryFolder("prenum-crypto")
     }
 
     override func tearDown() {
@@ -29,9 +30,9 @@ final class SigningKeyTests: XCTestCase {
     }
 
     private func opensslVerifies(publicPath: String, file: String, signature: String) throws -> Bool {
-        let outcome = try ExternalTool.openssl("pkeyutl", "-verify", "-pubin", "-inkey", publicPath, "-rawin",
+        let outcome = try ProcessRunner.openssl("pkeyutl", "-verify", "-pubin", "-inkey", publicPath, "-rawin",
                                                "-in", file, "-sigfile", signature)
-        return outcome.status == 0 && outcome.text.contains("Signature Verified Successfully")
+        return outcome.status == 0 && outcome.output.contains("Signature Verified Successfully")
     }
 
     func testSignatureVerifiesWithOpenSSL() throws {
@@ -71,12 +72,12 @@ final class SigningKeyTests: XCTestCase {
     func testOpenSSLGeneratedKeyLoadsAndSignaturesMatch() throws {
         let privatePath = scratch.file("ossl-private.pem")
         let publicPath = scratch.file("ossl-public.pem")
-        XCTAssertEqual(try ExternalTool.openssl("genpkey", "-algorithm", "ed25519", "-out", privatePath).status, 0)
+        XCTAssertEqual(try ProcessRunner.openssl("genpkey", "-algorithm", "ed25519", "-out", privatePath).status, 0)
         XCTAssertEqual(chmod(privatePath, 0o600), 0)
-        XCTAssertEqual(try ExternalTool.openssl("pkey", "-in", privatePath, "-pubout", "-out", publicPath).status, 0)
+        XCTAssertEqual(try ProcessRunner.openssl("pkey", "-in", privatePath, "-pubout", "-out", publicPath).status, 0)
         let file = write(Array("signed by openssl".utf8), to: "m.txt")
         let sigPath = scratch.file("m.txt.sig")
-        XCTAssertEqual(try ExternalTool.openssl("pkeyutl", "-sign", "-inkey", privatePath, "-rawin",
+        XCTAssertEqual(try ProcessRunner.openssl("pkeyutl", "-sign", "-inkey", privatePath, "-rawin",
                                                 "-in", file, "-out", sigPath).status, 0)
         let opensslSignature = try XCTUnwrap(FileManager.default.contents(atPath: sigPath))
 
@@ -91,11 +92,11 @@ final class SigningKeyTests: XCTestCase {
     func testKeyIDIsSHA256OfRawKeyAsOpenSSLExtractsIt() throws {
         let (key, _, publicPath) = try generatedPair()
         let derPath = scratch.file("public.der")
-        XCTAssertEqual(try ExternalTool.openssl("pkey", "-pubin", "-in", publicPath, "-outform", "DER", "-out", derPath).status, 0)
+        XCTAssertEqual(try ProcessRunner.openssl("pkey", "-pubin", "-in", publicPath, "-outform", "DER", "-out", derPath).status, 0)
         let der = try XCTUnwrap(FileManager.default.contents(atPath: derPath))
         XCTAssertEqual(der.count, 44)
         let rawPath = write(Array(der.suffix(32)), to: "public.raw")
-        let expected = String(try ExternalTool.sha256sum(rawPath).prefix(16))
+        let expected = String(try ProcessRunner.sha256sum(rawPath).prefix(16))
         XCTAssertEqual(expected.count, 16)
         XCTAssertEqual(key.publicKey.keyID, expected)
         XCTAssertEqual(try VerifyingKey.load(pemPath: publicPath).keyID, expected)
@@ -132,9 +133,9 @@ final class SigningKeyTests: XCTestCase {
         let publicText = String(decoding: try XCTUnwrap(FileManager.default.contents(atPath: publicPath)), as: UTF8.self)
         XCTAssertTrue(publicText.hasPrefix("-----BEGIN PUBLIC KEY-----"))
         // openssl agrees the private file is an ED25519 key.
-        let described = try ExternalTool.openssl("pkey", "-in", privatePath, "-noout", "-text")
+        let described = try ProcessRunner.openssl("pkey", "-in", privatePath, "-noout", "-text")
         XCTAssertEqual(described.status, 0)
-        XCTAssertTrue(described.text.contains("ED25519"), described.text)
+        XCTAssertTrue(described.output.contains("ED25519"), described.output)
     }
 
     func testRefusesToOverwriteKeys() throws {
@@ -167,7 +168,7 @@ final class SigningKeyTests: XCTestCase {
         }
 
         let ecPath = scratch.file("ec.pem")
-        XCTAssertEqual(try ExternalTool.openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
+        XCTAssertEqual(try ProcessRunner.openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
                                                 "-out", ecPath).status, 0)
         XCTAssertEqual(chmod(ecPath, 0o600), 0)
         let ecPEM = String(decoding: try XCTUnwrap(FileManager.default.contents(atPath: ecPath)), as: UTF8.self)
@@ -214,7 +215,7 @@ final class SigningKeyTests: XCTestCase {
         // openssl pkeyutl cannot sign or verify an empty input ("Could not allocate 0 bytes"),
         // so the empty case is checked against a signature made from openssl's key instead.
         let privatePath = scratch.file("ossl.pem")
-        XCTAssertEqual(try ExternalTool.openssl("genpkey", "-algorithm", "ed25519", "-out", privatePath).status, 0)
+        XCTAssertEqual(try ProcessRunner.openssl("genpkey", "-algorithm", "ed25519", "-out", privatePath).status, 0)
         XCTAssertEqual(chmod(privatePath, 0o600), 0)
         let opensslKey = try SigningKey.load(pemPath: privatePath)
         XCTAssertTrue(try opensslKey.publicKey.verifyFile(path: empty, signature: opensslKey.signFile(path: empty)))
@@ -238,6 +239,11 @@ final class SigningKeyTests: XCTestCase {
         let sigPath = write(signature, to: "large.xml.sig")
         XCTAssertTrue(try key.publicKey.verifyFile(path: path, signature: signature))
         XCTAssertTrue(try opensslVerifies(publicPath: publicPath, file: path, signature: sigPath))
-        XCTAssertEqual(try SHA256Digest.hex(ofFile: path), try ExternalTool.sha256sum(path))
+        XCTAssertEqual(try SHA256Digest.hex(ofFile: path), try ProcessRunner.sha256sum(path))
     }
+}
+
+private func fileMode(_ path: String) throws -> Int {
+    let attributes = try FileManager.default.attributesOfItem(atPath: path)
+    return (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1
 }

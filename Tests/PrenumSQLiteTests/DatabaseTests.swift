@@ -1,12 +1,13 @@
 import CSQLite
 import XCTest
 @testable import PrenumSQLite
+import PrenumTestSupport
 
 final class DatabaseTests: XCTestCase {
-    private var directory: TemporaryDirectory!
+    private var directory: TemporaryFolder!
 
     override func setUpWithError() throws {
-        directory = try TemporaryDirectory()
+        directory = try TemporaryFolder("prenum-sqlite-tests")
     }
 
     override func tearDown() {
@@ -14,7 +15,7 @@ final class DatabaseTests: XCTestCase {
     }
 
     private func makeDatabase(_ name: String = "test.db") throws -> Database {
-        let db = try Database(path: directory.path(name), mode: .readWrite(create: true))
+        let db = try Database(path: directory.file(name), mode: .readWrite(create: true))
         try db.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, n INTEGER, s TEXT, b BLOB, r REAL)")
         return db
     }
@@ -22,7 +23,7 @@ final class DatabaseTests: XCTestCase {
     // MARK: Opening
 
     func testReadWriteCreatesFileAndReadOnlySeesItsData() throws {
-        let path = directory.path("created.db")
+        let path = directory.file("created.db")
         XCTAssertFalse(FileManager.default.fileExists(atPath: path))
         do {
             let db = try Database(path: path, mode: .readWrite(create: true))
@@ -37,13 +38,13 @@ final class DatabaseTests: XCTestCase {
     }
 
     func testReadWriteWithoutCreateRefusesMissingFile() {
-        XCTAssertThrowsError(try Database(path: directory.path("absent.db"), mode: .readWrite(create: false))) { error in
+        XCTAssertThrowsError(try Database(path: directory.file("absent.db"), mode: .readWrite(create: false))) { error in
             XCTAssertEqual((error as? SQLiteError)?.isCannotOpen, true, "\(error)")
         }
     }
 
     func testReadOnlyRefusesWrites() throws {
-        let path = directory.path("ro.db")
+        let path = directory.file("ro.db")
         _ = try makeDatabase("ro.db")
         let reader = try Database(path: path, mode: .readOnly)
         XCTAssertThrowsError(try reader.run("INSERT INTO t(n) VALUES (?)", [1])) { error in
@@ -55,7 +56,7 @@ final class DatabaseTests: XCTestCase {
     }
 
     func testMissingFileReadOnlyCannotOpen() {
-        let path = directory.path("missing.db")
+        let path = directory.file("missing.db")
         XCTAssertThrowsError(try Database(path: path, mode: .readOnly)) { error in
             guard let sqliteError = error as? SQLiteError else { return XCTFail("not a SQLiteError: \(error)") }
             XCTAssertTrue(sqliteError.isCannotOpen, "\(sqliteError)")
@@ -66,7 +67,7 @@ final class DatabaseTests: XCTestCase {
     }
 
     func testFileThatIsNotADatabaseIsCorrupt() throws {
-        let path = directory.path("notes.db")
+        let path = directory.file("notes.db")
         let text = String(repeating: "This is a text file, not a SQLite database.\n", count: 200)
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         for mode in [Database.Mode.readOnly, .readWrite(create: false)] {
@@ -193,7 +194,7 @@ final class DatabaseTests: XCTestCase {
     }
 
     func testReadTransactionSeesOneSnapshotWhileAnotherConnectionCommits() throws {
-        let path = directory.path("wal.db")
+        let path = directory.file("wal.db")
         let writer = try makeDatabase("wal.db")
         try writer.enableWriteAheadLog()
         try writer.run("INSERT INTO t(n) VALUES (?)", [1])
@@ -220,7 +221,7 @@ final class DatabaseTests: XCTestCase {
     func testReadTransactionSnapshotStartsBeforeTheBodyRuns() throws {
         // The snapshot must be taken when readTransaction begins, not at the body's first
         // read: a commit between the two must stay invisible.
-        let path = directory.path("wal2.db")
+        let path = directory.file("wal2.db")
         let writer = try makeDatabase("wal2.db")
         try writer.enableWriteAheadLog()
         let reader = try Database(path: path, mode: .readOnly)
@@ -280,7 +281,7 @@ final class DatabaseTests: XCTestCase {
     }
 
     func testBusyWhenAnotherConnectionHoldsTheWriteLock() throws {
-        let path = directory.path("busy.db")
+        let path = directory.file("busy.db")
         let holder = try makeDatabase("busy.db")
         let waiter = try Database(path: path, mode: .readWrite(create: false), busyTimeoutMilliseconds: 20)
         try holder.execute("BEGIN IMMEDIATE")
@@ -302,10 +303,10 @@ final class DatabaseTests: XCTestCase {
 
 final class ConnectionClockTests: XCTestCase {
     func testNowFollowsTheClockOnlyOnItsConnections() throws {
-        let directory = try TemporaryDirectory()
+        let directory = try TemporaryFolder("prenum-sqlite-tests")
         defer { directory.remove() }
         let clock = try ConnectionClock(unixSeconds: 1_793_000_000)
-        let db = try Database(path: directory.path("clock.db"), mode: .readWrite(create: true), clock: clock)
+        let db = try Database(path: directory.file("clock.db"), mode: .readWrite(create: true), clock: clock)
         // 1793000000 s after the epoch, computed independently: 2026-10-26T07:33:20Z.
         XCTAssertEqual(try db.scalarText("SELECT strftime('%Y-%m-%dT%H:%M:%SZ','now')"), "2026-10-26T07:33:20Z")
         clock.unixSeconds = 0

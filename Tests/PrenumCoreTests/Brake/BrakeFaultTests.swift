@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import PrenumCore
+import PrenumTestSupport
 
 /// Holding, releasing and discarding keep the exactly-once promise through a SIGKILL at each
 /// of their steps: after the crash and a repeat of the command, the published files are those
@@ -9,7 +10,7 @@ final class BrakeFaultTests: XCTestCase {
     typealias Step = (arguments: [String], fault: [String: String], expected: Int32)
 
     func testKillAtEveryBrakeStepKeepsExactlyOncePublication() throws {
-        try PrenumProcess.requireBinary()
+        try ProcessRunner.requirePrenum()
         let world = try BrakeTests.firstNight(seed: 41)
         try BrakeTests.massCancellation(world)
         let day2 = SimulationWorkspace.firstNight.adding(days: 1), day3 = day2.adding(days: 1)

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import PrenumCore
 import PrenumCrypto
+import PrenumTestSupport
 
 /// `prenum run --dry-run` (SPEC section 5) through the real binary: it predicts the run's
 /// files exactly, also for a candidate configuration, and changes no file or folder.
@@ -35,7 +36,7 @@ final class DryRunTests: XCTestCase {
     static func dryRun(_ world: SimulationWorkspace, day: CalendarDate, config: URL? = nil) throws -> [[String: Any]] {
         var arguments = ["run", "--dry-run", "--json", "--date", day.description]
         if let config { arguments += ["--config", config.path] }
-        let result = try ToolRunner.run(FaultInjectionTests.prenum, arguments + (config == nil ? ["--config", world.configPath] : []),
+        let result = try ProcessRunner.run(ProcessRunner.debugPrenum, arguments + (config == nil ? ["--config", world.configPath] : []),
                                         environment: ProcessInfo.processInfo.environment.merging(["PRENUM_CLOCK": "\(day)T01:00:00Z"]) { $1 })
         XCTAssertEqual(result.status, 0, result.errorOutput)
         return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [[String: Any]], result.output)
@@ -44,7 +45,7 @@ final class DryRunTests: XCTestCase {
     /// Runs for real and checks every prediction against the file it made.
     func assertPredicted(_ predicted: [[String: Any]], world: SimulationWorkspace, day: CalendarDate,
                          file: StaticString = #filePath, line: UInt = #line) throws {
-        let result = try ToolRunner.run(FaultInjectionTests.prenum, ["run", "--date", day.description, "--config", world.configPath],
+        let result = try ProcessRunner.run(ProcessRunner.debugPrenum, ["run", "--date", day.description, "--config", world.configPath],
                                         environment: ProcessInfo.processInfo.environment.merging(["PRENUM_CLOCK": "\(day)T01:00:00Z"]) { $1 })
         XCTAssertEqual(result.status, 0, result.errorOutput, file: file, line: line)
         XCTAssertEqual(predicted.count, world.subscribers.count, file: file, line: line)
@@ -67,7 +68,7 @@ final class DryRunTests: XCTestCase {
     }
 
     func testDryRunPredictsTheRunExactlyAndChangesNothing() throws {
-        try PrenumProcess.requireBinary()
+        try ProcessRunner.requirePrenum()
         let world = try SimulationWorkspace(seed: 61)
         world.historyDays = 90
         let day1 = SimulationWorkspace.firstNight, day2 = day1.adding(days: 1), day3 = day1.adding(days: 2)
@@ -121,7 +122,7 @@ final class DryRunTests: XCTestCase {
 
     /// The brake's verdict is predicted too: a mass cancellation shows as `held`.
     func testDryRunPredictsAHeldFile() throws {
-        try PrenumProcess.requireBinary()
+        try ProcessRunner.requirePrenum()
         let world = try BrakeTests.firstNight(seed: 41)
         try BrakeTests.massCancellation(world)
         let day2 = SimulationWorkspace.firstNight.adding(days: 1)

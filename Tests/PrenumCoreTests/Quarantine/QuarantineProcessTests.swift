@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import PrenumCore
+import PrenumTestSupport
 
 /// The quarantine as cron and monitoring see it, through the real binary (`PRENUM_BINARY`, the
 /// release build in the long scripts): a night with bad register values exits 0, publishes only
@@ -8,7 +9,7 @@ import XCTest
 /// summary and `status`, naming column and reason but never a personnummer.
 final class QuarantineProcessTests: XCTestCase {
     func testABadValueExitsZeroAndIsCountedInReportMetricsAndStatus() throws {
-        try PrenumProcess.requireBinary()
+        try ProcessRunner.requirePrenum()
         let world = try SimulationWorkspace(seed: 1203)
         try world.writeConfiguration()
         let night1 = CalendarDate("2026-03-01")!
@@ -22,7 +23,7 @@ final class QuarantineProcessTests: XCTestCase {
             INSERT INTO payment(pnr, benefit, company, status, period_from, period_to, payment_date, gross_ore, tax_ore, registered_at)
             VALUES (?, ?, 'FK', 'executed', NULL, NULL, '2026-02-25', 5000, 1500, '2026-02-25T12:00:00Z')
             """, [member, world.subscribers[0].benefits[0]])
-        let first = try PrenumProcess.run(["run", "--date", night1.description], in: world.root)
+        let first = try ProcessRunner.prenum(["run", "--date", night1.description], in: world.root)
         XCTAssertEqual(first.status, 0, first.errorOutput)
         for index in world.subscribers.indices { try world.collect(index, expectNew: 1) }
         let payment = try XCTUnwrap(world.subscribers[0].mirror.records.values.filter { $0.entity == "payment" }.min { $0.id < $1.id })
@@ -31,7 +32,7 @@ final class QuarantineProcessTests: XCTestCase {
         try world.register.run("UPDATE payment SET status = 'paid' WHERE id = ?", [payment.id])
         try world.register.run("UPDATE benefit_case SET extent_pct = 33 WHERE id = ?", [delivered.id])
         let night2 = night1.adding(days: 1)
-        let second = try PrenumProcess.run(["run", "--date", night2.description], in: world.root)
+        let second = try ProcessRunner.prenum(["run", "--date", night2.description], in: world.root)
         XCTAssertEqual(second.status, 0, second.errorOutput)
         XCTAssertTrue(second.output.contains("2 record(s) quarantined"), second.output)
         for index in world.subscribers.indices { try world.collect(index, expectNew: 1) }
@@ -46,15 +47,15 @@ final class QuarantineProcessTests: XCTestCase {
         XCTAssertTrue(metrics.contains("\nprenum_run_quarantined_records 2\n"), metrics)
         XCTAssertTrue(metrics.contains("\nprenum_run_exit_code 0\n"), metrics)
 
-        let status = try PrenumProcess.run(["status", "--json"], in: world.root)
+        let status = try ProcessRunner.prenum(["status", "--json"], in: world.root)
         XCTAssertEqual(status.status, 0, status.errorOutput)
         let document = try JSONSerialization.jsonObject(with: Data(status.output.utf8)) as? [String: Any]
         let listed = (document?["quarantinedRecords"] as? [[String: Any]] ?? []).map { "\($0["entity"] ?? "") \($0["id"] ?? "") \($0["field"] ?? "")" }
         XCTAssertEqual(listed.sorted(), ["case \(delivered.id) extent_pct", "payment \(payment.id) status"])
-        let text = try PrenumProcess.run(["status"], in: world.root)
+        let text = try ProcessRunner.prenum(["status"], in: world.root)
         XCTAssertTrue(text.output.contains("Quarantined records"), text.output)
         // explain names the quarantine as the rule that keeps the new version back.
-        let explained = try PrenumProcess.run(["explain", "--subscriber", world.subscribers[0].id, "--pnr", payment.pnr,
+        let explained = try ProcessRunner.prenum(["explain", "--subscriber", world.subscribers[0].id, "--pnr", payment.pnr,
                                                "--record", "payment:\(payment.id)", "--json"], in: world.root)
         XCTAssertEqual(explained.status, 0, explained.errorOutput)
         let entries = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(explained.output.utf8)) as? [[String: Any]], explained.output)
@@ -69,7 +70,7 @@ final class QuarantineProcessTests: XCTestCase {
         try world.register.run("UPDATE payment SET status = 'executed' WHERE id = ?", [payment.id])
         try world.register.run("UPDATE benefit_case SET extent_pct = 50 WHERE id = ?", [delivered.id])
         let night3 = night2.adding(days: 1)
-        let third = try PrenumProcess.run(["run", "--date", night3.description], in: world.root)
+        let third = try ProcessRunner.prenum(["run", "--date", night3.description], in: world.root)
         XCTAssertEqual(third.status, 0, third.errorOutput)
         XCTAssertTrue(try String(contentsOf: world.root.appendingPathComponent("metrics/prenum.prom"), encoding: .utf8)
             .contains("\nprenum_run_quarantined_records 0\n"))

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import PrenumCore
 import PrenumSQLite
+import PrenumTestSupport
 
 /// Each class of register value no delivery format can carry is named by the snapshot's SQL
 /// (column and reason, never the value), and by the writer's Swift twin wherever a record
@@ -106,9 +107,8 @@ final class RegisterValueDomainTests: XCTestCase {
     /// The last line of defence: a version the snapshot let through is refused before a byte
     /// of it is written, and the file is gone, so nothing failing the XSD is ever signed.
     func testTheWriterRefusesAnUndeliverableVersionBeforeAnythingIsSigned() throws {
-        let folder = NSTemporaryDirectory() + "prenum-undeliverable-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scratch = try TemporaryFolder("prenum-undeliverable")
+        let folder = scratch.path
         let header = DeliveryHeader(subscriberID: "insurer-a", orgNumber: "5560000001", formatVersion: .v2, sequence: 2,
                                     previousSequence: 1, kind: .delta, businessDate: CalendarDate("2026-11-22")!,
                                     createdAt: "2026-11-22T01:00:04Z", keyID: "0123456789abcdef",

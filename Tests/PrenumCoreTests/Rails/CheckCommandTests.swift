@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import PrenumCore
 import PrenumCrypto
+import PrenumTestSupport
 
 /// `prenum check` (SPEC section 5), through the real binary: what `run` validates before it
 /// touches anything, with the same exit codes, and not a byte written anywhere.
@@ -28,7 +29,7 @@ final class CheckCommandTests: XCTestCase {
     func check(_ world: SimulationWorkspace, expect status: Int32, naming fragment: String, date: String? = nil,
                environment: [String: String] = [:], file: StaticString = #filePath, line: UInt = #line) throws {
         let before = try tree(world.root)
-        let outcome = try PrenumProcess.run(["check", "--date", date ?? "2026-03-02"], in: world.root, environment: environment)
+        let outcome = try ProcessRunner.prenum(["check", "--date", date ?? "2026-03-02"], in: world.root, environment: environment)
         XCTAssertEqual(outcome.status, status, outcome.errorOutput + outcome.output, file: file, line: line)
         XCTAssertTrue((outcome.errorOutput + outcome.output).contains(fragment), "\(fragment) not in: \(outcome.errorOutput)\(outcome.output)", file: file, line: line)
         let after = try tree(world.root)
@@ -37,7 +38,7 @@ final class CheckCommandTests: XCTestCase {
     }
 
     func testCheckValidatesWhatRunDoesWithItsExitCodesAndWritesNothing() throws {
-        try PrenumProcess.requireBinary()
+        try ProcessRunner.requirePrenum()
         // A first installation: nothing created, not even the state folder's lock.
         let fresh = try SimulationWorkspace(seed: 1230, persons: 30)
         try fresh.writeConfiguration()

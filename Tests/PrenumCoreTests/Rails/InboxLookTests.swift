@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import PrenumCore
+import PrenumTestSupport
 
 /// Issue 12, item 6, through the real binary: a population file still being written when the
 /// run starts is not applied (no prefix of it), and neither are that subscriber's later-named
@@ -49,7 +50,7 @@ final class InboxLookTests: XCTestCase {
         try Data("action;pnr;consent;from\n".utf8).write(to: URL(fileURLWithPath: growing))
         let uploader = Uploader()
         uploader.start(path: growing, lines: world.chaos.persons.prefix(50).map { "ADD;\($0);Y;" })
-        let outcome = try PrenumProcess.run(["run", "--date", second.description], in: world.root,
+        let outcome = try ProcessRunner.prenum(["run", "--date", second.description], in: world.root,
                                             environment: ["PRENUM_INBOX_LOOK_MS": "400"])
         uploader.stop()
         XCTAssertEqual(outcome.status, 0, outcome.errorOutput)
@@ -71,7 +72,7 @@ final class InboxLookTests: XCTestCase {
 
         // Finished and still: the next night applies both, in name order.
         let third = second.adding(days: 1)
-        let next = try PrenumProcess.run(["run", "--date", third.description], in: world.root, environment: ["PRENUM_INBOX_LOOK_MS": "400"])
+        let next = try ProcessRunner.prenum(["run", "--date", third.description], in: world.root, environment: ["PRENUM_INBOX_LOOK_MS": "400"])
         XCTAssertEqual(next.status, 0, next.errorOutput)
         XCTAssertEqual(try world.stateQuery("SELECT group_concat(file_name, ',') FROM (SELECT file_name FROM population_file WHERE subscriber = '\(id)' AND received_at > '' ORDER BY id DESC LIMIT 2)"),
                        "\(later[0]),0-upload.csv")

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import PrenumCore
 import PrenumSQLite
+import PrenumTestSupport
 
 /// Issue 12, items 3, 4 and 9, through the real binary: a business date after tomorrow, a
 /// register without its journal triggers or with a journal that is not the one Prenum read, a
@@ -17,7 +18,7 @@ final class RunRailsTests: XCTestCase {
                        environment: [String: String] = [:], file: StaticString = #filePath, line: UInt = #line) throws -> PrenumProcess.Outcome {
         let state = try world.stateSummary()
         let files = world.fileListing()
-        let outcome = try PrenumProcess.run(["run", "--date", date ?? secondNight.description], in: world.root, environment: environment)
+        let outcome = try ProcessRunner.prenum(["run", "--date", date ?? secondNight.description], in: world.root, environment: environment)
         XCTAssertEqual(outcome.status, expected, outcome.errorOutput, file: file, line: line)
         for fragment in fragments {
             XCTAssertTrue(outcome.errorOutput.contains(fragment), "message does not say \(fragment): \(outcome.errorOutput)", file: file, line: line)
@@ -29,7 +30,7 @@ final class RunRailsTests: XCTestCase {
 
     /// A fresh installation with its first population files waiting, never run.
     func freshWorld(seed: UInt64) throws -> SimulationWorkspace {
-        try PrenumProcess.requireBinary()
+        try ProcessRunner.requirePrenum()
         let world = try SimulationWorkspace(seed: seed, persons: 40)
         try world.writeConfiguration()
         for index in world.subscribers.indices {
@@ -51,11 +52,11 @@ final class RunRailsTests: XCTestCase {
     func testABusinessDateAfterTomorrowIs64NamingTodayAndCreatesNothing() throws {
         let world = try freshWorld(seed: 1201)
         let clock = ["PRENUM_CLOCK": "2026-03-01T12:00:00Z"]
-        let typo = try PrenumProcess.run(["run", "--date", "2026-03-03"], in: world.root, environment: clock)
+        let typo = try ProcessRunner.prenum(["run", "--date", "2026-03-03"], in: world.root, environment: clock)
         XCTAssertEqual(typo.status, 64, typo.errorOutput)
         XCTAssertTrue(typo.errorOutput.contains("after tomorrow") && typo.errorOutput.contains("today is 2026-03-01 in Europe/Stockholm"), typo.errorOutput)
         assertNothingCreated(world)
-        let tomorrow = try PrenumProcess.run(["run", "--date", "2026-03-02"], in: world.root, environment: clock)
+        let tomorrow = try ProcessRunner.prenum(["run", "--date", "2026-03-02"], in: world.root, environment: clock)
         XCTAssertEqual(tomorrow.status, 0, tomorrow.errorOutput)
     }
 
@@ -63,14 +64,14 @@ final class RunRailsTests: XCTestCase {
         let world = try freshWorld(seed: 1202)
         let key = world.root.appendingPathComponent("keys/private.pem").path
         XCTAssertEqual(chmod(key, 0o644), 0)
-        let open = try PrenumProcess.run(["run", "--date", SimulationWorkspace.firstNight.description], in: world.root)
+        let open = try ProcessRunner.prenum(["run", "--date", SimulationWorkspace.firstNight.description], in: world.root)
         XCTAssertEqual(open.status, 78, open.errorOutput)
         XCTAssertTrue(open.errorOutput.contains(key), open.errorOutput)
         assertNothingCreated(world)
         XCTAssertEqual(chmod(key, 0o600), 0)
 
         try world.patchConfiguration { $0["register"] = "../gone.db" }
-        let missing = try PrenumProcess.run(["run", "--date", SimulationWorkspace.firstNight.description], in: world.root)
+        let missing = try ProcessRunner.prenum(["run", "--date", SimulationWorkspace.firstNight.description], in: world.root)
         XCTAssertEqual(missing.status, 66, missing.errorOutput)
         assertNothingCreated(world)
     }
@@ -119,10 +120,10 @@ final class RunRailsTests: XCTestCase {
     func testAFullDiskOnTheStateDatabaseIs73() throws {
         var mountPoint = ""
         let world = try SimulationWorkspace.afterFirstNight(seed: 1205)
-        defer { if !mountPoint.isEmpty { _ = try? ToolRunner.run("/bin/umount", [mountPoint]) } }
+        defer { if !mountPoint.isEmpty { _ = try? ProcessRunner.run("/bin/umount", [mountPoint]) } }
         let point = world.root.appendingPathComponent("small").path
         try FileManager.default.createDirectory(atPath: point, withIntermediateDirectories: true)
-        let mounted = try ToolRunner.run("/bin/mount", ["-t", "tmpfs", "-o", "size=2m,mode=0755", "tmpfs", point])
+        let mounted = try ProcessRunner.run("/bin/mount", ["-t", "tmpfs", "-o", "size=2m,mode=0755", "tmpfs", point])
         guard mounted.status == 0 else { throw XCTSkip("cannot mount a small tmpfs here (needs root and mount): \(mounted.errorOutput)") }
         mountPoint = point
         try FileManager.default.copyItem(atPath: world.root.appendingPathComponent("state.db").path, toPath: point + "/state.db")
@@ -134,7 +135,7 @@ final class RunRailsTests: XCTestCase {
             let free = Int(info.f_bavail) * Int(info.f_frsize)
             try Data(count: max(0, free - room)).write(to: URL(fileURLWithPath: point + "/filler"))
             let files = world.fileListing()
-            let outcome = try PrenumProcess.run(["run", "--date", secondNight.description], in: world.root)
+            let outcome = try ProcessRunner.prenum(["run", "--date", secondNight.description], in: world.root)
             XCTAssertEqual(outcome.status, 73, "room \(room): \(outcome.errorOutput)")
             XCTAssertTrue(outcome.errorOutput.contains(point + "/state.db"), outcome.errorOutput)
             XCTAssertEqual(world.fileListing(), files, "the failed run wrote, moved or removed files")
@@ -157,7 +158,7 @@ final class RunRailsTests: XCTestCase {
         try world.patchConfiguration { $0["stateDatabase"] = "../state/state.db" }
         let asNobody = "/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups"
         for command in ["check", "run"] {
-            let outcome = try PrenumProcess.run([command, "--date", SimulationWorkspace.firstNight.description], in: world.root, shell: asNobody)
+            let outcome = try ProcessRunner.prenum([command, "--date", SimulationWorkspace.firstNight.description], in: world.root, shell: asNobody)
             XCTAssertEqual(outcome.status, 66, "\(command): \(outcome.errorOutput)")
             XCTAssertTrue(outcome.errorOutput.contains("is in WAL mode and its folder \(world.root.path) is not writable by this user")
                           && outcome.errorOutput.contains("journal_mode=DELETE"), outcome.errorOutput)

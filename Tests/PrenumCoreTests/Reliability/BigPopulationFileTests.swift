@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import PrenumCore
+import PrenumTestSupport
 
 /// A population file far larger than the memory Prenum may use is streamed: `prenum import`
 /// reads, hashes and checks every line of it, and its peak resident size (from
@@ -15,7 +16,7 @@ final class BigPopulationFileTests: XCTestCase {
     static let peakLimitKilobytes = 128 * 1024
 
     func testAPopulationFileOfHundredsOfMegabytesIsStreamedInBoundedMemory() throws {
-        try PrenumProcess.requireBinary()
+        try ProcessRunner.requirePrenum()
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/time") else {
             XCTFail("/usr/bin/time is missing (apt-get install time)")
             return
@@ -53,7 +54,7 @@ final class BigPopulationFileTests: XCTestCase {
 
         let configPath = world.root.appendingPathComponent("config/prenum.json").path
         let began = Date()
-        let measured = try ToolRunner.run("/usr/bin/time", ["-v", PrenumProcess.binary, "import", "--config", configPath])
+        let measured = try ProcessRunner.run("/usr/bin/time", ["-v", ProcessRunner.prenumBinary, "import", "--config", configPath])
         let seconds = Date().timeIntervalSince(began)
         XCTAssertEqual(measured.status, 0, measured.errorOutput.suffix(2000).description)
         let peak = try XCTUnwrap(measured.errorOutput.split(separator: "\n")
@@ -67,7 +68,7 @@ final class BigPopulationFileTests: XCTestCase {
         let receipt = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: receiptURL)) as? [String: Any])
         XCTAssertEqual(receipt["outcome"] as? String, "rejected")
         let rejectedPath = inbox.appendingPathComponent("rejected/full-big.csv").path
-        let sha = try ToolRunner.run("/usr/bin/sha256sum", [rejectedPath]).output.split(separator: " ").first.map(String.init)
+        let sha = try ProcessRunner.run("/usr/bin/sha256sum", [rejectedPath]).output.split(separator: " ").first.map(String.init)
         XCTAssertEqual(receipt["sha256"] as? String, sha)
         let counts = receipt["counts"] as? [String: Any]
         XCTAssertEqual(counts?["lines"] as? Int, dataLines, "the receipt does not count every line: \(receipt)")

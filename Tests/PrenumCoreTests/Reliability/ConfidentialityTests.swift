@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import PrenumCore
+import PrenumTestSupport
 
 /// Nothing leaks: over random configurations (what each category may receive, what each
 /// subscriber orders, its purpose and format, populations with and without consent, and all of
@@ -83,7 +84,7 @@ final class ConfidentialityTests: XCTestCase {
     /// archive copies and the state database 0640 at most, folders 0750 at most, the private
     /// key 0600.
     func testOutputsAreCreatedWithRestrictiveModesWhateverTheUmask() throws {
-        try PrenumProcess.requireBinary()
+        try ProcessRunner.requirePrenum()
         let world = try SimulationWorkspace(seed: 7_100)
         try world.writeConfiguration()
         let day = CalendarDate("2026-04-01")!
@@ -91,10 +92,10 @@ final class ConfidentialityTests: XCTestCase {
         try world.dropPopulationFile(for: 0, day: day, invalid: true, lines: 3)
         for folder in ["outbox", "archive", "moved"] { try FileManager.default.removeItem(at: world.root.appendingPathComponent(folder)) }
 
-        let run = try PrenumProcess.run(["run", "--date", day.description], in: world.root, shell: "umask 000; exec")
+        let run = try ProcessRunner.prenum(["run", "--date", day.description], in: world.root, shell: "umask 000; exec")
         XCTAssertEqual(run.status, 0, run.errorOutput)
         let keys = world.root.appendingPathComponent("new-keys").path
-        let generated = try PrenumProcess.run(["keys", "generate", "--out", keys], in: world.root, configured: false, shell: "umask 000; exec")
+        let generated = try ProcessRunner.prenum(["keys", "generate", "--out", keys], in: world.root, configured: false, shell: "umask 000; exec")
         XCTAssertEqual(generated.status, 0, generated.errorOutput)
         for outcome in [run, generated] {
             XCTAssertFalse((outcome.output + outcome.errorOutput).contains("[pnr]"))

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import PrenumCore
+import PrenumTestSupport
 
 /// Night after night, the real `prenum run` is killed with SIGKILL at random moments (seeded
 /// random delays, plus fault-injector steps so that population import and every publication
@@ -46,7 +47,7 @@ final class CrashSoakTests: XCTestCase {
     }
 
     func testRandomKillsOverManyNightsLoseNothing() throws {
-        try PrenumProcess.requireBinary()
+        try ProcessRunner.requirePrenum()
         let wantedKills = ProcessInfo.processInfo.environment["PRENUM_SOAK_KILLS"].flatMap(Int.init) ?? 24
         let world = try SimulationWorkspace(seed: 4242, persons: 300)
         for _ in 0..<1_200 { try world.chaos.insertPayment(on: CalendarDate("2026-01-15")!, &world.random) }
@@ -97,7 +98,7 @@ final class CrashSoakTests: XCTestCase {
                     delay = Double.random(in: 0.0...typicalRun, using: &world.random)
                 }
                 let began = Date()
-                let outcome = try PrenumProcess.run(["run", "--date", day.description], in: world.root,
+                let outcome = try ProcessRunner.prenum(["run", "--date", day.description], in: world.root,
                                                     environment: environment, killAfter: delay)
                 assertNoPersonnummer(outcome)
                 guard outcome.killed else {
@@ -121,11 +122,11 @@ final class CrashSoakTests: XCTestCase {
                 try assertPublishedFilesAreWhole(world, after: "\(day) kill \(killsTonight)")
             }
             if !finished {
-                let clean = try PrenumProcess.run(["run", "--date", day.description], in: world.root)
+                let clean = try ProcessRunner.prenum(["run", "--date", day.description], in: world.root)
                 assertNoPersonnummer(clean)
                 XCTAssertEqual(clean.status, 0, "\(day): the clean run failed: \(clean.errorOutput.suffix(1500))")
             }
-            XCTAssertTrue(try PrenumProcess.run(["run", "--date", day.description], in: world.root).output.contains("already-completed"))
+            XCTAssertTrue(try ProcessRunner.prenum(["run", "--date", day.description], in: world.root).output.contains("already-completed"))
 
             for index in world.subscribers.indices {
                 let before = world.subscribers[index].files.count
@@ -172,7 +173,7 @@ final class CrashSoakTests: XCTestCase {
             SELECT (SELECT COUNT(*) FROM run WHERE status = 'completed'), (SELECT COUNT(*) FROM run),
                    (SELECT COUNT(*) FROM delivery WHERE status = 'published'), (SELECT COUNT(*) FROM delivery);
             """
-        let result = try ToolRunner.run("/usr/bin/sqlite3", [state, query])
+        let result = try ProcessRunner.run("/usr/bin/sqlite3", [state, query])
         XCTAssertEqual(result.status, 0, result.errorOutput)
         let expected = "\(nights)|\(nights)|\(nights * world.subscribers.count)|\(nights * world.subscribers.count)"
         XCTAssertEqual(result.output.trimmingCharacters(in: .whitespacesAndNewlines), expected, "runs completed|runs|published|deliveries")
@@ -183,7 +184,7 @@ final class CrashSoakTests: XCTestCase {
         }
     }
 
-    func assertNoPersonnummer(_ outcome: PrenumProcess.Outcome, file: StaticString = #filePath, line: UInt = #line) {
+    func assertNoPersonnummer(_ outcome: ProcessOutcome, file: StaticString = #filePath, line: UInt = #line) {
         let text = outcome.output + outcome.errorOutput
         XCTAssertFalse(text.contains("[pnr]"), "a log line tried to carry a personnummer", file: file, line: line)
         XCTAssertFalse(PersonnummerRedaction.containsPersonnummer(text), "output holds something shaped like a personnummer", file: file, line: line)

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import PrenumCore
+import PrenumTestSupport
 
 /// What an installation is made of besides the binary — the systemd unit, the crontab, the
 /// alert rules, the man page — checked with the real tools (systemd-analyze, promtool).
@@ -11,16 +12,16 @@ final class OperationsArtefactTests: XCTestCase {
     func path(_ relative: String) -> String { Self.repository.appendingPathComponent(relative).path }
 
     func testTheServiceIsRatedSafeBySystemdAnalyze() throws {
-        let result = try ToolRunner.run("/usr/bin/systemd-analyze", ["security", "--offline=true", path("scripts/systemd/prenum-run.service")])
+        let result = try ProcessRunner.run("/usr/bin/systemd-analyze", ["security", "--offline=true", path("scripts/systemd/prenum-run.service")])
         let line = try XCTUnwrap(result.output.split(separator: "\n").first { $0.contains("Overall exposure level") }, result.output + result.errorOutput)
         let score = try XCTUnwrap(line.split(separator: " ").compactMap { Double($0) }.first, String(line))
         XCTAssertLessThanOrEqual(score, 3.0, String(line))
-        let verify = try ToolRunner.run("/usr/bin/systemd-analyze", ["verify", "--man=no", path("scripts/systemd/prenum-run.timer")])
+        let verify = try ProcessRunner.run("/usr/bin/systemd-analyze", ["verify", "--man=no", path("scripts/systemd/prenum-run.timer")])
         XCTAssertFalse(verify.errorOutput.contains("Unknown key"), verify.errorOutput)
     }
 
     func testTheAlertRulesPassPromtool() throws {
-        let result = try ToolRunner.run("/usr/bin/promtool", ["check", "rules", path("scripts/monitoring/prenum-alerts.yml")])
+        let result = try ProcessRunner.run("/usr/bin/promtool", ["check", "rules", path("scripts/monitoring/prenum-alerts.yml")])
         XCTAssertEqual(result.status, 0, result.output + result.errorOutput)
         let rules = try String(contentsOfFile: path("scripts/monitoring/prenum-alerts.yml"), encoding: .utf8)
         for alert in ["PrenumRunMissing", "PrenumRunLate", "PrenumSubscriberFailed", "PrenumSubscriberHeld", "PrenumStagedFileLeft",
@@ -43,19 +44,20 @@ final class OperationsArtefactTests: XCTestCase {
 
     /// The man page comes from the same declarations as --help: every command and option is in it.
     func testTheManPageListsEveryCommandAndOptionAndVersionPrintsTheBuild() throws {
-        try PrenumProcess.requireBinary()
-        let root = FileManager.default.temporaryDirectory
-        let man = try PrenumProcess.run(["--man"], in: root, configured: false)
+        try ProcessRunner.requirePrenum()
+        let scratch = try TemporaryFolder("prenum-man")
+        let root = scratch.url
+        let man = try ProcessRunner.prenum(["--man"], in: root, configured: false)
         XCTAssertEqual(man.status, 0, man.errorOutput)
         XCTAssertTrue(man.output.hasPrefix(".TH PRENUM 1"), man.output)
         for words in [["run"], ["status"], ["rerun"], ["keys", "generate"], ["sample", "create"]] {
-            let help = try PrenumProcess.run(words + ["--help"], in: root, configured: false)
+            let help = try ProcessRunner.prenum(words + ["--help"], in: root, configured: false)
             let usage = try XCTUnwrap(help.output.split(separator: "\n").first { $0.hasPrefix("Usage: ") })
             let roffUsage = usage.dropFirst("Usage: ".count).replacingOccurrences(of: "-", with: "\\-")
             XCTAssertTrue(man.output.contains(".SS \(roffUsage)"), "\(words) missing from the man page")
         }
         XCTAssertTrue(man.output.contains("\\-\\-max\\-age"), "status --max-age is declared, so it is in the man page")
-        let version = try PrenumProcess.run(["--version"], in: root, configured: false)
+        let version = try ProcessRunner.prenum(["--version"], in: root, configured: false)
         XCTAssertEqual(version.status, 0)
         XCTAssertTrue(version.output.hasPrefix("prenum \(BuildInfo.version) ("), version.output)
     }

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import PrenumCore
 import PrenumSQLite
+import PrenumTestSupport
 
 /// What the operator is shown — `prenum status`, `status --check`, the log events and the
 /// metrics file — for the incidents of issue 13, through the real binary.
@@ -10,7 +11,7 @@ final class OperatorViewTests: XCTestCase {
     static let third = SimulationWorkspace.firstNight.adding(days: 2)
 
     func status(_ world: SimulationWorkspace, clock: Date = Date()) throws -> StatusReport {
-        let outcome = try PrenumProcess.run(["status", "--json"], in: world.root, environment: ["PRENUM_CLOCK": Timestamp.format(clock)])
+        let outcome = try ProcessRunner.prenum(["status", "--json"], in: world.root, environment: ["PRENUM_CLOCK": Timestamp.format(clock)])
         XCTAssertEqual(outcome.status, 0, outcome.errorOutput)
         return try JSONDecoder().decode(StatusReport.self, from: Data(outcome.output.utf8))
     }
@@ -33,7 +34,7 @@ final class OperatorViewTests: XCTestCase {
         let blockers = ["DELTA", "FULL"].map { outbox.appendingPathComponent("\(victim)-00000002-\(Self.second.description.replacingOccurrences(of: "-", with: ""))-\($0).xml") }
         for blocker in blockers { try FileManager.default.createDirectory(at: blocker, withIntermediateDirectories: false) }
 
-        let failed = try PrenumProcess.run(["run", "--date", Self.second.description], in: world.root)
+        let failed = try ProcessRunner.prenum(["run", "--date", Self.second.description], in: world.root)
         XCTAssertEqual(failed.status, 1, failed.errorOutput)
         var report = try status(world)
         let night = try XCTUnwrap(report.runs.first)
@@ -46,16 +47,16 @@ final class OperatorViewTests: XCTestCase {
         XCTAssertNotNil(entry.lastFailure, "the failure may not be hidden by the staged file")
         XCTAssertEqual(entry.pendingRetries, 1)
         XCTAssertEqual(entry.lastDelivery?.status, "staged")
-        let text = try PrenumProcess.run(["status"], in: world.root)
+        let text = try ProcessRunner.prenum(["status"], in: world.root)
         XCTAssertTrue(text.output.contains("STAGED, not published: #2") && text.output.contains("FAILED \(Self.second)"), text.output)
-        let check = try PrenumProcess.run(["status", "--check"], in: world.root)
+        let check = try ProcessRunner.prenum(["status", "--check"], in: world.root)
         XCTAssertEqual(check.status, 1, check.output)
         XCTAssertTrue(check.output.contains("\(victim): staged file #2"), check.output)
         XCTAssertTrue(try metrics(world).contains("prenum_subscriber_staged_files{subscriber=\"\(victim)\"} 1"))
 
         // The same fault the next night: one failed subscriber, listed once, no file #3 made.
         try world.chaos.advance(on: Self.third, operations: 20, &world.random)
-        let again = try PrenumProcess.run(["run", "--date", Self.third.description], in: world.root)
+        let again = try ProcessRunner.prenum(["run", "--date", Self.third.description], in: world.root)
         XCTAssertEqual(again.status, 1, again.errorOutput)
         XCTAssertEqual(again.output.split(separator: "\n").filter { $0.contains(" \(victim) ") }.count, 1, again.output)
         report = try status(world)
@@ -66,7 +67,7 @@ final class OperatorViewTests: XCTestCase {
 
         // Cleared: the retry publishes #2 and says so; that night's count shows the retry.
         for blocker in blockers { try FileManager.default.removeItem(at: blocker) }
-        let retry = try PrenumProcess.run(["run", "--date", Self.third.description], in: world.root)
+        let retry = try ProcessRunner.prenum(["run", "--date", Self.third.description], in: world.root)
         XCTAssertEqual(retry.status, 0, retry.errorOutput)
         XCTAssertTrue(retry.output.contains("recovered") && retry.output.contains("#2"), retry.output)
         report = try status(world)
@@ -83,25 +84,25 @@ final class OperatorViewTests: XCTestCase {
     /// and the health probe says it did not finish.
     func testAKilledRunShowsInTheMetricsAndTheHealthCheck() throws {
         let world = try SimulationWorkspace.afterFirstNight(seed: 1314)
-        let good = try PrenumProcess.run(["status", "--check"], in: world.root)
+        let good = try ProcessRunner.prenum(["status", "--check"], in: world.root)
         XCTAssertEqual(good.status, 0, good.output)
         XCTAssertTrue(try metrics(world).contains("prenum_run_in_progress 0"))
 
-        let killed = try PrenumProcess.run(["run", "--date", Self.second.description], in: world.root,
+        let killed = try ProcessRunner.prenum(["run", "--date", Self.second.description], in: world.root,
                                            environment: ["PRENUM_FAULT_STEP": "deliver.after-stage"])
         XCTAssertTrue(killed.killed, killed.errorOutput)
         let text = try metrics(world)
         XCTAssertTrue(text.contains("prenum_run_in_progress 1"), text)
         XCTAssertTrue(text.contains("prenum_run_started_timestamp_seconds "), text)
-        let check = try PrenumProcess.run(["status", "--check"], in: world.root)
+        let check = try ProcessRunner.prenum(["status", "--check"], in: world.root)
         XCTAssertEqual(check.status, 1, check.output)
         XCTAssertTrue(check.output.contains("did not finish"), check.output)
         try assertPromtoolAccepts(text)
 
-        let finished = try PrenumProcess.run(["run", "--date", Self.second.description], in: world.root)
+        let finished = try ProcessRunner.prenum(["run", "--date", Self.second.description], in: world.root)
         XCTAssertEqual(finished.status, 0, finished.errorOutput)
         XCTAssertTrue(try metrics(world).contains("prenum_run_in_progress 0"))
-        XCTAssertEqual(try PrenumProcess.run(["status", "--check"], in: world.root).status, 0)
+        XCTAssertEqual(try ProcessRunner.prenum(["status", "--check"], in: world.root).status, 0)
     }
 
     /// Another process holds the run lock: exit 75 naming the holder's pid, a `run.failed`
@@ -109,38 +110,34 @@ final class OperatorViewTests: XCTestCase {
     func testAHeldLockNamesItsHolderAndIsToldApartFromABusyRegister() throws {
         let world = try SimulationWorkspace.afterFirstNight(seed: 1315)
         let lock = world.root.appendingPathComponent("state.db.lock").path
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/bin/bash")
-        holder.arguments = ["-c", "exec 9<>\"$0\"; flock 9; echo $$ > \"$0\"; sleep 30", lock]
-        try holder.run()
-        defer { holder.terminate(); holder.waitUntilExit() }
+        let holder = try ProcessRunner.start("/bin/bash", ["-c", "exec 9<>\"$0\"; flock 9; echo $$ > \"$0\"; sleep 30", lock])
+        defer { holder.stop() }
         var written = false
         for _ in 0..<400 where !written {
             written = (try? String(contentsOfFile: lock, encoding: .utf8))?.hasPrefix("\(holder.processIdentifier)") == true
             if !written { usleep(10_000) }
         }
         XCTAssertTrue(written, "the holder did not take the lock")
-        let refused = try PrenumProcess.run(["run", "--date", Self.second.description], in: world.root)
+        let refused = try ProcessRunner.prenum(["run", "--date", Self.second.description], in: world.root)
         XCTAssertEqual(refused.status, 75, refused.errorOutput)
         XCTAssertTrue(refused.errorOutput.contains("process \(holder.processIdentifier)"), refused.errorOutput)
         let failedEvent = try XCTUnwrap(events(refused.errorOutput, "run.failed").first, refused.errorOutput)
         XCTAssertTrue(failedEvent.contains("level=error") && failedEvent.contains("exitCode=75") && failedEvent.contains("reason=lock-held"), failedEvent)
-        XCTAssertEqual(PrenumProcess.Outcome(status: 0, killed: false, output: "", errorOutput: refused.errorOutput).lastEvent, "run.end")
+        XCTAssertEqual(ProcessOutcome(status: 0, killed: false, output: "", errorOutput: refused.errorOutput).lastEvent, "run.end")
         XCTAssertTrue(try metrics(world).contains("prenum_run_failure_reason{reason=\"lock-held\"} 1"))
-        holder.terminate()
-        holder.waitUntilExit()
+        holder.stop()
 
         // The register locked upstream: the same exit code, another reason.
         try world.register.execute("PRAGMA journal_mode=DELETE")
         let upstream = try Database(path: world.root.appendingPathComponent("register.db").path, mode: .readWrite(create: false))
         try upstream.execute("BEGIN EXCLUSIVE")
         try upstream.run("UPDATE payment SET gross_ore = gross_ore + 1 WHERE id = 1")
-        let busy = try PrenumProcess.run(["run", "--date", Self.second.description], in: world.root,
+        let busy = try ProcessRunner.prenum(["run", "--date", Self.second.description], in: world.root,
                                          environment: ["PRENUM_REGISTER_BUSY_TIMEOUT_MS": "200"])
         try upstream.execute("ROLLBACK")
         XCTAssertEqual(busy.status, 75, busy.errorOutput)
         XCTAssertTrue(events(busy.errorOutput, "run.failed").first?.contains("reason=register-busy") == true, busy.errorOutput)
-        XCTAssertEqual(PrenumProcess.Outcome(status: 0, killed: false, output: "", errorOutput: busy.errorOutput).lastEvent, "run.end")
+        XCTAssertEqual(ProcessOutcome(status: 0, killed: false, output: "", errorOutput: busy.errorOutput).lastEvent, "run.end")
         let text = try metrics(world)
         XCTAssertTrue(text.contains("prenum_run_failure_reason{reason=\"register-busy\"} 1"), text)
         XCTAssertFalse(text.contains("reason=\"lock-held\""), text)
@@ -163,7 +160,7 @@ final class OperatorViewTests: XCTestCase {
         let custom = world.root.appendingPathComponent("textfile/prenum.prom").path
         try world.patchConfiguration { $0["metricsFile"] = "../textfile/prenum.prom" }
         chmod(world.root.appendingPathComponent("keys/private.pem").path, 0o644)
-        let refused = try PrenumProcess.run(["run", "--date", Self.second.description], in: world.root, shell: "umask 077;")
+        let refused = try ProcessRunner.prenum(["run", "--date", Self.second.description], in: world.root, shell: "umask 077;")
         XCTAssertEqual(refused.status, 78, refused.errorOutput)
         let failedEvent = try XCTUnwrap(events(refused.errorOutput, "run.failed").first, refused.errorOutput)
         XCTAssertTrue(failedEvent.contains("exitCode=78") && failedEvent.contains("reason=signing-key"), failedEvent)
@@ -176,19 +173,19 @@ final class OperatorViewTests: XCTestCase {
         // Debug lines only when asked for; a rejected population file shows in the metrics.
         chmod(world.root.appendingPathComponent("keys/private.pem").path, 0o600)
         try world.dropPopulationFile(for: 0, day: Self.second, invalid: true, lines: 3)
-        let quiet = try PrenumProcess.run(["run", "--date", Self.second.description], in: world.root)
+        let quiet = try ProcessRunner.prenum(["run", "--date", Self.second.description], in: world.root)
         XCTAssertEqual(quiet.status, 0, quiet.errorOutput)
         let after = try String(contentsOfFile: custom, encoding: .utf8)
         XCTAssertTrue(after.contains("prenum_run_population_files_by_outcome{outcome=\"rejected\"} 1"), after)
         XCTAssertTrue(after.contains("prenum_run_population_files_by_outcome{outcome=\"deferred\"} 0"), after)
         XCTAssertFalse(quiet.errorOutput.contains("level=debug"), quiet.errorOutput)
         XCTAssertFalse(quiet.output.contains("level="), "the summary on stdout holds no log line")
-        let chatty = try PrenumProcess.run(["run", "--date", Self.second.description], in: world.root, environment: ["PRENUM_LOG_LEVEL": "debug"])
+        let chatty = try ProcessRunner.prenum(["run", "--date", Self.second.description], in: world.root, environment: ["PRENUM_LOG_LEVEL": "debug"])
         XCTAssertTrue(chatty.errorOutput.contains("level=debug"), chatty.errorOutput)
-        let wrong = try PrenumProcess.run(["run", "--date", Self.second.description], in: world.root, environment: ["PRENUM_LOG_LEVEL": "loud"])
+        let wrong = try ProcessRunner.prenum(["run", "--date", Self.second.description], in: world.root, environment: ["PRENUM_LOG_LEVEL": "loud"])
         XCTAssertEqual(wrong.status, 64, wrong.errorOutput)
         XCTAssertTrue(events(wrong.errorOutput, "run.failed").first?.contains("reason=usage") == true, wrong.errorOutput)
-        let misspelt = try PrenumProcess.run(["run", "--dtae", Self.second.description], in: world.root)
+        let misspelt = try ProcessRunner.prenum(["run", "--dtae", Self.second.description], in: world.root)
         XCTAssertEqual(misspelt.status, 64, misspelt.errorOutput)
         XCTAssertTrue(events(misspelt.errorOutput, "run.failed").first?.contains("exitCode=64") == true, misspelt.errorOutput)
         XCTAssertEqual(events(misspelt.errorOutput, "run.end").count, 1, misspelt.errorOutput)
@@ -198,20 +195,20 @@ final class OperatorViewTests: XCTestCase {
     func testAMissedNightMakesTheHealthCheckFail() throws {
         let world = try SimulationWorkspace.afterFirstNight(seed: 1317)
         let later = Date().addingTimeInterval(30 * 3600)
-        let late = try PrenumProcess.run(["status", "--check"], in: world.root, environment: ["PRENUM_CLOCK": Timestamp.format(later)])
+        let late = try ProcessRunner.prenum(["status", "--check"], in: world.root, environment: ["PRENUM_CLOCK": Timestamp.format(later)])
         XCTAssertEqual(late.status, 1, late.output)
         XCTAssertTrue(late.output.contains("late:"), late.output)
-        let generous = try PrenumProcess.run(["status", "--check", "--max-age", "48"], in: world.root,
+        let generous = try ProcessRunner.prenum(["status", "--check", "--max-age", "48"], in: world.root,
                                              environment: ["PRENUM_CLOCK": Timestamp.format(later)])
         XCTAssertEqual(generous.status, 0, generous.output)
     }
 
     /// `promtool check metrics` (the Prometheus project's own linter) accepts the file.
     func assertPromtoolAccepts(_ text: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let path = NSTemporaryDirectory() + "prenum-metrics-\(UUID().uuidString).prom"
+        let scratch = try TemporaryFolder("prenum-metrics")
+        let path = scratch.file("metrics.prom")
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let result = try ToolRunner.run("/bin/sh", ["-c", "promtool check metrics < \"$0\"", path])
+        let result = try ProcessRunner.run("/bin/sh", ["-c", "promtool check metrics < \"$0\"", path])
         XCTAssertEqual(result.status, 0, "promtool: \(result.output) \(result.errorOutput)", file: file, line: line)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import PrenumCore
+import PrenumTestSupport
 
 /// Helpers the reliability tests share on top of the simulation workspace.
 extension SimulationWorkspace {
@@ -8,12 +9,12 @@ extension SimulationWorkspace {
     /// A workspace whose first night was delivered to every subscriber by the real binary and
     /// checked, with the second night's upstream changes and population files waiting.
     static func afterFirstNight(seed: UInt64, prepare: (SimulationWorkspace) throws -> Void = { _ in }) throws -> SimulationWorkspace {
-        try PrenumProcess.requireBinary()
+        try ProcessRunner.requirePrenum()
         let world = try SimulationWorkspace(seed: seed, persons: 80)
         try prepare(world)
         try world.writeConfiguration()
         for index in world.subscribers.indices { try world.dropPopulationFile(for: index, day: firstNight, full: true, lines: 40) }
-        let first = try PrenumProcess.run(["run", "--date", firstNight.description], in: world.root)
+        let first = try ProcessRunner.prenum(["run", "--date", firstNight.description], in: world.root)
         XCTAssertEqual(first.status, 0, first.errorOutput)
         for index in world.subscribers.indices { try world.collect(index, expectNew: 1) }
         let second = firstNight.adding(days: 1)
@@ -41,14 +42,14 @@ extension SimulationWorkspace {
                    COALESCE((SELECT value FROM meta WHERE key = 'watermark'), '-') || ', sequences ' ||
                    (SELECT group_concat(subscriber || '=' || last_sequence, ' ') FROM (SELECT * FROM subscriber_state ORDER BY subscriber));
             """
-        let result = try ToolRunner.run("/usr/bin/sqlite3", [root.appendingPathComponent("state.db").path, query])
+        let result = try ProcessRunner.run("/usr/bin/sqlite3", [root.appendingPathComponent("state.db").path, query])
         XCTAssertEqual(result.status, 0, "sqlite3: \(result.errorOutput)", file: file, line: line)
         return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// A scalar from the state database via sqlite3.
     func stateQuery(_ query: String) throws -> String {
-        let result = try ToolRunner.run("/usr/bin/sqlite3", [root.appendingPathComponent("state.db").path, query])
+        let result = try ProcessRunner.run("/usr/bin/sqlite3", [root.appendingPathComponent("state.db").path, query])
         return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import PrenumCore
+import PrenumTestSupport
 
 /// The machine lets Prenum down: an outbox that cannot be created, a full disk, a damaged state
 /// database, a missing or foreign register, a bad signing key. Each gives the SPEC's exit code
@@ -14,7 +15,7 @@ final class ResourceFaultTests: XCTestCase {
                                  file: StaticString = #filePath, line: UInt = #line) throws {
         let state = try world.stateSummary()
         let files = world.fileListing()
-        let outcome = try PrenumProcess.run(["run", "--date", secondNight.description], in: world.root)
+        let outcome = try ProcessRunner.prenum(["run", "--date", secondNight.description], in: world.root)
         XCTAssertEqual(outcome.status, expected, outcome.errorOutput, file: file, line: line)
         for fragment in fragments {
             XCTAssertTrue(outcome.errorOutput.contains(fragment), "message does not name \(fragment): \(outcome.errorOutput)", file: file, line: line)
@@ -25,7 +26,7 @@ final class ResourceFaultTests: XCTestCase {
 
     /// After the repair the second night goes out normally to everyone.
     func assertRepairedRunDelivers(_ world: SimulationWorkspace, file: StaticString = #filePath, line: UInt = #line) throws {
-        let outcome = try PrenumProcess.run(["run", "--date", secondNight.description], in: world.root)
+        let outcome = try ProcessRunner.prenum(["run", "--date", secondNight.description], in: world.root)
         XCTAssertEqual(outcome.status, 0, outcome.errorOutput, file: file, line: line)
         for index in world.subscribers.indices {
             try world.collect(index, expectNew: 1, file: file, line: line)
@@ -38,7 +39,7 @@ final class ResourceFaultTests: XCTestCase {
     func assertThirdNightCatchesUp(_ world: SimulationWorkspace, victim: Int, file: StaticString = #filePath, line: UInt = #line) throws {
         let third = secondNight.adding(days: 1)
         try world.chaos.advance(on: third, operations: 30, &world.random)
-        let repaired = try PrenumProcess.run(["run", "--date", third.description], in: world.root)
+        let repaired = try ProcessRunner.prenum(["run", "--date", third.description], in: world.root)
         XCTAssertEqual(repaired.status, 0, repaired.errorOutput, file: file, line: line)
         for index in world.subscribers.indices {
             try world.collect(index, expectNew: 1, file: file, line: line)
@@ -59,7 +60,7 @@ final class ResourceFaultTests: XCTestCase {
         // Its delivery files; its applied population file is archived with its commit.
         let archived = world.fileListing(["archive"]).keys.filter { $0.contains("/\(world.subscribers[victim].id)/") && !$0.contains("/population/") }
 
-        let outcome = try PrenumProcess.run(["run", "--date", secondNight.description], in: world.root)
+        let outcome = try ProcessRunner.prenum(["run", "--date", secondNight.description], in: world.root)
         XCTAssertEqual(outcome.status, 1, outcome.errorOutput)
         XCTAssertTrue(outcome.errorOutput.contains(outbox.path) && outcome.errorOutput.contains("not a folder"), outcome.errorOutput)
         XCTAssertTrue(outcome.output.contains("failed"), outcome.output)
@@ -87,13 +88,13 @@ final class ResourceFaultTests: XCTestCase {
         var mountPoint = ""
         var world: SimulationWorkspace?
         defer {
-            if !mountPoint.isEmpty { _ = try? ToolRunner.run("/bin/umount", [mountPoint]) }
+            if !mountPoint.isEmpty { _ = try? ProcessRunner.run("/bin/umount", [mountPoint]) }
             withExtendedLifetime(world) {}
         }
         world = try SimulationWorkspace.afterFirstNight(seed: 302) { world in
             let point = world.root.appendingPathComponent("small").path
             try FileManager.default.createDirectory(atPath: point, withIntermediateDirectories: true)
-            let mounted = try ToolRunner.run("/bin/mount", ["-t", "tmpfs", "-o", "size=1m,mode=0755", "tmpfs", point])
+            let mounted = try ProcessRunner.run("/bin/mount", ["-t", "tmpfs", "-o", "size=1m,mode=0755", "tmpfs", point])
             guard mounted.status == 0 else {
                 throw XCTSkip("cannot mount a small tmpfs here (needs root and mount): \(mounted.errorOutput)")
             }
@@ -111,7 +112,7 @@ final class ResourceFaultTests: XCTestCase {
         try Data(count: max(0, free - 2048)).write(to: URL(fileURLWithPath: mountPoint + "/filler"))
         let before = try FileManager.default.contentsOfDirectory(atPath: outbox.path).sorted()
 
-        let outcome = try PrenumProcess.run(["run", "--date", secondNight.description], in: world.root)
+        let outcome = try ProcessRunner.prenum(["run", "--date", secondNight.description], in: world.root)
         XCTAssertEqual(outcome.status, 1, outcome.errorOutput)
         XCTAssertTrue(outcome.errorOutput.contains(mountPoint) && outcome.errorOutput.contains("No space left on device"), outcome.errorOutput)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outbox.path).sorted(), before, "a file appeared in the full outbox")
@@ -142,7 +143,7 @@ final class ResourceFaultTests: XCTestCase {
         let damaged = try Data(contentsOf: URL(fileURLWithPath: path))
         let files = world.fileListing()
 
-        let outcome = try PrenumProcess.run(["run", "--date", secondNight.description], in: world.root)
+        let outcome = try ProcessRunner.prenum(["run", "--date", secondNight.description], in: world.root)
         XCTAssertEqual(outcome.status, 65, outcome.errorOutput)
         XCTAssertTrue(outcome.errorOutput.contains(path) && outcome.errorOutput.contains("not a SQLite database"), outcome.errorOutput)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), damaged, "the damaged state database was written to")

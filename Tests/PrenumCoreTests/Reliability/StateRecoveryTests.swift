@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import PrenumCore
 import PrenumCrypto
+import PrenumTestSupport
 
 /// The state database lost, emptied or restored from an older backup: the next run must stop
 /// before it writes anything (exit 65, naming the chains), and `prenum recover` must rebuild a
@@ -10,7 +11,7 @@ import PrenumCrypto
 final class StateRecoveryTests: XCTestCase {
     /// A workspace after `nights` nights run by the binary, every mirror checked.
     private func world(seed: UInt64, nights: Int) throws -> SimulationWorkspace {
-        try PrenumProcess.requireBinary()
+        try ProcessRunner.requirePrenum()
         let world = try SimulationWorkspace(seed: seed)
         world.historyDays = 90
         for _ in 0..<200 { try world.chaos.insertPayment(on: SimulationWorkspace.firstNight, &world.random) }
@@ -39,10 +40,10 @@ final class StateRecoveryTests: XCTestCase {
     }
 
     private func run(_ world: SimulationWorkspace, _ day: CalendarDate, _ command: [String]? = nil,
-                     environment: [String: String] = [:]) throws -> PrenumProcess.Outcome {
+                     environment: [String: String] = [:]) throws -> ProcessOutcome {
         var extra = environment
         extra["PRENUM_CLOCK"] = "\(day)T01:00:00Z"
-        return try PrenumProcess.run(command ?? ["run", "--date", day.description], in: world.root, environment: extra)
+        return try ProcessRunner.prenum(command ?? ["run", "--date", day.description], in: world.root, environment: extra)
     }
 
     /// Applies every new file (signature, sequence and previousHash checked by `collect`) and
@@ -84,7 +85,7 @@ final class StateRecoveryTests: XCTestCase {
     }
 
     /// The refused run names every subscriber with its sequence and points to `recover`.
-    private func assertRefused(_ outcome: PrenumProcess.Outcome, _ world: SimulationWorkspace, before: [String: Data],
+    private func assertRefused(_ outcome: ProcessOutcome, _ world: SimulationWorkspace, before: [String: Data],
                                file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(outcome.status, 65, outcome.errorOutput, file: file, line: line)
         XCTAssertTrue(outcome.errorOutput.contains("prenum recover"), outcome.errorOutput, file: file, line: line)
@@ -137,7 +138,7 @@ final class StateRecoveryTests: XCTestCase {
         let world = try world(seed: 52, nights: 2)
         // The backup as docs/OPERATIONS.md takes it: under the run lock, with sqlite3's .backup.
         let backup = world.root.appendingPathComponent("state-backup.db").path
-        let taken = try ToolRunner.run("/usr/bin/flock", ["--nonblock", statePath(world) + ".lock", "/usr/bin/sqlite3", statePath(world), ".backup '\(backup)'"])
+        let taken = try ProcessRunner.run("/usr/bin/flock", ["--nonblock", statePath(world) + ".lock", "/usr/bin/sqlite3", statePath(world), ".backup '\(backup)'"])
         XCTAssertEqual(taken.status, 0, taken.errorOutput)
         for n in 2..<4 {
             let day = SimulationWorkspace.night(n)
@@ -227,7 +228,7 @@ final class StateRecoveryTests: XCTestCase {
         let outcome = try run(world, day)
         XCTAssertEqual(outcome.status, 0, outcome.errorOutput)
         try collectAndCheck(world, day, expectKind: "FULL")
-        let counted = try ToolRunner.run("/usr/bin/sqlite3", [statePath(world),
+        let counted = try ProcessRunner.run("/usr/bin/sqlite3", [statePath(world),
             "SELECT COUNT(*), COUNT(DISTINCT sha256) FROM population_file WHERE outcome = 'applied'"])
         let numbers = counted.output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|")
         XCTAssertEqual(numbers.count, 2)
@@ -239,7 +240,7 @@ final class StateRecoveryTests: XCTestCase {
 
     /// The state lost while the first subscriber's file of a night was being published (one
     /// delivery worker, so the others were not reached), then recover and the next night.
-    private func loseStateWhilePublishing(seed: UInt64, cut: Cut) throws -> (SimulationWorkspace, PrenumProcess.Outcome) {
+    private func loseStateWhilePublishing(seed: UInt64, cut: Cut) throws -> (SimulationWorkspace, ProcessOutcome) {
         let world = try world(seed: seed, nights: 2)
         let day = SimulationWorkspace.night(2)
         try prepare(world, day)
@@ -349,7 +350,7 @@ final class StateRecoveryTests: XCTestCase {
     func testPopulationFilesImportedAfterTheBackupStopTheRun() throws {
         let world = try world(seed: 59, nights: 2)
         let backup = world.root.appendingPathComponent("state-backup.db").path
-        XCTAssertEqual(try ToolRunner.run("/usr/bin/sqlite3", [statePath(world), ".backup '\(backup)'"]).status, 0)
+        XCTAssertEqual(try ProcessRunner.run("/usr/bin/sqlite3", [statePath(world), ".backup '\(backup)'"]).status, 0)
         let day = SimulationWorkspace.night(2)
         try prepare(world, day)
         XCTAssertEqual(try run(world, day, ["import"]).status, 0)

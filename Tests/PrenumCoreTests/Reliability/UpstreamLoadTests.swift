@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 @testable import PrenumCore
 import PrenumSQLite
+import PrenumTestSupport
 
 /// The register is written by its owners while Prenum runs. A run must see one consistent
 /// snapshot (every pair of payments exactly as it stood at the run's journal position, never
@@ -9,7 +10,7 @@ import PrenumSQLite
 /// after it: nothing lost, nothing twice.
 final class UpstreamLoadTests: XCTestCase {
     func testWritesDuringEveryRunAreDeliveredOnceFromConsistentSnapshots() throws {
-        try PrenumProcess.requireBinary()
+        try ProcessRunner.requirePrenum()
         let world = try SimulationWorkspace(seed: 515, persons: 200)
         for _ in 0..<600 { try world.chaos.insertPayment(on: CalendarDate("2026-01-20")!, &world.random) }
         try world.writeConfiguration()
@@ -31,7 +32,7 @@ final class UpstreamLoadTests: XCTestCase {
                 for index in world.subscribers.indices { try world.dropPopulationFile(for: index, day: day, lines: 10) }
             }
             let before = try journalEnd(world)
-            let outcome = try PrenumProcess.run(["run", "--date", day.description], in: world.root)
+            let outcome = try ProcessRunner.prenum(["run", "--date", day.description], in: world.root)
             let after = try journalEnd(world)
             XCTAssertEqual(outcome.status, 0, "\(day): \(outcome.errorOutput.suffix(1500))")
             XCTAssertGreaterThan(after, before, "\(day): the writer wrote nothing while the run ran")
@@ -49,7 +50,7 @@ final class UpstreamLoadTests: XCTestCase {
         try writer.stop()
         // A quiet night: the run picks up exactly the rest.
         day = day.adding(days: 1)
-        let quiet = try PrenumProcess.run(["run", "--date", day.description], in: world.root)
+        let quiet = try ProcessRunner.prenum(["run", "--date", day.description], in: world.root)
         XCTAssertEqual(quiet.status, 0, quiet.errorOutput.suffix(1500).description)
         XCTAssertEqual(try stateValue(world, "SELECT high_water FROM run WHERE business_date = '\(day)'"), try journalEnd(world))
         for index in world.subscribers.indices {
@@ -103,7 +104,7 @@ final class UpstreamLoadTests: XCTestCase {
     /// exists (a run refused before it created one).
     func stateValue(_ world: SimulationWorkspace, _ query: String) throws -> Int64 {
         guard FileManager.default.fileExists(atPath: world.root.appendingPathComponent("state.db").path) else { return 0 }
-        let result = try ToolRunner.run("/usr/bin/sqlite3", [world.root.appendingPathComponent("state.db").path, query])
+        let result = try ProcessRunner.run("/usr/bin/sqlite3", [world.root.appendingPathComponent("state.db").path, query])
         XCTAssertEqual(result.status, 0, result.errorOutput)
         return Int64(result.output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
@@ -111,7 +112,7 @@ final class UpstreamLoadTests: XCTestCase {
     /// A register held under an exclusive lock by an upstream writer past the busy timeout:
     /// exit 75 with a message naming the register, within the (shortened) timeout, nothing done.
     func testARegisterLockedPastTheBusyTimeoutGivesExit75NotAHang() throws {
-        try PrenumProcess.requireBinary()
+        try ProcessRunner.requirePrenum()
         let world = try SimulationWorkspace(seed: 516)
         try world.writeConfiguration()
         let day = CalendarDate("2026-03-01")!
@@ -123,7 +124,7 @@ final class UpstreamLoadTests: XCTestCase {
         try holder.execute("BEGIN EXCLUSIVE")
         try holder.run("UPDATE payment SET gross_ore = gross_ore + 1 WHERE id = 1")
 
-        let locked = try PrenumProcess.run(["run", "--date", day.description], in: world.root,
+        let locked = try ProcessRunner.prenum(["run", "--date", day.description], in: world.root,
                                            environment: ["PRENUM_REGISTER_BUSY_TIMEOUT_MS": "300"])
         XCTAssertEqual(locked.status, 75, locked.errorOutput)
         XCTAssertTrue(locked.errorOutput.contains("register.db") && locked.errorOutput.contains("locked"), locked.errorOutput)
@@ -131,7 +132,7 @@ final class UpstreamLoadTests: XCTestCase {
         XCTAssertEqual(try stateValue(world, "SELECT COUNT(*) FROM delivery"), 0, "a delivery was recorded")
 
         try holder.execute("COMMIT")
-        let free = try PrenumProcess.run(["run", "--date", day.description], in: world.root)
+        let free = try ProcessRunner.prenum(["run", "--date", day.description], in: world.root)
         XCTAssertEqual(free.status, 0, free.errorOutput)
         for index in world.subscribers.indices {
             try world.collect(index, expectNew: 1)

@@ -2,26 +2,20 @@ import Foundation
 import XCTest
 @testable import PrenumCore
 import PrenumCrypto
+import PrenumTestSupport
 
 /// A `prenum run` killed with SIGKILL at every named step and then run again must leave the
 /// same files, byte for byte, as a run that was never interrupted: no gap, no repeat, no
 /// reordering, nothing once visible taken back.
 final class FaultInjectionTests: XCTestCase {
-    static var packageRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-    }
-
-    static var prenum: String { packageRoot.appendingPathComponent(".build/debug/prenum").path }
-
     /// Runs the real binary, as cron would.
-    static func runPrenum(_ arguments: [String], in root: URL, extra: [String: String] = [:]) throws -> ToolRunner.Result {
+    static func runPrenum(_ arguments: [String], in root: URL, extra: [String: String] = [:]) throws -> ProcessOutcome {
         var environment = ProcessInfo.processInfo.environment
         environment["PRENUM_CLOCK"] = "2026-03-02T01:00:00Z"
         environment["PRENUM_INBOX_LOOK_MS"] = "0"
         for (key, value) in extra { environment[key] = value }
-        return try ToolRunner.run(prenum, arguments + ["--config", root.appendingPathComponent("config/prenum.json").path],
-                                  environment: environment)
+        return try ProcessRunner.run(ProcessRunner.debugPrenum, arguments + ["--config", root.appendingPathComponent("config/prenum.json").path],
+                                     environment: environment)
     }
 
     /// Every published file (data and signature) by path relative to the workspace, with its bytes.
@@ -39,7 +33,7 @@ final class FaultInjectionTests: XCTestCase {
     }
 
     func testKillAtEveryStepThenRunGivesTheSameFiles() throws {
-        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: Self.prenum), "build prenum first: \(Self.prenum)")
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: ProcessRunner.debugPrenum), "build prenum first: \(ProcessRunner.debugPrenum)")
         let world = try SimulationWorkspace(seed: 99)
         try world.writeConfiguration()
         let day1 = CalendarDate("2026-03-01")!

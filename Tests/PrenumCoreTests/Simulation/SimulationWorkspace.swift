@@ -3,6 +3,7 @@ import XCTest
 @testable import PrenumCore
 import PrenumCrypto
 import PrenumSQLite
+import PrenumTestSupport
 
 /// A subscriber as the simulation drives it: its order, its population, and the mirror its
 /// recipient builds from the files.
@@ -36,6 +37,8 @@ final class SimulationWorkspace {
         "agency": ["SJP", "FP", "TFP", "AKS", "UTV", "ETE", "SA", "AE", "BB"],
     ]
 
+    /// PRENUM_KEEP_SIMULATION=1 keeps the folder for a post-mortem of a failing seed.
+    private let scratch: TemporaryFolder
     let root: URL
     let register: Database
     let publicKey: VerifyingKey
@@ -61,7 +64,8 @@ final class SimulationWorkspace {
 
     init(seed: UInt64, persons: Int = 60) throws {
         random = SeededRandom(seed: seed)
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("prenum-sim-\(seed)-\(UUID().uuidString.prefix(8))")
+        scratch = try TemporaryFolder("prenum-sim-\(seed)", keep: ProcessInfo.processInfo.environment["PRENUM_KEEP_SIMULATION"] != nil)
+        root = scratch.url
         for folder in ["config", "inbox", "outbox", "archive", "keys", "moved"] {
             try FileManager.default.createDirectory(at: root.appendingPathComponent(folder), withIntermediateDirectories: true)
         }
@@ -84,13 +88,6 @@ final class SimulationWorkspace {
         let start = CalendarDate("2026-01-01")!
         for _ in 0..<120 { try chaos.insertPayment(on: start, &random) }
         for _ in 0..<50 { try chaos.insertCase(on: start, &random) }
-    }
-
-    deinit {
-        // PRENUM_KEEP_SIMULATION=1 keeps the folder for a post-mortem of a failing seed.
-        if ProcessInfo.processInfo.environment["PRENUM_KEEP_SIMULATION"] == nil {
-            try? FileManager.default.removeItem(at: root)
-        }
     }
 
     func outboxFolder(_ subscriber: SimulatedSubscriber) -> URL {
@@ -288,7 +285,7 @@ final class SimulationWorkspace {
     func assertOpenSSLVerifies(file: StaticString = #filePath, line: UInt = #line) throws {
         let publicPEM = root.appendingPathComponent("keys/public.pem").path
         for url in subscribers.flatMap(\.files) {
-            let result = try ToolRunner.run("/usr/bin/openssl", ["pkeyutl", "-verify", "-pubin", "-inkey", publicPEM, "-rawin",
+            let result = try ProcessRunner.run("/usr/bin/openssl", ["pkeyutl", "-verify", "-pubin", "-inkey", publicPEM, "-rawin",
                                                                   "-in", url.path, "-sigfile", url.path + ".sig"])
             XCTAssertEqual(result.status, 0, "\(url.lastPathComponent): openssl: \(result.output) \(result.errorOutput)", file: file, line: line)
         }
@@ -301,7 +298,7 @@ final class SimulationWorkspace {
                 (try? String(contentsOf: url, encoding: .utf8).contains("formatVersion=\"\(version)\"")) ?? false
             }.map(\.path)
             guard !paths.isEmpty, let schema = DeliverySchema.xsdPath(formatVersion: version) else { continue }
-            let result = try ToolRunner.run("/usr/bin/xmllint", ["--noout", "--schema", schema] + paths)
+            let result = try ProcessRunner.run("/usr/bin/xmllint", ["--noout", "--schema", schema] + paths)
             XCTAssertEqual(result.status, 0, "xmllint v\(version): \(result.errorOutput.prefix(2000))", file: file, line: line)
         }
     }

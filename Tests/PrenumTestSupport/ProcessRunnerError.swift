@@ -1,0 +1,11 @@
+/// Why a process the test started gave no outcome.
+public enum ProcessRunnerError: Error, CustomStringConvertible {
+    /// Still running at the deadline; it was killed so a hang fails the test instead of the suite.
+    case timedOut(executable: String, seconds: Double)
+
+    public var description: String {
+        switch self {
+        case .timedOut(let executable, let seconds): "\(executable) still running after \(seconds) s; killed"
+        }
+    }
+}
