@@ -1,13 +1,14 @@
 import XCTest
 @testable import PrenumSQLite
+import PrenumTestSupport
 
 final class ColumnDecodingTests: XCTestCase {
-    private var directory: TemporaryDirectory!
+    private var directory: TemporaryFolder!
     private var db: Database!
 
     override func setUpWithError() throws {
-        directory = try TemporaryDirectory()
-        db = try Database(path: directory.path("rows.db"), mode: .readWrite(create: true))
+        directory = try TemporaryFolder("prenum-sqlite-tests")
+        db = try Database(path: directory.file("rows.db"), mode: .readWrite(create: true))
         try db.execute("""
             CREATE TABLE delivery(seq INTEGER PRIMARY KEY, company TEXT NOT NULL, period_to TEXT, amount REAL,
                                   signature BLOB, held INTEGER NOT NULL);

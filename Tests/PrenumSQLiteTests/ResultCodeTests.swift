@@ -1,12 +1,13 @@
 import CSQLite
 import XCTest
 @testable import PrenumSQLite
+import PrenumTestSupport
 
 final class ResultCodeTests: XCTestCase {
-    private var directory: TemporaryDirectory!
+    private var directory: TemporaryFolder!
 
     override func setUpWithError() throws {
-        directory = try TemporaryDirectory()
+        directory = try TemporaryFolder("prenum-sqlite-tests")
     }
 
     override func tearDown() {
@@ -47,7 +48,7 @@ final class ResultCodeTests: XCTestCase {
     }
 
     func testAnErrorMatchesByNameOnItsPrimaryAndExtendedCode() throws {
-        let db = try Database(path: directory.path("t.db"), mode: .readWrite(create: true))
+        let db = try Database(path: directory.file("t.db"), mode: .readWrite(create: true))
         try db.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, name TEXT UNIQUE)")
         try db.run("INSERT INTO t(name) VALUES ('a')")
         XCTAssertThrowsError(try db.run("INSERT INTO t(name) VALUES ('a')")) { error in
@@ -60,7 +61,7 @@ final class ResultCodeTests: XCTestCase {
     }
 
     func testSQLiteFullIsFull() throws {
-        let db = try Database(path: directory.path("small.db"), mode: .readWrite(create: true))
+        let db = try Database(path: directory.file("small.db"), mode: .readWrite(create: true))
         try db.execute("CREATE TABLE t(x BLOB)")
         let pages = try XCTUnwrap(db.scalarInt("PRAGMA page_count"))
         _ = try db.scalarInt("PRAGMA max_page_count=\(pages + 1)")

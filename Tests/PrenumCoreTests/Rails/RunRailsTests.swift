@@ -15,7 +15,7 @@ final class RunRailsTests: XCTestCase {
     /// and recorded and wrote nothing.
     @discardableResult
     func assertRefused(_ world: SimulationWorkspace, exit expected: Int32, naming fragments: [String], date: String? = nil,
-                       environment: [String: String] = [:], file: StaticString = #filePath, line: UInt = #line) throws -> PrenumProcess.Outcome {
+                       environment: [String: String] = [:], file: StaticString = #filePath, line: UInt = #line) throws -> ProcessOutcome {
         let state = try world.stateSummary()
         let files = world.fileListing()
         let outcome = try ProcessRunner.prenum(["run", "--date", date ?? secondNight.description], in: world.root, environment: environment)
