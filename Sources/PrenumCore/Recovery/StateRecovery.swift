@@ -112,12 +112,9 @@ public struct StateRecovery {
                     try step.run(context)
                     log.log(.info, "recover.rebuilt", ["step": step.name])
                 }
-                try state.setMeta("recovered_at", recoveredAt)
+                try state.meta.setRecoveredAt(recoveredAt)
             }
-            let populations = "SELECT subscriber, COUNT(*) AS persons FROM subscription WHERE present = 1 GROUP BY subscriber"
-            try state.database.prepare(populations).forEachRow { row in
-                persons[try row.text("subscriber")] = try row.int("persons")
-            }
+            persons = try SubscriptionStore(database: state.database).presentCounts()
             try state.database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         } catch {
             // The old state is untouched; the half-built one is of no use.

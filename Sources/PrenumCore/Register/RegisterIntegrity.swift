@@ -63,8 +63,6 @@ public struct JournalMark: Equatable, Sendable, CustomStringConvertible {
     public let op: String
     public let changedAt: String
 
-    static let metaKey = "watermark_journal_row"
-
     /// The row at `seq` in `table` (e.g. `register.change_log`), or nil when there is none.
     static func read(seq: Int64, table: String, database: Database) throws -> JournalMark? {
         let statement = try database.cached("SELECT entity, entity_id, op, changed_at FROM \(table) WHERE seq = ?")

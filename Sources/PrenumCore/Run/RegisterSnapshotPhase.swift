@@ -33,7 +33,7 @@ struct RegisterSnapshotPhase {
             runID = try database.transaction {
                 try RecordStore(database: database).clearChanges()
                 try prepareQuarantine()
-                let base = Int64(try state.meta("watermark") ?? "0") ?? 0
+                let base = try state.meta.watermark()
                 let trackedBefore = try database.scalarInt("SELECT EXISTS (SELECT 1 FROM tracked_person)") ?? 0
                 // The first read of the attached register starts its read transaction: every
                 // statement below sees this high-water mark and the rows as of it.
@@ -41,7 +41,7 @@ struct RegisterSnapshotPhase {
                 guard highWater >= base else {
                     throw OperationFailure(.dataError, "register \(register.path) journal ends at seq \(highWater), before Prenum's watermark \(base): was the register restored from an older copy?")
                 }
-                try JournalMark.check(recorded: try state.meta(JournalMark.metaKey).flatMap(JournalMark.init(stored:)), watermark: base,
+                try JournalMark.check(recorded: try state.meta.journalMark(), watermark: base,
                                       table: "\(Self.schema).change_log", database: database, registerPath: register.path)
                 try ChangeSet(database: database, schema: Self.schema)
                     .refuseUnknownKinds(after: base, upTo: highWater, registerPath: register.path)
@@ -58,9 +58,9 @@ struct RegisterSnapshotPhase {
                 }
                 split.journal = Date().timeIntervalSince(mark)
                 faults.reach(.snapshotBeforeCommit)
-                try state.setMeta("watermark", String(highWater))
+                try state.meta.setWatermark(highWater)
                 let journalMark = try JournalMark.read(seq: highWater, table: "\(Self.schema).change_log", database: database)
-                try state.setMeta(JournalMark.metaKey, journalMark?.stored ?? "")
+                try state.meta.setJournalMark(journalMark)
                 split.commitFrom = Date()
                 let runID = try RunLedger(database: database).insertRun(date: businessDate, createdAt: createdAt, base: base,
                                                                         highWater: highWater, startedAt: startedAt)
@@ -113,13 +113,13 @@ struct RegisterSnapshotPhase {
     /// transaction and before the journal pass, so that what the pass compares is in one
     /// encoding. The migration cannot do it: only here is the register attached.
     private func upgradeFieldEncodingIfOwed() throws {
-        guard try state.meta("field_encoding_upgrade_owed") != nil else { return }
+        guard try state.meta.fieldEncodingUpgradeOwed() else { return }
         for table in ["record", "record_recent"] {
             for statement in RegisterColumns.upgradeStatements(table: table, schema: Self.schema) {
                 try state.database.run(statement)
             }
         }
-        try state.database.run("DELETE FROM meta WHERE key = 'field_encoding_upgrade_owed'")
+        try state.meta.clearFieldEncodingUpgradeOwed()
         log.log(.info, "snapshot.field-encoding-upgraded", ["encoding": RecordVersion.currentEncoding])
     }
 

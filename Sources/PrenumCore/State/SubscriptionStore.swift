@@ -146,8 +146,8 @@ struct SubscriptionStore {
     /// Persons in each subscriber's population as imported, whether delivered yet or not.
     func presentCounts() throws -> [String: Int] {
         var sizes: [String: Int] = [:]
-        let statement = try database.cached("SELECT subscriber, count(*) FROM subscription WHERE present = 1 GROUP BY subscriber")
-        try statement.forEachRow { row in sizes[row.text(0)] = row.int(1) }
+        let statement = try database.cached("SELECT subscriber, count(*) AS persons FROM subscription WHERE present = 1 GROUP BY subscriber")
+        try statement.forEachRow { row in sizes[try row.text("subscriber")] = try row.int("persons") }
         return sizes
     }
 
