@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "prenum", targets: ["prenum"]),
-        .library(name: "PrenumCore", targets: ["PrenumCore"]),
+        .library(name: "PrenumCore", targets: ["PrenumCore"])
     ],
     targets: [
         // C libraries, each reached only through its own small Swift wrapper below.
@@ -33,7 +33,7 @@ let package = Package(
         .testTarget(name: "PrenumSQLiteTests", dependencies: ["PrenumSQLite", "PrenumTestSupport"]),
         .testTarget(name: "PrenumCryptoTests", dependencies: ["PrenumCrypto", "PrenumTestSupport"]),
         .testTarget(name: "PrenumCoreTests", dependencies: ["PrenumCore", "PrenumSQLite", "PrenumCrypto", "PrenumTestSupport"]),
-        .testTarget(name: "PrenumCLITests", dependencies: ["PrenumCLI", "PrenumCore", "PrenumTestSupport"]),
+        .testTarget(name: "PrenumCLITests", dependencies: ["PrenumCLI", "PrenumCore", "PrenumTestSupport"])
     ],
     swiftLanguageModes: [.v6]
 )

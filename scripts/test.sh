@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
+# Formatting first: .swift-format is the house style, and a file off it fails the run.
+swift format lint --strict --parallel -r Sources Tests Package.swift
 swift build --build-tests
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

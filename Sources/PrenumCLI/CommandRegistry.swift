@@ -3,37 +3,40 @@ import PrenumCore
 
 /// Every command `prenum` knows, and the dispatch from words to a command.
 public enum CommandRegistry {
-    static var commands: [any Command.Type] { [
-        RunCommand.self,
-        RerunCommand.self,
-        RefreshCommand.self,
-        ReleaseCommand.self,
-        DiscardCommand.self,
-        StatusCommand.self,
-        VerifyCommand.self,
-        ApplyCommand.self,
-        KeysGenerateCommand.self,
-        ImportCommand.self,
-        CheckCommand.self,
-        RecoverCommand.self,
-        ExplainCommand.self,
-        DisclosuresCommand.self,
-        SampleCreateCommand.self,
-        SampleAdvanceCommand.self,
-    ] }
+    static var commands: [any Command.Type] {
+        [
+            RunCommand.self,
+            RerunCommand.self,
+            RefreshCommand.self,
+            ReleaseCommand.self,
+            DiscardCommand.self,
+            StatusCommand.self,
+            VerifyCommand.self,
+            ApplyCommand.self,
+            KeysGenerateCommand.self,
+            ImportCommand.self,
+            CheckCommand.self,
+            RecoverCommand.self,
+            ExplainCommand.self,
+            DisclosuresCommand.self,
+            SampleCreateCommand.self,
+            SampleAdvanceCommand.self
+        ]
+    }
 
     static var overview: String {
         var text = """
-        prenum: subscription batch processor for a social-insurance register.
-        Every night it delivers to each subscriber one signed file with what changed in the
-        benefit data it may see.
+            prenum: subscription batch processor for a social-insurance register.
+            Every night it delivers to each subscriber one signed file with what changed in the
+            benefit data it may see.
 
-        Commands:
+            Commands:
 
-        """
+            """
         let width = (commands.map { $0.words.joined(separator: " ").count }.max() ?? 0) + 2
         for command in commands {
-            text += "  " + command.words.joined(separator: " ").padding(toLength: width, withPad: " ", startingAt: 0) + command.abstract + "\n"
+            text +=
+                "  " + command.words.joined(separator: " ").padding(toLength: width, withPad: " ", startingAt: 0) + command.abstract + "\n"
         }
         text += "\nRun 'prenum COMMAND --help' for a command's options, 'prenum --version' for the build.\n"
         text += "\nExit codes:\n"
@@ -59,7 +62,8 @@ public enum CommandRegistry {
             print(overview, terminator: "")
             return arguments.isEmpty ? ExitCode.usage.rawValue : ExitCode.ok.rawValue
         }
-        let match = commands
+        let match =
+            commands
             .filter { arguments.starts(with: $0.words) }
             .max { $0.words.count < $1.words.count }
         guard let command = match else {
@@ -86,7 +90,7 @@ public enum CommandRegistry {
             let parsed: any Command
             do {
                 parsed = try command.parse(rest)
-            } catch where command is RunCommand.Type {
+            } catch  where command is RunCommand.Type {
                 // A night refused for its command line is a failed night too.
                 RunFailureEvents.log(error, businessDate: nil, started: Date(), log: environment.log)
                 throw error

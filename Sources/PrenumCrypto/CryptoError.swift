@@ -39,8 +39,10 @@ public struct CryptoError: Error, Equatable, Sendable, CustomStringConvertible {
     /// OpenSSL's error queue at the time of failure, oldest first.
     public let opensslErrors: [String]
 
-    public init(_ kind: Kind, operation: String, path: String? = nil, detail: String? = nil,
-                opensslErrors: [String] = []) {
+    public init(
+        _ kind: Kind, operation: String, path: String? = nil, detail: String? = nil,
+        opensslErrors: [String] = []
+    ) {
         self.kind = kind
         self.operation = operation
         self.path = path

@@ -40,8 +40,10 @@ final class EVPKey: @unchecked Sendable {
         return wrapped
     }
 
-    private static func withMemoryBIO(_ bytes: [UInt8], operation: String, path: String?,
-                                      _ body: (OpaquePointer) -> OpaquePointer?) throws -> OpaquePointer? {
+    private static func withMemoryBIO(
+        _ bytes: [UInt8], operation: String, path: String?,
+        _ body: (OpaquePointer) -> OpaquePointer?
+    ) throws -> OpaquePointer? {
         try bytes.withUnsafeBytes { buffer in
             guard let bio = BIO_new_mem_buf(buffer.baseAddress, Int32(buffer.count)) else {
                 throw CryptoError.fromQueue(.openssl, operation: operation, path: path)

@@ -9,8 +9,9 @@ enum KeyFile {
         var info = stat()
         if stat(path, &info) != 0 {
             let code = errno
-            throw CryptoError(code == ENOENT ? .keyFileMissing : .keyFileUnreadable, operation: operation,
-                              path: path, detail: String(cString: strerror(code)))
+            throw CryptoError(
+                code == ENOENT ? .keyFileMissing : .keyFileUnreadable, operation: operation,
+                path: path, detail: String(cString: strerror(code)))
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             throw CryptoError(.keyFileUnreadable, operation: operation, path: path, detail: "not a regular file")
@@ -48,8 +49,9 @@ enum KeyFile {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else {
             let code = errno
-            throw CryptoError(code == EEXIST ? .outputExists : .outputUnwritable, operation: operation, path: path,
-                              detail: String(cString: strerror(code)))
+            throw CryptoError(
+                code == EEXIST ? .outputExists : .outputUnwritable, operation: operation, path: path,
+                detail: String(cString: strerror(code)))
         }
         var failure: Int32 = 0
         if fchmod(fd, mode) != 0 { failure = errno }

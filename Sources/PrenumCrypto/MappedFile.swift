@@ -4,8 +4,10 @@ import Glibc
 /// delivery costs page cache, not heap. Ed25519 needs the whole message at once (it hashes it
 /// twice), which is why streaming reads are not an option.
 enum MappedFile {
-    static func withBytes<Result>(path: String, operation: String,
-                                  _ body: (UnsafeRawBufferPointer) throws -> Result) throws -> Result {
+    static func withBytes<Result>(
+        path: String, operation: String,
+        _ body: (UnsafeRawBufferPointer) throws -> Result
+    ) throws -> Result {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw unreadable(path, operation) }
         defer { close(fd) }

@@ -50,8 +50,9 @@ public struct SigningKey: Sendable {
         var length = signature.count
         var empty: UInt8 = 0
         let status = withUnsafeMutablePointer(to: &empty) { emptyPointer in
-            EVP_DigestSign(context, &signature, &length,
-                           bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(emptyPointer), bytes.count)
+            EVP_DigestSign(
+                context, &signature, &length,
+                bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(emptyPointer), bytes.count)
         }
         guard status == 1, length == 64 else { throw CryptoError.fromQueue(.openssl, operation: operation) }
         return signature

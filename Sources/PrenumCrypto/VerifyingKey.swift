@@ -21,7 +21,8 @@ public struct VerifyingKey: Sendable {
     /// Builds a key from its raw 32 bytes.
     public init(rawBytes: [UInt8]) throws {
         guard rawBytes.count == 32,
-              let pointer = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nil, rawBytes, rawBytes.count) else {
+            let pointer = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nil, rawBytes, rawBytes.count)
+        else {
             throw CryptoError.fromQueue(.notAKey, operation: "build public key", detail: "\(rawBytes.count) raw bytes, 32 expected")
         }
         try self.init(key: EVPKey(pointer))
@@ -56,9 +57,10 @@ public struct VerifyingKey: Sendable {
         guard EVP_DigestVerifyInit(context, nil, nil, nil, key.pointer) == 1 else { return false }
         var empty: UInt8 = 0
         return withUnsafeMutablePointer(to: &empty) { emptyPointer in
-            EVP_DigestVerify(context, signature, signature.count,
-                             message.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(emptyPointer),
-                             message.count) == 1
+            EVP_DigestVerify(
+                context, signature, signature.count,
+                message.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(emptyPointer),
+                message.count) == 1
         }
     }
 

@@ -34,7 +34,9 @@ public final class Database {
     /// a file that is not a database fails here, naming the file, rather than mid-run.
     ///
     /// With a `clock`, SQLite's `'now'` on this connection is the time set on the clock.
-    public init(path: String, mode: Mode, busyTimeoutMilliseconds: Int32 = Database.defaultBusyTimeoutMilliseconds, clock: ConnectionClock? = nil) throws {
+    public init(
+        path: String, mode: Mode, busyTimeoutMilliseconds: Int32 = Database.defaultBusyTimeoutMilliseconds, clock: ConnectionClock? = nil
+    ) throws {
         _ = SQLiteLibrary.configured
         var flags: Int32 = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
         switch mode {

@@ -1,8 +1,9 @@
 import CSQLite
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A failure reported by SQLite, carrying what an operator needs to act on it.
@@ -26,8 +27,10 @@ public struct SQLiteError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The database file, so that a message names the file an operator must look at.
     public let path: String?
 
-    public init(resultCode: ResultCode, extendedResultCode: ResultCode? = nil, systemErrno: Int32 = 0, message: String,
-                sql: String? = nil, path: String? = nil) {
+    public init(
+        resultCode: ResultCode, extendedResultCode: ResultCode? = nil, systemErrno: Int32 = 0, message: String,
+        sql: String? = nil, path: String? = nil
+    ) {
         self.resultCode = resultCode.primary
         self.extendedResultCode = extendedResultCode ?? resultCode
         self.systemErrno = systemErrno
@@ -36,10 +39,13 @@ public struct SQLiteError: Error, Equatable, Sendable, CustomStringConvertible {
         self.path = path
     }
 
-    init(resultCode: Int32, extendedResultCode: Int32? = nil, systemErrno: Int32 = 0, message: String, sql: String? = nil,
-         path: String? = nil) {
-        self.init(resultCode: ResultCode(rawValue: resultCode), extendedResultCode: extendedResultCode.map(ResultCode.init(rawValue:)),
-                  systemErrno: systemErrno, message: message, sql: sql, path: path)
+    init(
+        resultCode: Int32, extendedResultCode: Int32? = nil, systemErrno: Int32 = 0, message: String, sql: String? = nil,
+        path: String? = nil
+    ) {
+        self.init(
+            resultCode: ResultCode(rawValue: resultCode), extendedResultCode: extendedResultCode.map(ResultCode.init(rawValue:)),
+            systemErrno: systemErrno, message: message, sql: sql, path: path)
     }
 
     /// True when the database was locked by another connection for longer than the busy timeout.

@@ -36,7 +36,9 @@ public final class Statement {
         sqlite3_clear_bindings(handle)
         let expected = Int(sqlite3_bind_parameter_count(handle))
         guard expected == arguments.count else {
-            throw SQLiteError(resultCode: SQLITE_RANGE, message: "statement takes \(expected) arguments, \(arguments.count) given", sql: sql, path: database.path)
+            throw SQLiteError(
+                resultCode: SQLITE_RANGE, message: "statement takes \(expected) arguments, \(arguments.count) given", sql: sql,
+                path: database.path)
         }
         for (offset, argument) in arguments.enumerated() {
             try bind(argument.sqliteValue, at: Int32(offset + 1))
@@ -128,8 +130,9 @@ public final class Statement {
         let lowercased = name.lowercased()
         if let index = indexes.filter({ $0.key.lowercased() == lowercased }).values.min() { return index }
         let names = (0..<columnCount).map(columnName).joined(separator: ", ")
-        throw SQLiteError(resultCode: SQLITE_RANGE, message: "the result has no column `\(name)` (it has: \(names))", sql: sql,
-                          path: database.path)
+        throw SQLiteError(
+            resultCode: SQLITE_RANGE, message: "the result has no column `\(name)` (it has: \(names))", sql: sql,
+            path: database.path)
     }
 
     private func buildColumnIndexes() -> [String: Int32] {
@@ -144,8 +147,9 @@ public final class Statement {
 
     /// The error for a NULL where the caller asked for a value; it names the column only.
     func nullColumnError(_ name: String) -> SQLiteError {
-        SQLiteError(resultCode: SQLITE_MISMATCH, message: "column `\(name)` is NULL where a value is required", sql: sql,
-                    path: database.path)
+        SQLiteError(
+            resultCode: SQLITE_MISMATCH, message: "column `\(name)` is NULL where a value is required", sql: sql,
+            path: database.path)
     }
 
     public func isNull(_ index: Int32) -> Bool {

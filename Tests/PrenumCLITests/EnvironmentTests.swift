@@ -18,16 +18,20 @@ final class EnvironmentTests: XCTestCase {
     }
 
     func testAWrongValueIsAUsageErrorNamingTheVariable() {
-        for (name, text) in [("PRENUM_LOG_LEVEL", "loud"), ("PRENUM_REGISTER_BUSY_TIMEOUT_MS", "-1"), ("PRENUM_COMPACT_PERCENT", "10001"),
-                             ("PRENUM_INBOX_LOOK_MS", "600001"), ("PRENUM_CLOCK", "yesterday")] {
+        for (name, text) in [
+            ("PRENUM_LOG_LEVEL", "loud"), ("PRENUM_REGISTER_BUSY_TIMEOUT_MS", "-1"), ("PRENUM_COMPACT_PERCENT", "10001"),
+            ("PRENUM_INBOX_LOOK_MS", "600001"), ("PRENUM_CLOCK", "yesterday")
+        ] {
             let environment = Environment([name: text])
-            XCTAssertThrowsError(try {
-                _ = try environment.logLevel()
-                _ = try environment.registerBusyTimeoutMilliseconds()
-                _ = try environment.compactionPercent()
-                _ = try environment.tuning()
-                _ = try environment.clock()
-            }()) { error in
+            XCTAssertThrowsError(
+                try {
+                    _ = try environment.logLevel()
+                    _ = try environment.registerBusyTimeoutMilliseconds()
+                    _ = try environment.compactionPercent()
+                    _ = try environment.tuning()
+                    _ = try environment.clock()
+                }()
+            ) { error in
                 XCTAssertEqual((error as? any PrenumFailure)?.exitCode, .usage)
                 XCTAssertTrue(String(describing: error).contains(name), "\(error)")
             }
@@ -39,10 +43,10 @@ final class EnvironmentTests: XCTestCase {
     func testOnlyADebugBuildReadsTheFaultSwitch() {
         let faults = Environment(["PRENUM_FAULT_STEP": "deliver.after-stage", "PRENUM_FAULT_HIT": "2"]).faults
         #if DEBUG
-        XCTAssertEqual(faults.step, "deliver.after-stage")
-        XCTAssertEqual(faults.hit, 2)
+            XCTAssertEqual(faults.step, "deliver.after-stage")
+            XCTAssertEqual(faults.hit, 2)
         #else
-        XCTAssertNil(faults.step)
+            XCTAssertNil(faults.step)
         #endif
     }
 }

@@ -8,14 +8,20 @@ final class EveryCommandParsingTests: XCTestCase {
     let pnr = "197307290309"
 
     func testEveryCommandParsesItsDocumentedOptions() {
-        AssertParse(CheckCommand.self, ["--config", "c.json", "--date", "2026-03-01"]) { XCTAssertEqual($0.date, CalendarDate("2026-03-01")) }
-        AssertParse(RerunCommand.self, ["--subscriber", "s", "--from", "2026-02-01", "--to=2026-02-07", "--dry-run"]) { XCTAssertTrue($0.dryRun) }
+        AssertParse(CheckCommand.self, ["--config", "c.json", "--date", "2026-03-01"]) {
+            XCTAssertEqual($0.date, CalendarDate("2026-03-01"))
+        }
+        AssertParse(RerunCommand.self, ["--subscriber", "s", "--from", "2026-02-01", "--to=2026-02-07", "--dry-run"]) {
+            XCTAssertTrue($0.dryRun)
+        }
         AssertParse(RefreshCommand.self, ["--subscriber", "s"]) { XCTAssertEqual($0.subscriber, "s") }
         AssertParse(ReleaseCommand.self, ["--subscriber", "s"]) { XCTAssertEqual($0.config, "Config/prenum.json") }
         AssertParse(DiscardCommand.self, ["--subscriber", "s"]) { XCTAssertEqual($0.subscriber, "s") }
         AssertParse(VerifyCommand.self, ["--dir", "d", "--public-key", "k.pem", "--mirror", "m.db"]) { XCTAssertEqual($0.mirror, "m.db") }
         AssertParse(VerifyCommand.self, ["--dir", "d", "--public-key", "k.pem"]) { XCTAssertNil($0.mirror) }
-        AssertParse(ApplyCommand.self, ["--dir", "d", "--public-key", "k.pem", "--mirror", "m.db"]) { XCTAssertEqual($0.publicKey, "k.pem") }
+        AssertParse(ApplyCommand.self, ["--dir", "d", "--public-key", "k.pem", "--mirror", "m.db"]) {
+            XCTAssertEqual($0.publicKey, "k.pem")
+        }
         AssertParse(KeysGenerateCommand.self, ["--out", "keys"]) { XCTAssertEqual($0.out, "keys") }
         AssertParse(ImportCommand.self, ["--config=c.json"]) { XCTAssertEqual($0.config, "c.json") }
         AssertParse(RecoverCommand.self, ["--public-keys", "old"]) { XCTAssertEqual($0.publicKeys, "old") }

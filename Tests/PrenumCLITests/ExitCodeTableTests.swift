@@ -13,9 +13,11 @@ final class ExitCodeTableTests: XCTestCase {
         let overview = CommandRegistry.overview
         let manual = ManualPage.roff()
         for code in ExitCode.allCases {
-            XCTAssertTrue(overview.contains("  \(String(code.rawValue).padding(toLength: 4, withPad: " ", startingAt: 0))\(code.summary)\n"),
-                          "\(code) missing from --help")
-            XCTAssertTrue(manual.contains(".TP\n\(code.rawValue)\n\(ManualPage.escape(code.summary))\n"), "\(code) missing from the man page")
+            XCTAssertTrue(
+                overview.contains("  \(String(code.rawValue).padding(toLength: 4, withPad: " ", startingAt: 0))\(code.summary)\n"),
+                "\(code) missing from --help")
+            XCTAssertTrue(
+                manual.contains(".TP\n\(code.rawValue)\n\(ManualPage.escape(code.summary))\n"), "\(code) missing from the man page")
         }
     }
 

@@ -50,10 +50,12 @@ final class ParsingTests: XCTestCase {
 final class ValidationTests: XCTestCase {
     func testConflictingOptionsAreRefusedBeforeAnythingIsOpened() {
         AssertParseFails(RunCommand.self, ["--json"], message: "--json goes with --dry-run")
-        AssertParseFails(RerunCommand.self, ["--subscriber", "s", "--from", "2026-02-07", "--to", "2026-02-01"],
-                         message: "--from 2026-02-07 is after --to 2026-02-01")
-        AssertParseFails(DisclosuresCommand.self, ["--pnr", "197307290309", "--from", "2026-02-07", "--to", "2026-02-01"],
-                         message: "is after --to")
+        AssertParseFails(
+            RerunCommand.self, ["--subscriber", "s", "--from", "2026-02-07", "--to", "2026-02-01"],
+            message: "--from 2026-02-07 is after --to 2026-02-01")
+        AssertParseFails(
+            DisclosuresCommand.self, ["--pnr", "197307290309", "--from", "2026-02-07", "--to", "2026-02-01"],
+            message: "is after --to")
         AssertParse(RerunCommand.self, ["--subscriber", "s", "--from", "2026-02-01", "--to", "2026-02-01"])
     }
 }

@@ -1,17 +1,20 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumCrypto
 import PrenumSQLite
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 /// `prenum apply`: a recipient mirror built by applying the delivered files must hold exactly
 /// what the independent visibility query says the subscriber may see, field for field.
 final class ApplyTests: XCTestCase {
     func makeApplier(_ world: SimulationWorkspace) throws -> MirrorApplier {
-        MirrorApplier(verifier: DeliveryVerifier(keys: try PublicKeyRing.load(path: world.publicKeyPath),
-                                                 schemas: try SchemaValidator.locate()),
-                      log: world.makeLog())
+        MirrorApplier(
+            verifier: DeliveryVerifier(
+                keys: try PublicKeyRing.load(path: world.publicKeyPath),
+                schemas: try SchemaValidator.locate()),
+            log: world.makeLog())
     }
 
     /// The mirror's rows in the oracle's notation (attribute names, kronor text, deductions).
@@ -23,11 +26,15 @@ final class ApplyTests: XCTestCase {
                 let record = VisibilityOracle.caseRecord(row)
                 records[record.key] = record
             }
-        try database.prepare("""
+        try database.prepare(
+            """
             SELECT id, pnr, benefit, company, status, period_from, period_to, payment_date, gross_ore, tax_ore, registered_at FROM mirror_payment
-            """).forEachRow { row in
-            var attributes = ["benefit": row.text(2), "paymentDate": row.text(7),
-                              "gross": VisibilityOracle.kronor(row.int64(8)), "tax": VisibilityOracle.kronor(row.int64(9))]
+            """
+        ).forEachRow { row in
+            var attributes = [
+                "benefit": row.text(2), "paymentDate": row.text(7),
+                "gross": VisibilityOracle.kronor(row.int64(8)), "tax": VisibilityOracle.kronor(row.int64(9))
+            ]
             if let company = row.optionalText(3) { attributes["company"] = company }
             if let status = row.optionalText(4) { attributes["status"] = status }
             if let from = row.optionalText(5) { attributes["periodFrom"] = from }
@@ -44,8 +51,10 @@ final class ApplyTests: XCTestCase {
 
     /// Returns how many records the oracle expects, so callers can make sure something was compared.
     @discardableResult
-    func assertMirrorMatchesOracle(_ world: SimulationWorkspace, _ index: Int, mirror: String, on day: CalendarDate,
-                                   file: StaticString = #filePath, line: UInt = #line) throws -> Int {
+    func assertMirrorMatchesOracle(
+        _ world: SimulationWorkspace, _ index: Int, mirror: String, on day: CalendarDate,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws -> Int {
         let subscriber = world.subscribers[index]
         let expected = try VisibilityOracle(register: world.register).visible(
             population: subscriber.population, requiresConsent: subscriber.requiresConsent, benefits: subscriber.benefits,
@@ -54,7 +63,9 @@ final class ApplyTests: XCTestCase {
         let missing = expected.keys.filter { held[$0] == nil }.sorted()
         let extra = held.keys.filter { expected[$0] == nil }.sorted()
         let differing = expected.keys.filter { held[$0] != nil && held[$0] != expected[$0] }.sorted()
-        XCTAssertTrue(missing.isEmpty && extra.isEmpty && differing.isEmpty, """
+        XCTAssertTrue(
+            missing.isEmpty && extra.isEmpty && differing.isEmpty,
+            """
             \(subscriber.id) on \(day): mirror differs from the oracle: missing \(missing), extra \(extra), \
             differing \(differing.map { "\(held[$0]!) vs expected \(expected[$0]!)" })
             """, file: file, line: line)
@@ -177,7 +188,8 @@ final class ApplyTests: XCTestCase {
         let world = try SimulationWorkspace.afterNights(seed: 919, nights: 3, orderChanges: false)
         let mirror = world.root.appendingPathComponent("mirror.sqlite").path
         let folder = world.outboxFolder(world.subscribers[2]).path
-        let result = try ProcessRunner.run(ProcessRunner.debugPrenum, ["apply", "--dir", folder, "--public-key", world.publicKeyPath, "--mirror", mirror])
+        let result = try ProcessRunner.run(
+            ProcessRunner.debugPrenum, ["apply", "--dir", folder, "--public-key", world.publicKeyPath, "--mirror", mirror])
         XCTAssertEqual(result.status, 0, result.output + result.errorOutput)
         XCTAssertTrue(result.output.contains("mirror holds enf-c up to sequence 3"), result.output)
         let state = try ProcessRunner.run("/usr/bin/sqlite3", [mirror, "SELECT subscriber, last_sequence, last_hash FROM mirror_state"])

@@ -1,7 +1,8 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 final class ConfigurationLoaderTests: XCTestCase {
     var folder: TestFolder!
@@ -17,10 +18,15 @@ final class ConfigurationLoaderTests: XCTestCase {
     // MARK: The shipped sample
 
     func testShippedSampleConfigurationLoads() throws {
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .path
         let configuration = try ConfigurationLoader.load(path: repository + "/Config/prenum.json")
-        XCTAssertEqual(configuration.subscribers.map(\.id), ["insurer-trygg", "insurer-folksam", "malmo-kommun", "kronofogden",
-                                                             "pensionsmyndigheten", "csn", "insurer-retired"])
+        XCTAssertEqual(
+            configuration.subscribers.map(\.id),
+            [
+                "insurer-trygg", "insurer-folksam", "malmo-kommun", "kronofogden",
+                "pensionsmyndigheten", "csn", "insurer-retired"
+            ])
         XCTAssertEqual(configuration.register, repository + "/var/register.db")
         XCTAssertEqual(configuration.stateDatabase, repository + "/var/state.db")
         XCTAssertEqual(configuration.historyDays, 400)
@@ -95,8 +101,9 @@ final class ConfigurationLoaderTests: XCTestCase {
         let fields = Dictionary(grouping: error.problems, by: \.field)
         func expect(_ field: String, _ expected: String, line: UInt = #line) {
             let problems = fields[field] ?? []
-            XCTAssertTrue(problems.contains { $0.expected.contains(expected) && $0.file == path },
-                          "no problem at \(field) expecting \(expected); got \(problems)", line: line)
+            XCTAssertTrue(
+                problems.contains { $0.expected.contains(expected) && $0.file == path },
+                "no problem at \(field) expecting \(expected); got \(problems)", line: line)
         }
         expect("colour", "no such field")
         expect("historyDays", "whole number")
@@ -204,7 +211,7 @@ final class ConfigurationLoaderTests: XCTestCase {
             "municipality": ["SJP"],
             "enforcement": "SJP",
             "pension": ["SA", 7],
-            "bank": ["SJP"],
+            "bank": ["SJP"]
         ]
         let path = try folder.writeConfiguration(TestFolder.validRoot(), categories: categories)
         let error = try loadFailure(path)
@@ -266,11 +273,11 @@ final class TestFolder {
 
     static var categories: [String: Any] {
         [
-        "insurance": ["SJP", "FP", "TFP", "SA", "AE"],
-        "municipality": ["SJP", "FP", "TFP", "AKS", "UTV", "ETE", "BOB", "BB", "ASS", "OMV", "MKE", "SA", "AE"],
-        "enforcement": ["SJP", "FP", "TFP", "AKS", "UTV", "ETE", "SA", "AE"],
-        "pension": ["SA", "AE", "SJP", "FP"],
-        "agency": ["SJP", "FP", "TFP", "AKS", "UTV", "ETE", "SA", "AE", "BB"],
+            "insurance": ["SJP", "FP", "TFP", "SA", "AE"],
+            "municipality": ["SJP", "FP", "TFP", "AKS", "UTV", "ETE", "BOB", "BB", "ASS", "OMV", "MKE", "SA", "AE"],
+            "enforcement": ["SJP", "FP", "TFP", "AKS", "UTV", "ETE", "SA", "AE"],
+            "pension": ["SA", "AE", "SJP", "FP"],
+            "agency": ["SJP", "FP", "TFP", "AKS", "UTV", "ETE", "SA", "AE", "BB"]
         ]
     }
 
@@ -287,11 +294,15 @@ final class TestFolder {
             "historyDays": 400,
             "timeZone": "Europe/Stockholm",
             "subscribers": [
-                ["id": "claims", "orgNumber": "5560160680", "name": "Claims Insurer", "category": "insurance",
-                 "benefits": ["SJP", "SA"], "purpose": "claims", "formatVersion": 2],
-                ["id": "muni", "orgNumber": "2120003039", "name": "A Municipality", "category": "municipality",
-                 "benefits": ["BOB", "SJP"], "purpose": "coordination", "formatVersion": 1],
-            ] as [[String: Any]],
+                [
+                    "id": "claims", "orgNumber": "5560160680", "name": "Claims Insurer", "category": "insurance",
+                    "benefits": ["SJP", "SA"], "purpose": "claims", "formatVersion": 2
+                ],
+                [
+                    "id": "muni", "orgNumber": "2120003039", "name": "A Municipality", "category": "municipality",
+                    "benefits": ["BOB", "SJP"], "purpose": "coordination", "formatVersion": 1
+                ]
+            ] as [[String: Any]]
         ]
     }
 

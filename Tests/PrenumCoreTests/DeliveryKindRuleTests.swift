@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import PrenumCore
 
 /// One test per branch of the DELTA-or-FULL rule: only a subscriber whose last file was made
@@ -8,9 +9,10 @@ final class DeliveryKindRuleTests: XCTestCase {
     let base: Int64 = 40
 
     func position(watermark: Int64?, profile fingerprint: String?, refreshPending: Bool = false) -> SubscriberPosition {
-        SubscriberPosition(subscriber: "muni", lastSequence: 3, lastXMLSHA256: String(repeating: "a", count: 64),
-                           lastBusinessDate: CalendarDate("2026-03-02"), watermark: watermark, profile: fingerprint,
-                           refreshPending: refreshPending)
+        SubscriberPosition(
+            subscriber: "muni", lastSequence: 3, lastXMLSHA256: String(repeating: "a", count: 64),
+            lastBusinessDate: CalendarDate("2026-03-02"), watermark: watermark, profile: fingerprint,
+            refreshPending: refreshPending)
     }
 
     func kind(_ position: SubscriberPosition) -> DeliveryKind {

@@ -1,11 +1,13 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
-import XCTest
-@testable import PrenumCore
 import PrenumCrypto
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 final class DeliveryWriterTests: XCTestCase {
     private var folder = ""
@@ -25,29 +27,40 @@ final class DeliveryWriterTests: XCTestCase {
     private static let hash = "9f2c" + String(repeating: "0", count: 59) + "1"
 
     private func header(_ formatVersion: Int = 2, kind: DeliveryKind = .delta, sequence: Int64 = 7) -> DeliveryHeader {
-        DeliveryHeader(subscriberID: "insurer-a", orgNumber: "5560000001", formatVersion: FormatVersion(number: formatVersion)!,
-                       sequence: sequence, previousSequence: sequence - 1, kind: kind,
-                       businessDate: CalendarDate(year: 2026, month: 11, day: 22)!, createdAt: "2026-11-22T01:00:04Z",
-                       keyID: "0123456789abcdef", windowFrom: CalendarDate(year: 2025, month: 10, day: 18)!,
-                       previousHash: Self.hash)
+        DeliveryHeader(
+            subscriberID: "insurer-a", orgNumber: "5560000001", formatVersion: FormatVersion(number: formatVersion)!,
+            sequence: sequence, previousSequence: sequence - 1, kind: kind,
+            businessDate: CalendarDate(year: 2026, month: 11, day: 22)!, createdAt: "2026-11-22T01:00:04Z",
+            keyID: "0123456789abcdef", windowFrom: CalendarDate(year: 2025, month: 10, day: 18)!,
+            previousHash: Self.hash)
     }
 
-    private func caseVersion(_ id: Int64, pnr: String, benefit: String = "SJP", decision: String = "granted",
-                             openedOn: String = "2026-11-01", closedOn: String? = "2026-11-14",
-                             extentPct: Int64? = 100, dailyAmountOre: Int64? = 85_000) -> RecordVersion {
-        RecordVersion(id: id, pnr: pnr, benefit: benefit,
-                      body: .benefitCase(CaseFields(decision: decision, openedOn: openedOn, closedOn: closedOn,
-                                                    extentPct: extentPct, dailyAmountOre: dailyAmountOre)))
+    private func caseVersion(
+        _ id: Int64, pnr: String, benefit: String = "SJP", decision: String = "granted",
+        openedOn: String = "2026-11-01", closedOn: String? = "2026-11-14",
+        extentPct: Int64? = 100, dailyAmountOre: Int64? = 85_000
+    ) -> RecordVersion {
+        RecordVersion(
+            id: id, pnr: pnr, benefit: benefit,
+            body: .benefitCase(
+                CaseFields(
+                    decision: decision, openedOn: openedOn, closedOn: closedOn,
+                    extentPct: extentPct, dailyAmountOre: dailyAmountOre)))
     }
 
-    private func paymentVersion(_ id: Int64, pnr: String, benefit: String = "SJP", status: String = "executed",
-                                periodFrom: String? = "2026-11-01", periodTo: String? = "2026-11-14",
-                                grossOre: Int64 = 1_190_000, taxOre: Int64 = 357_000,
-                                deductions: [Deduction] = []) -> RecordVersion {
-        RecordVersion(id: id, pnr: pnr, benefit: benefit,
-                      body: .payment(PaymentFields(company: "FK", status: status, periodFrom: periodFrom, periodTo: periodTo,
-                                                   paymentDate: "2026-11-25", grossOre: grossOre, taxOre: taxOre,
-                                                   deductions: deductions)))
+    private func paymentVersion(
+        _ id: Int64, pnr: String, benefit: String = "SJP", status: String = "executed",
+        periodFrom: String? = "2026-11-01", periodTo: String? = "2026-11-14",
+        grossOre: Int64 = 1_190_000, taxOre: Int64 = 357_000,
+        deductions: [Deduction] = []
+    ) -> RecordVersion {
+        RecordVersion(
+            id: id, pnr: pnr, benefit: benefit,
+            body: .payment(
+                PaymentFields(
+                    company: "FK", status: status, periodFrom: periodFrom, periodTo: periodTo,
+                    paymentDate: "2026-11-25", grossOre: grossOre, taxOre: taxOre,
+                    deductions: deductions)))
     }
 
     private func path(_ name: String) -> String { folder + "/" + name }
@@ -62,8 +75,11 @@ final class DeliveryWriterTests: XCTestCase {
         let writer = try DeliveryWriter(path: file, header: header(formatVersion))
         try writer.beginPerson(pnr: "197001011234")
         try writer.write(change: .changed, version: caseVersion(9, pnr: "197001011234"))
-        try writer.write(change: .new, version: paymentVersion(1, pnr: "197001011234",
-                                                               deductions: [Deduction(kind: "GARNISHMENT", amountOre: 100_000)]))
+        try writer.write(
+            change: .new,
+            version: paymentVersion(
+                1, pnr: "197001011234",
+                deductions: [Deduction(kind: "GARNISHMENT", amountOre: 100_000)]))
         try writer.writeRemoved(key: RecordKey(.payment, 2))
         try writer.endPerson()
         try writer.writeUnsubscribed(pnr: "198502029876")
@@ -79,17 +95,27 @@ final class DeliveryWriterTests: XCTestCase {
         try writer.endPerson()
         try writer.beginPerson(pnr: "197001011234")
         try writer.write(change: .changed, version: caseVersion(9, pnr: "197001011234"))
-        try writer.write(change: .new, version: paymentVersion(1, pnr: "197001011234", deductions: [
-            Deduction(kind: "SOCIAL_ASSISTANCE", amountOre: 25_050), Deduction(kind: "GARNISHMENT", amountOre: 100_000),
-        ]))
+        try writer.write(
+            change: .new,
+            version: paymentVersion(
+                1, pnr: "197001011234",
+                deductions: [
+                    Deduction(kind: "SOCIAL_ASSISTANCE", amountOre: 25_050), Deduction(kind: "GARNISHMENT", amountOre: 100_000)
+                ]))
         try writer.writeRemoved(key: RecordKey(.payment, 2))
         try writer.endPerson()
         try writer.beginPerson(pnr: "198112189876")
         try writer.writeRemoved(key: RecordKey(.benefitCase, 3))
-        try writer.write(change: .new, version: caseVersion(12, pnr: "198112189876", benefit: "TFP", decision: "pending",
-                                                            closedOn: nil, extentPct: nil, dailyAmountOre: nil))
-        try writer.write(change: .changed, version: paymentVersion(40, pnr: "198112189876", benefit: "BOB", status: "preliminary",
-                                                                  periodFrom: nil, periodTo: nil, grossOre: -1_250, taxOre: 0))
+        try writer.write(
+            change: .new,
+            version: caseVersion(
+                12, pnr: "198112189876", benefit: "TFP", decision: "pending",
+                closedOn: nil, extentPct: nil, dailyAmountOre: nil))
+        try writer.write(
+            change: .changed,
+            version: paymentVersion(
+                40, pnr: "198112189876", benefit: "BOB", status: "preliminary",
+                periodFrom: nil, periodTo: nil, grossOre: -1_250, taxOre: 0))
         try writer.endPerson()
         try writer.writeUnsubscribed(pnr: "198502029876")
         try writer.writeUnsubscribed(pnr: "199001019999")
@@ -164,8 +190,10 @@ final class DeliveryWriterTests: XCTestCase {
         try writeSpecExample(to: file, formatVersion: 1)
         let lines = try text(file).split(separator: "\n").map(String.init)
         XCTAssertTrue(lines[1].hasPrefix("<delivery xmlns=\"urn:prenum:delivery:v1\" formatVersion=\"1\" subscriber="))
-        XCTAssertEqual(lines[4], "    <payment id=\"1\" change=\"NEW\" benefit=\"SJP\" periodFrom=\"2026-11-01\" "
-                       + "periodTo=\"2026-11-14\" paymentDate=\"2026-11-25\" gross=\"11900.00\" tax=\"3570.00\"/>")
+        XCTAssertEqual(
+            lines[4],
+            "    <payment id=\"1\" change=\"NEW\" benefit=\"SJP\" periodFrom=\"2026-11-01\" "
+                + "periodTo=\"2026-11-14\" paymentDate=\"2026-11-25\" gross=\"11900.00\" tax=\"3570.00\"/>")
         XCTAssertFalse(lines.contains { $0.contains("deduction") || $0.contains("company=") || $0.contains("status=") })
         try assertValid(file, formatVersion: 1)
     }
@@ -184,8 +212,11 @@ final class DeliveryWriterTests: XCTestCase {
 
             """
         XCTAssertEqual(try text(file), expected)
-        XCTAssertEqual(summary, DeliveryFileSummary(sha256: try ProcessRunner.sha256sum(file), byteCount: Int64(expected.utf8.count),
-                                                    persons: 0, records: 0, unsubscribed: 0))
+        XCTAssertEqual(
+            summary,
+            DeliveryFileSummary(
+                sha256: try ProcessRunner.sha256sum(file), byteCount: Int64(expected.utf8.count),
+                persons: 0, records: 0, unsubscribed: 0))
         try assertValid(file, formatVersion: 1)
     }
 
@@ -256,8 +287,9 @@ final class DeliveryWriterTests: XCTestCase {
         }
         try assertInvalid(withCompany, formatVersion: 1, mentioning: "company")
         let withDeduction = try edited(file, "deduction.xml") {
-            $0.replacingOccurrences(of: "tax=\"3570.00\"/>",
-                                    with: "tax=\"3570.00\"><deduction kind=\"GARNISHMENT\" amount=\"1.00\"/></payment>")
+            $0.replacingOccurrences(
+                of: "tax=\"3570.00\"/>",
+                with: "tax=\"3570.00\"><deduction kind=\"GARNISHMENT\" amount=\"1.00\"/></payment>")
         }
         try assertInvalid(withDeduction, formatVersion: 1, mentioning: "deduction")
     }
@@ -282,7 +314,7 @@ final class DeliveryWriterTests: XCTestCase {
             ("subscriber=\"insurer-a\"", "subscriber=\"Insurer-A\"", "subscriber"),
             ("openedOn=\"2026-11-01\"", "openedOn=\"2026-11-1\"", "openedOn"),
             ("createdAt=\"2026-11-22T01:00:04Z\"", "createdAt=\"2026-11-22T01:00:04+01:00\"", "createdAt"),
-            ("formatVersion=\"2\"", "formatVersion=\"3\"", "formatVersion"),
+            ("formatVersion=\"2\"", "formatVersion=\"3\"", "formatVersion")
         ]
         for (index, (from, to, word)) in cases.enumerated() {
             let bad = try edited(file, "bad-\(index).xml") { $0.replacingOccurrences(of: from, with: to) }
@@ -309,16 +341,31 @@ final class DeliveryWriterTests: XCTestCase {
         try writeRichFile(to: file, formatVersion: 2)
         let elements = try parse(file)
         let expected: [(String, [String: String])] = [
-            ("delivery", ["xmlns": "urn:prenum:delivery:v2", "formatVersion": "2", "subscriber": "insurer-a",
-                          "orgNumber": "5560000001", "sequence": "7", "previousSequence": "6", "kind": "DELTA",
-                          "businessDate": "2026-11-22", "createdAt": "2026-11-22T01:00:04Z", "keyId": "0123456789abcdef",
-                          "windowFrom": "2025-10-18", "previousHash": Self.hash]),
+            (
+                "delivery",
+                [
+                    "xmlns": "urn:prenum:delivery:v2", "formatVersion": "2", "subscriber": "insurer-a",
+                    "orgNumber": "5560000001", "sequence": "7", "previousSequence": "6", "kind": "DELTA",
+                    "businessDate": "2026-11-22", "createdAt": "2026-11-22T01:00:04Z", "keyId": "0123456789abcdef",
+                    "windowFrom": "2025-10-18", "previousHash": Self.hash
+                ]
+            ),
             ("person", ["pnr": "197001011234"]),
-            ("case", ["id": "9", "change": "CHANGED", "benefit": "SJP", "decision": "granted", "openedOn": "2026-11-01",
-                      "closedOn": "2026-11-14", "extentPct": "100", "dailyAmount": "850.00"]),
-            ("payment", ["id": "1", "change": "NEW", "benefit": "SJP", "company": "FK", "status": "executed",
-                         "periodFrom": "2026-11-01", "periodTo": "2026-11-14", "paymentDate": "2026-11-25",
-                         "gross": "11900.00", "tax": "3570.00"]),
+            (
+                "case",
+                [
+                    "id": "9", "change": "CHANGED", "benefit": "SJP", "decision": "granted", "openedOn": "2026-11-01",
+                    "closedOn": "2026-11-14", "extentPct": "100", "dailyAmount": "850.00"
+                ]
+            ),
+            (
+                "payment",
+                [
+                    "id": "1", "change": "NEW", "benefit": "SJP", "company": "FK", "status": "executed",
+                    "periodFrom": "2026-11-01", "periodTo": "2026-11-14", "paymentDate": "2026-11-25",
+                    "gross": "11900.00", "tax": "3570.00"
+                ]
+            ),
             // Deductions come sorted by kind.
             ("deduction", ["kind": "GARNISHMENT", "amount": "1000.00"]),
             ("deduction", ["kind": "SOCIAL_ASSISTANCE", "amount": "250.50"]),
@@ -326,11 +373,16 @@ final class DeliveryWriterTests: XCTestCase {
             ("person", ["pnr": "198112189876"]),
             ("case", ["id": "3", "change": "REMOVED"]),
             ("case", ["id": "12", "change": "NEW", "benefit": "TFP", "decision": "pending", "openedOn": "2026-11-01"]),
-            ("payment", ["id": "40", "change": "CHANGED", "benefit": "BOB", "company": "FK", "status": "preliminary",
-                         "paymentDate": "2026-11-25", "gross": "-12.50", "tax": "0.00"]),
+            (
+                "payment",
+                [
+                    "id": "40", "change": "CHANGED", "benefit": "BOB", "company": "FK", "status": "preliminary",
+                    "paymentDate": "2026-11-25", "gross": "-12.50", "tax": "0.00"
+                ]
+            ),
             ("unsubscribed", ["pnr": "198502029876"]),
             ("unsubscribed", ["pnr": "199001019999"]),
-            ("trailer", ["persons": "2", "records": "6", "unsubscribed": "2"]),
+            ("trailer", ["persons": "2", "records": "6", "unsubscribed": "2"])
         ]
         XCTAssertEqual(elements.count, expected.count)
         for (got, want) in zip(elements, expected) {
@@ -349,13 +401,20 @@ final class DeliveryWriterTests: XCTestCase {
         // (`UndeliverableValue`); the escaping stays the defence for every text the writer writes.
         let refused = try DeliveryWriter(path: path("refused.xml"), header: header())
         try refused.beginPerson(pnr: "197001011234")
-        XCTAssertThrowsError(try refused.write(change: .new, version: paymentVersion(5, pnr: "197001011234",
-                                                                                    deductions: [Deduction(kind: kind, amountOre: 1)])))
+        XCTAssertThrowsError(
+            try refused.write(
+                change: .new,
+                version: paymentVersion(
+                    5, pnr: "197001011234",
+                    deductions: [Deduction(kind: kind, amountOre: 1)])))
         refused.abandon()
         let writer = try DeliveryWriter(path: file, header: header())
         try writer.beginPerson(pnr: "197001011234")
-        try writer.write(change: .new, version: paymentVersion(5, pnr: "197001011234", benefit: benefit,
-                                                               deductions: [Deduction(kind: "line ö", amountOre: 1)]))
+        try writer.write(
+            change: .new,
+            version: paymentVersion(
+                5, pnr: "197001011234", benefit: benefit,
+                deductions: [Deduction(kind: "line ö", amountOre: 1)]))
         try writer.endPerson()
         _ = try writer.finish()
         let raw = try text(file)
@@ -372,20 +431,26 @@ final class DeliveryWriterTests: XCTestCase {
         let elements = try parse(file)
         XCTAssertEqual(elements.first { $0.name == "payment" }?.attributes["benefit"], benefit)
         // Characters XML 1.0 cannot carry at all become U+FFFD; the rest survive exactly.
-        XCTAssertEqual(try parse(snippet).first { $0.name == "deduction" }?.attributes["kind"],
-                       "tab\there\nnew\rline ö\u{FFFD}x\u{FFFD}")
+        XCTAssertEqual(
+            try parse(snippet).first { $0.name == "deduction" }?.attributes["kind"],
+            "tab\there\nnew\rline ö\u{FFFD}x\u{FFFD}")
     }
 
     func testAmountFormatting() throws {
         let file = path("amounts.xml")
-        let amounts: [(Int64, String)] = [(0, "0.00"), (5, "0.05"), (100, "1.00"), (-1250, "-12.50"),
-                                          (123_456_789, "1234567.89"), (-5, "-0.05"), (99, "0.99"),
-                                          (Int64.max, "92233720368547758.07"), (Int64.min, "-92233720368547758.08")]
+        let amounts: [(Int64, String)] = [
+            (0, "0.00"), (5, "0.05"), (100, "1.00"), (-1250, "-12.50"),
+            (123_456_789, "1234567.89"), (-5, "-0.05"), (99, "0.99"),
+            (Int64.max, "92233720368547758.07"), (Int64.min, "-92233720368547758.08")
+        ]
         let writer = try DeliveryWriter(path: file, header: header())
         try writer.beginPerson(pnr: "197001011234")
         for (index, amount) in amounts.enumerated() {
-            try writer.write(change: .new, version: paymentVersion(Int64(index + 1), pnr: "197001011234",
-                                                                   grossOre: amount.0, taxOre: amount.0 / 2))
+            try writer.write(
+                change: .new,
+                version: paymentVersion(
+                    Int64(index + 1), pnr: "197001011234",
+                    grossOre: amount.0, taxOre: amount.0 / 2))
         }
         try writer.endPerson()
         _ = try writer.finish()
@@ -415,8 +480,11 @@ final class DeliveryWriterTests: XCTestCase {
             let pnr = String(197_000_000_000 + Int64(index) * 7)
             try writer.beginPerson(pnr: pnr)
             try writer.write(change: .new, version: caseVersion(Int64(index), pnr: pnr))
-            try writer.write(change: .changed, version: paymentVersion(Int64(index) * 2, pnr: pnr,
-                                                                       deductions: [Deduction(kind: "GARNISHMENT", amountOre: 5)]))
+            try writer.write(
+                change: .changed,
+                version: paymentVersion(
+                    Int64(index) * 2, pnr: pnr,
+                    deductions: [Deduction(kind: "GARNISHMENT", amountOre: 5)]))
             try writer.writeRemoved(key: RecordKey(.payment, Int64(index) * 2 + 1))
             try writer.endPerson()
         }
@@ -458,8 +526,10 @@ final class DeliveryWriterTests: XCTestCase {
 
     // MARK: - Contract violations
 
-    private func assertMisuse(_ name: String, _ header: DeliveryHeader? = nil,
-                              _ steps: (DeliveryWriter) throws -> Void, line: UInt = #line) throws {
+    private func assertMisuse(
+        _ name: String, _ header: DeliveryHeader? = nil,
+        _ steps: (DeliveryWriter) throws -> Void, line: UInt = #line
+    ) throws {
         let writer = try DeliveryWriter(path: path(name + ".xml"), header: header ?? self.header())
         XCTAssertThrowsError(try steps(writer), name, line: line) { error in
             XCTAssertTrue(error is DeliveryWriterMisuse, "\(name): \(error)", line: line)
@@ -473,10 +543,14 @@ final class DeliveryWriterTests: XCTestCase {
     func testOrderingViolationsThrow() throws {
         let a = "197001011234", b = "198112189876"
         try assertMisuse("pnr-descending") { w in
-            try w.beginPerson(pnr: b); try w.endPerson(); try w.beginPerson(pnr: a)
+            try w.beginPerson(pnr: b)
+            try w.endPerson()
+            try w.beginPerson(pnr: a)
         }
         try assertMisuse("pnr-repeated") { w in
-            try w.beginPerson(pnr: a); try w.endPerson(); try w.beginPerson(pnr: a)
+            try w.beginPerson(pnr: a)
+            try w.endPerson()
+            try w.beginPerson(pnr: a)
         }
         try assertMisuse("payment-before-case") { w in
             try w.beginPerson(pnr: a)
@@ -494,47 +568,74 @@ final class DeliveryWriterTests: XCTestCase {
             try w.write(change: .changed, version: self.paymentVersion(4, pnr: a))
         }
         try assertMisuse("person-after-unsubscribed") { w in
-            try w.writeUnsubscribed(pnr: a); try w.beginPerson(pnr: b)
+            try w.writeUnsubscribed(pnr: a)
+            try w.beginPerson(pnr: b)
         }
         try assertMisuse("unsubscribed-descending") { w in
-            try w.writeUnsubscribed(pnr: b); try w.writeUnsubscribed(pnr: a)
+            try w.writeUnsubscribed(pnr: b)
+            try w.writeUnsubscribed(pnr: a)
         }
         try assertMisuse("unsubscribed-inside-person") { w in
-            try w.beginPerson(pnr: a); try w.writeUnsubscribed(pnr: b)
+            try w.beginPerson(pnr: a)
+            try w.writeUnsubscribed(pnr: b)
         }
         try assertMisuse("record-outside-person") { w in
             try w.write(change: .new, version: self.caseVersion(1, pnr: a))
         }
         try assertMisuse("removed-through-write") { w in
-            try w.beginPerson(pnr: a); try w.write(change: .removed, version: self.caseVersion(1, pnr: a))
+            try w.beginPerson(pnr: a)
+            try w.write(change: .removed, version: self.caseVersion(1, pnr: a))
         }
         try assertMisuse("record-of-other-person") { w in
-            try w.beginPerson(pnr: a); try w.write(change: .new, version: self.caseVersion(1, pnr: b))
+            try w.beginPerson(pnr: a)
+            try w.write(change: .new, version: self.caseVersion(1, pnr: b))
         }
         try assertMisuse("bad-pnr") { w in try w.beginPerson(pnr: "19700101123") }
         try assertMisuse("finish-inside-person") { w in
-            try w.beginPerson(pnr: a); _ = try w.finish()
+            try w.beginPerson(pnr: a)
+            _ = try w.finish()
         }
         try assertMisuse("full-changed", header(kind: .full)) { w in
-            try w.beginPerson(pnr: a); try w.write(change: .changed, version: self.caseVersion(1, pnr: a))
+            try w.beginPerson(pnr: a)
+            try w.write(change: .changed, version: self.caseVersion(1, pnr: a))
         }
         try assertMisuse("full-removed", header(kind: .full)) { w in
-            try w.beginPerson(pnr: a); try w.writeRemoved(key: RecordKey(.payment, 1))
+            try w.beginPerson(pnr: a)
+            try w.writeRemoved(key: RecordKey(.payment, 1))
         }
         try assertMisuse("full-unsubscribed", header(kind: .full)) { w in try w.writeUnsubscribed(pnr: a) }
     }
 
     func testBadHeaderIsRefusedBeforeTheFileExists() throws {
         var headers: [(String, DeliveryHeader)] = []
-        var h = header(); h.previousSequence = 5; headers.append(("previousSequence", h))
-        h = header(); h.sequence = 0; h.previousSequence = -1; headers.append(("sequence", h))
-        h = header(); h.formatVersion = .v3; headers.append(("purpose", h))
-        h = header(); h.legalBasis = "SFB 114:24"; headers.append(("purpose", h))
-        h = header(); h.previousHash = String(repeating: "A", count: 64); headers.append(("previousHash", h))
-        h = header(); h.keyID = "0123"; headers.append(("keyId", h))
-        h = header(); h.subscriberID = "-bad"; headers.append(("subscriber", h))
-        h = header(); h.orgNumber = "556000000"; headers.append(("orgNumber", h))
-        h = header(); h.createdAt = "2026-11-22 01:00:04"; headers.append(("createdAt", h))
+        var h = header()
+        h.previousSequence = 5
+        headers.append(("previousSequence", h))
+        h = header()
+        h.sequence = 0
+        h.previousSequence = -1
+        headers.append(("sequence", h))
+        h = header()
+        h.formatVersion = .v3
+        headers.append(("purpose", h))
+        h = header()
+        h.legalBasis = "SFB 114:24"
+        headers.append(("purpose", h))
+        h = header()
+        h.previousHash = String(repeating: "A", count: 64)
+        headers.append(("previousHash", h))
+        h = header()
+        h.keyID = "0123"
+        headers.append(("keyId", h))
+        h = header()
+        h.subscriberID = "-bad"
+        headers.append(("subscriber", h))
+        h = header()
+        h.orgNumber = "556000000"
+        headers.append(("orgNumber", h))
+        h = header()
+        h.createdAt = "2026-11-22 01:00:04"
+        headers.append(("createdAt", h))
         for (field, bad) in headers {
             let file = path("header-\(field).xml")
             XCTAssertThrowsError(try DeliveryWriter(path: file, header: bad)) {
@@ -559,12 +660,14 @@ final class DeliveryWriterTests: XCTestCase {
         XCTAssertEqual(full.xmlName, "kommun-12-x-123456789-20261122-FULL.xml")
         XCTAssertEqual(DeliveryFileName(parsing: full.xmlName), full)
         XCTAssertEqual(DeliveryFileName(parsing: "a-00000001-20240229-FULL.xml")?.sequence, 1)
-        for bad in ["insurer-a-00000007-20261122-DELTA.xml.sig", "insurer-a-00000007-20261122-DELTA.tmp",
-                    "insurer-a-0000007-20261122-DELTA.xml", "insurer-a-000000007-20261122-DELTA.xml",
-                    "insurer-a-00000000-20261122-DELTA.xml", "insurer-a-00000007-20261131-DELTA.xml",
-                    "insurer-a-00000007-20261122-delta.xml", "Insurer-00000007-20261122-DELTA.xml",
-                    "-00000007-20261122-DELTA.xml", "00000007-20261122-DELTA.xml", "receipt.xml",
-                    "insurer-a-0000000x-20261122-DELTA.xml", ""] {
+        for bad in [
+            "insurer-a-00000007-20261122-DELTA.xml.sig", "insurer-a-00000007-20261122-DELTA.tmp",
+            "insurer-a-0000007-20261122-DELTA.xml", "insurer-a-000000007-20261122-DELTA.xml",
+            "insurer-a-00000000-20261122-DELTA.xml", "insurer-a-00000007-20261131-DELTA.xml",
+            "insurer-a-00000007-20261122-delta.xml", "Insurer-00000007-20261122-DELTA.xml",
+            "-00000007-20261122-DELTA.xml", "00000007-20261122-DELTA.xml", "receipt.xml",
+            "insurer-a-0000000x-20261122-DELTA.xml", ""
+        ] {
             XCTAssertNil(DeliveryFileName(parsing: bad), bad)
         }
     }
@@ -595,8 +698,9 @@ final class DeliveryWriterTests: XCTestCase {
         _ = try writer.finish()
         let signature = try signer.signFile(file)
         XCTAssertTrue(FileManager.default.createFile(atPath: path(name.signatureName), contents: Data(signature)))
-        let outcome = try ProcessRunner.openssl("pkeyutl", "-verify", "-pubin", "-inkey", generated.publicKeyPath,
-                                                "-rawin", "-in", file, "-sigfile", path(name.signatureName))
+        let outcome = try ProcessRunner.openssl(
+            "pkeyutl", "-verify", "-pubin", "-inkey", generated.publicKeyPath,
+            "-rawin", "-in", file, "-sigfile", path(name.signatureName))
         XCTAssertEqual(outcome.status, 0, outcome.output + outcome.errorOutput)
         XCTAssertTrue(try signer.verifyFile(file, signature: signature))
 
@@ -628,8 +732,10 @@ final class DeliveryWriterTests: XCTestCase {
     private final class Collector: NSObject, XMLParserDelegate {
         var elements: [Element] = []
 
-        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                    qualifiedName: String?, attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+            qualifiedName: String?, attributes: [String: String] = [:]
+        ) {
             elements.append(Element(name: elementName, namespace: namespaceURI, attributes: attributes))
         }
     }

@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import PrenumCore
 
 /// The fault switch is read from the environment by a debug build only. These tests run in the
@@ -10,14 +11,14 @@ final class FaultInjectorTests: XCTestCase {
     func testOnlyADebugBuildReadsTheFaultSwitch() {
         let faults = FaultInjector.fromEnvironment(asked)
         #if DEBUG
-        XCTAssertTrue(FaultInjector.isCompiledIn)
-        XCTAssertEqual(faults.step, "deliver.after-stage")
-        XCTAssertEqual(faults.subscriber, "mun-b")
-        XCTAssertEqual(faults.hit, 3)
+            XCTAssertTrue(FaultInjector.isCompiledIn)
+            XCTAssertEqual(faults.step, "deliver.after-stage")
+            XCTAssertEqual(faults.subscriber, "mun-b")
+            XCTAssertEqual(faults.hit, 3)
         #else
-        XCTAssertFalse(FaultInjector.isCompiledIn)
-        XCTAssertNil(faults.step)
-        XCTAssertNil(faults.subscriber)
+            XCTAssertFalse(FaultInjector.isCompiledIn)
+            XCTAssertNil(faults.step)
+            XCTAssertNil(faults.subscriber)
         #endif
     }
 

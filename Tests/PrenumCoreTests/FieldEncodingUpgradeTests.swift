@@ -1,7 +1,8 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumSQLite
+import XCTest
+
+@testable import PrenumCore
 
 /// The stored field encoding's version tag: state rows written before it (encoding 1, no
 /// payment `registeredAt`) stay readable, and the next run's snapshot brings them to the current
@@ -14,13 +15,15 @@ final class FieldEncodingUpgradeTests: XCTestCase {
             // As an installation before the tag left them: tag and registration time stripped.
             let state = try StateDatabase(path: statePath)
             for table in ["record", "record_recent"] {
-                try state.database.execute("""
+                try state.database.execute(
+                    """
                     UPDATE \(table) SET fields = substr(fields, 4, length(fields) - 3 - 21) WHERE entity = \(RecordKind.payment.rawValue) AND fields IS NOT NULL;
                     UPDATE \(table) SET fields = substr(fields, 4) WHERE entity = \(RecordKind.benefitCase.rawValue) AND fields IS NOT NULL;
                     """)
             }
             try state.setMeta("field_encoding_upgrade_owed", "1")
-            let pnr = try XCTUnwrap(try state.database.scalarText("SELECT pnr FROM record WHERE entity = \(RecordKind.payment.rawValue) LIMIT 1"))
+            let pnr = try XCTUnwrap(
+                try state.database.scalarText("SELECT pnr FROM record WHERE entity = \(RecordKind.payment.rawValue) LIMIT 1"))
             let versions = try RecordStore(database: state.database).records(ofPerson: pnr)
             XCTAssertFalse(versions.isEmpty, "encoding-1 rows decode")
             for version in versions {
@@ -35,12 +38,17 @@ final class FieldEncodingUpgradeTests: XCTestCase {
         XCTAssertNil(try state.meta("field_encoding_upgrade_owed"))
         // Only payments gone from the register keep encoding 1 (their deletion is journaled).
         var untagged: [Int64] = []
-        try state.database.prepare("SELECT id FROM record WHERE substr(fields, 1, 1) <> char(2) AND entity = \(RecordKind.payment.rawValue)")
-            .forEachRow { untagged.append($0.int64(0)) }
+        try state.database.prepare(
+            "SELECT id FROM record WHERE substr(fields, 1, 1) <> char(2) AND entity = \(RecordKind.payment.rawValue)"
+        )
+        .forEachRow { untagged.append($0.int64(0)) }
         for id in untagged {
-            XCTAssertEqual(try world.register.scalarInt("SELECT COUNT(*) FROM payment WHERE id = ?", [id]), 0, "payment \(id) left untagged")
+            XCTAssertEqual(
+                try world.register.scalarInt("SELECT COUNT(*) FROM payment WHERE id = ?", [id]), 0, "payment \(id) left untagged")
         }
-        XCTAssertEqual(try state.database.scalarInt("SELECT COUNT(*) FROM record WHERE substr(fields, 1, 1) <> char(2) AND entity = \(RecordKind.benefitCase.rawValue)"), 0)
+        XCTAssertEqual(
+            try state.database.scalarInt(
+                "SELECT COUNT(*) FROM record WHERE substr(fields, 1, 1) <> char(2) AND entity = \(RecordKind.benefitCase.rawValue)"), 0)
         XCTAssertGreaterThan(try state.database.scalarInt("SELECT COUNT(*) FROM record WHERE substr(fields, 1, 1) = char(2)") ?? 0, 100)
         XCTAssertTrue(world.logLines.contains { $0.contains("event=snapshot.field-encoding-upgraded") })
         for index in world.subscribers.indices {

@@ -1,7 +1,8 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 /// SPEC section 4, "Format versions", at its edges: the release day, the day support ends, a
 /// newer release ending the oldest at once, a 29 February release; the configuration's checks;
@@ -56,15 +57,17 @@ final class FormatLifecycleTests: XCTestCase {
     }
 
     func testASubscriberOnAVersionNotServedIsAConfigurationProblem() {
-        let configuration = Configuration(configPath: "prenum.json", folder: "/", register: "r", stateDatabase: "s", inbox: "i",
-                                          outbox: "o", archive: "a", signingKey: "k", categoriesPath: "c", historyDays: 400,
-                                          timeZone: TimeZone(identifier: "UTC")!, subscribers: [Self.subscriber(.v3), Self.subscriber(.v1)],
-                                          categories: [:], formatLifecycle: Self.lefi)
+        let configuration = Configuration(
+            configPath: "prenum.json", folder: "/", register: "r", stateDatabase: "s", inbox: "i",
+            outbox: "o", archive: "a", signingKey: "k", categoriesPath: "c", historyDays: 400,
+            timeZone: TimeZone(identifier: "UTC")!, subscribers: [Self.subscriber(.v3), Self.subscriber(.v1)],
+            categories: [:], formatLifecycle: Self.lefi)
         let problems = Self.lefi.problems(for: configuration, on: Self.date("2026-11-15"))
         XCTAssertEqual(problems.map(\.field), ["subscribers[1].formatVersion"])
         XCTAssertTrue(problems[0].expected.contains("2 or 3"), problems[0].description)
-        XCTAssertTrue(Self.lefi.problems(for: configuration, on: Self.date("2025-10-01")).map(\.field) == ["subscribers[0].formatVersion"],
-                      "3 is not served before its release")
+        XCTAssertTrue(
+            Self.lefi.problems(for: configuration, on: Self.date("2025-10-01")).map(\.field) == ["subscribers[0].formatVersion"],
+            "3 is not served before its release")
     }
 
     func testFormatReleasesAreValidated() throws {
@@ -88,17 +91,24 @@ final class FormatLifecycleTests: XCTestCase {
         let world = try SimulationWorkspace(seed: 4)
         world.formatReleases = ["1": "2025-01-01", "2": "2025-06-01", "3": "2026-01-10"]
         try world.writeConfiguration()
-        for index in world.subscribers.indices { try world.dropPopulationFile(for: index, day: Self.date("2026-01-01"), full: true, lines: 5) }
+        for index in world.subscribers.indices {
+            try world.dropPopulationFile(for: index, day: Self.date("2026-01-01"), full: true, lines: 5)
+        }
         // Subscribers on 1: its support ended with 3's release.
-        let refused = try ProcessRunner.prenum(["run", "--date", "2026-01-10"], in: world.root, environment: ["PRENUM_CLOCK": "2026-01-10T01:00:00Z"])
+        let refused = try ProcessRunner.prenum(
+            ["run", "--date", "2026-01-10"], in: world.root, environment: ["PRENUM_CLOCK": "2026-01-10T01:00:00Z"])
         XCTAssertEqual(refused.status, 78, refused.errorOutput)
         XCTAssertTrue(refused.errorOutput.contains("subscribers[1].formatVersion"), refused.errorOutput)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: world.root.appendingPathComponent("state.db").path), "a refused run writes no state")
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: world.root.appendingPathComponent("state.db").path), "a refused run writes no state")
 
-        for index in world.subscribers.indices where world.subscribers[index].formatVersion == 1 { world.subscribers[index].formatVersion = 2 }
+        for index in world.subscribers.indices where world.subscribers[index].formatVersion == 1 {
+            world.subscribers[index].formatVersion = 2
+        }
         try world.writeConfiguration()
         // 2's support ends on 2027-01-10; 90 days before is 2026-10-12.
-        let warned = try ProcessRunner.prenum(["run", "--date", "2026-10-12"], in: world.root, environment: ["PRENUM_CLOCK": "2026-10-12T01:00:00Z"])
+        let warned = try ProcessRunner.prenum(
+            ["run", "--date", "2026-10-12"], in: world.root, environment: ["PRENUM_CLOCK": "2026-10-12T01:00:00Z"])
         XCTAssertEqual(warned.status, 0, warned.errorOutput)
         XCTAssertTrue(warned.errorOutput.contains("event=format.support-ending"), warned.errorOutput)
         XCTAssertTrue(warned.errorOutput.contains("supportEnds=2027-01-10"), warned.errorOutput)
@@ -106,18 +116,21 @@ final class FormatLifecycleTests: XCTestCase {
         let texts = try FileManager.default.contentsOfDirectory(atPath: receipts.path)
             .map { try String(contentsOf: receipts.appendingPathComponent($0), encoding: .utf8) }
         XCTAssertTrue(texts.contains { $0.contains("support ends on 2027-01-10") }, texts.joined())
-        let status = try StatusReport.gather(configuration: ConfigurationLoader.load(path: world.configPath),
-                                             now: try XCTUnwrap(Timestamp.parse("2026-10-12T02:00:00Z")))
+        let status = try StatusReport.gather(
+            configuration: ConfigurationLoader.load(path: world.configPath),
+            now: try XCTUnwrap(Timestamp.parse("2026-10-12T02:00:00Z")))
         XCTAssertTrue(status.text.contains("support ends 2027-01-10"), status.text)
         XCTAssertEqual(status.subscribers[0].formatSupportEnds, "2027-01-10")
-        let earlier = try StatusReport.gather(configuration: ConfigurationLoader.load(path: world.configPath),
-                                              now: try XCTUnwrap(Timestamp.parse("2026-10-10T02:00:00Z")))
+        let earlier = try StatusReport.gather(
+            configuration: ConfigurationLoader.load(path: world.configPath),
+            now: try XCTUnwrap(Timestamp.parse("2026-10-10T02:00:00Z")))
         XCTAssertNil(earlier.subscribers[0].formatSupportEnds, "no warning before the 90 days")
     }
 
     static func subscriber(_ version: FormatVersion) -> Subscriber {
-        Subscriber(id: "s-\(version)", orgNumber: OrganisationNumber("5560000001")!, name: "S", category: .insurance, benefits: ["SJP"],
-                   purpose: .coordination, formatVersion: version)
+        Subscriber(
+            id: "s-\(version)", orgNumber: OrganisationNumber("5560000001")!, name: "S", category: .insurance, benefits: ["SJP"],
+            purpose: .coordination, formatVersion: version)
     }
 
     /// Moving a subscriber from 2 to 3 gives it a FULL file in the new namespace, chained onto

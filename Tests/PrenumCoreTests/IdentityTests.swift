@@ -1,4 +1,5 @@
 import XCTest
+
 @testable import PrenumCore
 
 final class IdentityTests: XCTestCase {

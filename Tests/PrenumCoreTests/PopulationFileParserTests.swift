@@ -1,18 +1,24 @@
 import Foundation
 import XCTest
+
 @testable import PrenumCore
 
 final class PopulationFileParserTests: XCTestCase {
     static let header = "action;pnr;consent;from"
     /// A valid personnummer: the Swedish Tax Agency's documented example.
     static let valid = "198112189876"
-    static let coordination = Personnummer.make(birthDate: CalendarDate(year: 1990, month: 2, day: 28)!, serial: 123, coordination: true).digits
+    static let coordination = Personnummer.make(birthDate: CalendarDate(year: 1990, month: 2, day: 28)!, serial: 123, coordination: true)
+        .digits
 
-    private func parse(_ text: String, purpose: Purpose = .coordination) throws -> ([PopulationLine], [PopulationLineProblem], PopulationFileParser.Totals) {
+    private func parse(_ text: String, purpose: Purpose = .coordination) throws -> (
+        [PopulationLine], [PopulationLineProblem], PopulationFileParser.Totals
+    ) {
         try parse(bytes: Array(text.utf8), purpose: purpose)
     }
 
-    private func parse(bytes: [UInt8], purpose: Purpose = .coordination) throws -> ([PopulationLine], [PopulationLineProblem], PopulationFileParser.Totals) {
+    private func parse(bytes: [UInt8], purpose: Purpose = .coordination) throws -> (
+        [PopulationLine], [PopulationLineProblem], PopulationFileParser.Totals
+    ) {
         var lines: [PopulationLine] = []
         var problems: [PopulationLineProblem] = []
         let totals = try PopulationFileParser(purpose: purpose).parse(bytes: bytes) { item in
@@ -25,7 +31,8 @@ final class PopulationFileParserTests: XCTestCase {
     }
 
     func testValidLinesWithOptionalConsentAndFromDate() throws {
-        let (lines, problems, totals) = try parse("""
+        let (lines, problems, totals) = try parse(
+            """
             \(Self.header)
             ADD;\(Self.valid);Y;2026-01-15
             ADD;\(Self.coordination);;
@@ -34,11 +41,13 @@ final class PopulationFileParserTests: XCTestCase {
             """)
         XCTAssertEqual(problems, [])
         XCTAssertEqual(totals.dataLines, 3)
-        XCTAssertEqual(lines, [
-            PopulationLine(lineNumber: 2, action: .add, pnr: Self.valid, consent: true, fromDate: CalendarDate("2026-01-15")),
-            PopulationLine(lineNumber: 3, action: .add, pnr: Self.coordination, consent: false, fromDate: nil),
-            PopulationLine(lineNumber: 4, action: .remove, pnr: Self.valid, consent: false, fromDate: nil),
-        ])
+        XCTAssertEqual(
+            lines,
+            [
+                PopulationLine(lineNumber: 2, action: .add, pnr: Self.valid, consent: true, fromDate: CalendarDate("2026-01-15")),
+                PopulationLine(lineNumber: 3, action: .add, pnr: Self.coordination, consent: false, fromDate: nil),
+                PopulationLine(lineNumber: 4, action: .remove, pnr: Self.valid, consent: false, fromDate: nil)
+            ])
     }
 
     func testByteOrderMarkCRLFAndMissingFinalLineEndAreAccepted() throws {
@@ -60,7 +69,8 @@ final class PopulationFileParserTests: XCTestCase {
     /// Every bad-line class, each on its own line, all reported with their line numbers in one pass.
     func testEveryBadLineClassIsReportedWithItsLineNumber() throws {
         let tooLong = "ADD;\(Self.valid);Y;" + String(repeating: "x", count: 1_000)
-        var bytes = Array("""
+        var bytes = Array(
+            """
             \(Self.header)
             ADD;\(Self.valid);Y
             DELETE;\(Self.valid);Y;
@@ -79,21 +89,23 @@ final class PopulationFileParserTests: XCTestCase {
         bytes += Array("ADD;\(Self.valid);".utf8) + [0xC3, 0x28] + Array(";\n".utf8)
         bytes += Array("add;\(Self.valid);Y;\n".utf8)
         let (lines, problems, totals) = try parse(bytes: bytes)
-        XCTAssertEqual(problems, [
-            PopulationLineProblem(lineNumber: 2, reason: .fieldCount(3)),
-            PopulationLineProblem(lineNumber: 3, reason: .action),
-            PopulationLineProblem(lineNumber: 4, reason: .personnummer(.length(11))),
-            PopulationLineProblem(lineNumber: 5, reason: .personnummer(.notDigits)),
-            PopulationLineProblem(lineNumber: 6, reason: .personnummer(.invalidDate)),
-            PopulationLineProblem(lineNumber: 7, reason: .personnummer(.checkDigit)),
-            PopulationLineProblem(lineNumber: 8, reason: .consentValue),
-            PopulationLineProblem(lineNumber: 9, reason: .fromDate),
-            PopulationLineProblem(lineNumber: 10, reason: .fromDate),
-            PopulationLineProblem(lineNumber: 11, reason: .emptyLine),
-            PopulationLineProblem(lineNumber: 12, reason: .tooLong(bytes: tooLong.utf8.count)),
-            PopulationLineProblem(lineNumber: 14, reason: .invalidUTF8),
-            PopulationLineProblem(lineNumber: 15, reason: .action),
-        ])
+        XCTAssertEqual(
+            problems,
+            [
+                PopulationLineProblem(lineNumber: 2, reason: .fieldCount(3)),
+                PopulationLineProblem(lineNumber: 3, reason: .action),
+                PopulationLineProblem(lineNumber: 4, reason: .personnummer(.length(11))),
+                PopulationLineProblem(lineNumber: 5, reason: .personnummer(.notDigits)),
+                PopulationLineProblem(lineNumber: 6, reason: .personnummer(.invalidDate)),
+                PopulationLineProblem(lineNumber: 7, reason: .personnummer(.checkDigit)),
+                PopulationLineProblem(lineNumber: 8, reason: .consentValue),
+                PopulationLineProblem(lineNumber: 9, reason: .fromDate),
+                PopulationLineProblem(lineNumber: 10, reason: .fromDate),
+                PopulationLineProblem(lineNumber: 11, reason: .emptyLine),
+                PopulationLineProblem(lineNumber: 12, reason: .tooLong(bytes: tooLong.utf8.count)),
+                PopulationLineProblem(lineNumber: 14, reason: .invalidUTF8),
+                PopulationLineProblem(lineNumber: 15, reason: .action)
+            ])
         XCTAssertEqual(lines.map(\.lineNumber), [13])
         XCTAssertEqual(totals.dataLines, 14)
         XCTAssertEqual(totals.badLines, 13)
@@ -104,8 +116,12 @@ final class PopulationFileParserTests: XCTestCase {
 
     func testWrongHeaderIsReportedAndTheRestStillChecked() throws {
         let (lines, problems, _) = try parse("action;pnr;consent\nADD;\(Self.valid);Y;\nADD;123;Y;\n")
-        XCTAssertEqual(problems, [PopulationLineProblem(lineNumber: 1, reason: .header),
-                                  PopulationLineProblem(lineNumber: 3, reason: .personnummer(.length(3)))])
+        XCTAssertEqual(
+            problems,
+            [
+                PopulationLineProblem(lineNumber: 1, reason: .header),
+                PopulationLineProblem(lineNumber: 3, reason: .personnummer(.length(3)))
+            ])
         XCTAssertEqual(lines.count, 1)
         // Header comparison is exact: case and spacing matter.
         XCTAssertEqual(try parse("Action;pnr;consent;from\n").1.map(\.reason), [.header])
@@ -152,8 +168,10 @@ final class PopulationFileParserTests: XCTestCase {
             number += 1
             let consent = serial % 3 == 0
             text += "\(serial % 7 == 0 ? "REMOVE" : "ADD");\(pnr);\(consent ? "Y" : "");\(serial % 5 == 0 ? "2026-03-01" : "")\r\n"
-            expected.append(PopulationLine(lineNumber: number, action: serial % 7 == 0 ? .remove : .add, pnr: pnr, consent: consent,
-                                           fromDate: serial % 5 == 0 ? CalendarDate("2026-03-01") : nil))
+            expected.append(
+                PopulationLine(
+                    lineNumber: number, action: serial % 7 == 0 ? .remove : .add, pnr: pnr, consent: consent,
+                    fromDate: serial % 5 == 0 ? CalendarDate("2026-03-01") : nil))
             if serial == 10_000 {
                 text += String(repeating: "9", count: 3_000_000) + "\n"
                 number += 1
@@ -167,12 +185,14 @@ final class PopulationFileParserTests: XCTestCase {
         var observed = 0
         var lines: [PopulationLine] = []
         var problems: [PopulationLineProblem] = []
-        let totals = try PopulationFileParser(purpose: .coordination).parse(fileDescriptor: descriptor, path: path, observe: { observed += $0.count }) { item in
-            switch item {
-            case .line(let line): lines.append(line)
-            case .problem(let problem): problems.append(problem)
-            }
-        }
+        let totals = try PopulationFileParser(purpose: .coordination).parse(
+            fileDescriptor: descriptor, path: path, observe: { observed += $0.count },
+            body: { item in
+                switch item {
+                case .line(let line): lines.append(line)
+                case .problem(let problem): problems.append(problem)
+                }
+            })
         XCTAssertEqual(observed, text.utf8.count)
         XCTAssertEqual(totals.bytes, text.utf8.count)
         XCTAssertEqual(lines, expected)

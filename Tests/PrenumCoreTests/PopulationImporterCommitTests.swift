@@ -1,6 +1,7 @@
 import Foundation
 import PrenumSQLite
 import XCTest
+
 @testable import PrenumCore
 
 /// Where the applying transaction ends and what the archive keeps: the copy made inside the
@@ -13,7 +14,8 @@ extension PopulationImporterTests {
     /// A commit refused by SQLite (here a deferred foreign key, checked only at COMMIT, as a
     /// full disk is only found there) leaves no state, no archive copy and the file in place.
     func testAFailedCommitTakesTheArchiveCopyBack() throws {
-        try state.database.execute("""
+        try state.database.execute(
+            """
             CREATE TEMP TABLE commit_guard_parent(id INTEGER PRIMARY KEY);
             CREATE TEMP TABLE commit_guard(parent INTEGER REFERENCES commit_guard_parent(id) DEFERRABLE INITIALLY DEFERRED);
             CREATE TEMP TRIGGER refuse_commit AFTER UPDATE OF archive_index ON population_file

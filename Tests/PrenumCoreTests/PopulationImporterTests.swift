@@ -1,6 +1,7 @@
 import Foundation
 import PrenumSQLite
 import XCTest
+
 @testable import PrenumCore
 
 final class PopulationImporterTests: XCTestCase {
@@ -69,7 +70,8 @@ final class PopulationImporterTests: XCTestCase {
     }
 
     func row(_ subscriber: String, _ pnr: String) throws -> Row? {
-        let statement = try state.database.prepare("SELECT present, consent, from_date, dirty FROM subscription WHERE subscriber = ? AND pnr = ?")
+        let statement = try state.database.prepare(
+            "SELECT present, consent, from_date, dirty FROM subscription WHERE subscriber = ? AND pnr = ?")
         try statement.bind([subscriber, pnr])
         guard try statement.step() else { return nil }
         return Row(present: statement.int(0), consent: statement.int(1), fromDate: statement.optionalText(2), dirty: statement.int(3))
@@ -124,10 +126,13 @@ final class PopulationImporterTests: XCTestCase {
         XCTAssertEqual(counts["added"], 2)
         XCTAssertEqual(counts["notSubscribed"], 1)
         XCTAssertEqual(counts["lines"], 3)
-        XCTAssertEqual(try count("SELECT count(*) FROM population_file WHERE outcome = 'applied' AND sha256 = ? AND bytes = ? AND added = 2 AND lines = 3",
-                                 [sha, try fileSize(processedPath)]), 1)
+        XCTAssertEqual(
+            try count(
+                "SELECT count(*) FROM population_file WHERE outcome = 'applied' AND sha256 = ? AND bytes = ? AND added = 2 AND lines = 3",
+                [sha, try fileSize(processedPath)]), 1)
         // Files and folders the importer made are not world-readable.
-        let attributes = try FileManager.default.attributesOfItem(atPath: muni.outboxFolder(in: configuration) + "/receipts/2026-11-01.csv.receipt.json")
+        let attributes = try FileManager.default.attributesOfItem(
+            atPath: muni.outboxFolder(in: configuration) + "/receipts/2026-11-01.csv.receipt.json")
         XCTAssertEqual((attributes[.posixPermissions] as? Int).map { $0 & 0o007 }, 0)
     }
 
@@ -137,16 +142,20 @@ final class PopulationImporterTests: XCTestCase {
         try drop("b.csv", "ADD;\(p1);;\nADD;\(p1);Y;2026-05-01\n")
         try drop("c.csv", "REMOVE;\(p1);;\nREMOVE;\(p1);;\nADD;\(p1);;\n")
         let outcomes = try runImport()
-        XCTAssertEqual(outcomes.map(\.counts), [
-            PopulationCounts(lines: 1, added: 1),
-            PopulationCounts(lines: 2, updated: 1, unchanged: 1),
-            PopulationCounts(lines: 3, added: 1, removed: 1, notSubscribed: 1),
-        ])
+        XCTAssertEqual(
+            outcomes.map(\.counts),
+            [
+                PopulationCounts(lines: 1, added: 1),
+                PopulationCounts(lines: 2, updated: 1, unchanged: 1),
+                PopulationCounts(lines: 3, added: 1, removed: 1, notSubscribed: 1)
+            ])
         var events: [String] = []
-        try state.database.prepare("""
+        try state.database.prepare(
+            """
             SELECT f.file_name, e.event, e.consent, coalesce(e.from_date, '-') FROM population_event e
             JOIN population_file f ON f.id = e.file_id WHERE e.subscriber = 'muni' AND e.pnr = ? ORDER BY e.id
-            """).forEachRow([p1]) { row in events.append("\(row.text(0)) \(row.text(1)) \(row.int(2)) \(row.text(3))") }
+            """
+        ).forEachRow([p1]) { row in events.append("\(row.text(0)) \(row.text(1)) \(row.int(2)) \(row.text(3))") }
         XCTAssertEqual(events, ["a.csv added 0 -", "b.csv changed 1 2026-05-01", "c.csv removed 1 2026-05-01", "c.csv added 0 -"])
     }
 
@@ -189,7 +198,8 @@ final class PopulationImporterTests: XCTestCase {
         try drop("a.csv", "ADD;\(p1);;2026-01-01\nADD;\(p2);;\n")
         _ = try runImport()
         // What the delivery engine does after delivering: both sides equal, clean.
-        try state.database.execute("""
+        try state.database.execute(
+            """
             UPDATE subscription SET delivered_present = present, delivered_consent = consent, delivered_from_date = from_date, dirty = 0
             """)
         try drop("b.csv", "ADD;\(p1);;2026-01-01\nADD;\(p2);;2026-03-01\n")
@@ -197,8 +207,10 @@ final class PopulationImporterTests: XCTestCase {
         XCTAssertEqual(try row("muni", p1)?.dirty, 0, "an unchanged person must stay clean")
         XCTAssertEqual(try row("muni", p2)?.dirty, 1)
         // The delivered side is the delivery engine's: the import never writes it.
-        XCTAssertEqual(try count("SELECT count(*) FROM subscription WHERE delivered_present = 1 AND delivered_consent = 0 AND delivered_from_date IS ? AND pnr = ?",
-                                 [SQLiteValue.null, p2]), 1)
+        XCTAssertEqual(
+            try count(
+                "SELECT count(*) FROM subscription WHERE delivered_present = 1 AND delivered_consent = 0 AND delivered_from_date IS ? AND pnr = ?",
+                [SQLiteValue.null, p2]), 1)
     }
 
     // MARK: Rejecting
@@ -227,7 +239,9 @@ final class PopulationImporterTests: XCTestCase {
         let report = try String(contentsOfFile: configuration.inbox + "/muni/rejected/01-big.csv.report.txt", encoding: .utf8)
         let listed = report.split(separator: "\n").filter { $0.hasPrefix("line ") }
         XCTAssertEqual(listed, ["line 5002: personnummer must contain digits only"])
-        XCTAssertEqual(inboxContents("muni"), ["processed", "processed/00-base.csv", "rejected", "rejected/01-big.csv", "rejected/01-big.csv.report.txt"])
+        XCTAssertEqual(
+            inboxContents("muni"),
+            ["processed", "processed/00-base.csv", "rejected", "rejected/01-big.csv", "rejected/01-big.csv.report.txt"])
         let receipt = try receipt(muni, "01-big.csv.receipt.json")
         XCTAssertEqual(receipt["outcome"] as? String, "rejected")
         XCTAssertEqual(receipt["report"] as? String, "01-big.csv.report.txt")
@@ -258,11 +272,15 @@ final class PopulationImporterTests: XCTestCase {
         XCTAssertEqual(outcomes.map(\.kind), [.rejected, .rejected, .rejected])
         let reject = configuration.inbox + "/muni/rejected/"
         let report = try String(contentsOfFile: reject + "bad.csv.report.txt", encoding: .utf8)
-        for expected in ["line 2: expected 4 fields", "line 3: the action must be ADD or REMOVE", "line 4: personnummer must have 12 digits",
-                         "line 5: the consent field must be Y or empty", "line 6: the from-date", "line 7: the line is empty"] {
+        for expected in [
+            "line 2: expected 4 fields", "line 3: the action must be ADD or REMOVE", "line 4: personnummer must have 12 digits",
+            "line 5: the consent field must be Y or empty", "line 6: the from-date", "line 7: the line is empty"
+        ] {
             XCTAssertTrue(report.contains(expected), "missing \(expected) in\n\(report)")
         }
-        XCTAssertTrue(try String(contentsOfFile: reject + "header.csv.report.txt", encoding: .utf8).contains("line 1: the first line must be exactly"))
+        XCTAssertTrue(
+            try String(contentsOfFile: reject + "header.csv.report.txt", encoding: .utf8).contains("line 1: the first line must be exactly")
+        )
         XCTAssertTrue(try String(contentsOfFile: reject + "empty.csv.report.txt", encoding: .utf8).contains("line 1: the file is empty"))
         XCTAssertEqual(try count("SELECT count(*) FROM subscription"), 0)
         XCTAssertEqual(try count("SELECT count(*) FROM population_file WHERE outcome = 'rejected'"), 3)
@@ -321,7 +339,9 @@ final class PopulationImporterTests: XCTestCase {
         XCTAssertEqual(outcomes[0].counts.added, 1, "the counts are the original receipt's")
         XCTAssertEqual(try subscriptionDump(), state0)
         XCTAssertEqual(try count("SELECT count(*) FROM population_file"), 1)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: muni.outboxFolder(in: configuration) + "/receipts"), ["orders.csv.receipt.json"])
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: muni.outboxFolder(in: configuration) + "/receipts"),
+            ["orders.csv.receipt.json"])
         XCTAssertEqual(inboxContents("muni"), ["processed", "processed/orders.csv"])
 
         // Interrupted before even the receipt: recognised by its hash, receipted as a duplicate.
@@ -335,7 +355,8 @@ final class PopulationImporterTests: XCTestCase {
     /// everything back and leaves the file where it was, to be applied by the next import.
     func testAFailureBeforeTheCommitLeavesTheFileUntouched() throws {
         let failing = Self.pnr(3)
-        try state.database.execute("""
+        try state.database.execute(
+            """
             CREATE TEMP TRIGGER fail_once BEFORE INSERT ON subscription WHEN NEW.pnr = '\(failing)'
             BEGIN SELECT RAISE(ABORT, 'simulated disk failure'); END
             """)
@@ -387,10 +408,15 @@ final class PopulationImporterTests: XCTestCase {
         let outcomes = try runImport()
         XCTAssertEqual(outcomes.map { "\($0.fileName) \($0.kind)" }, ["a..b.csv accepted", "bell_name.csv rejected"])
         XCTAssertTrue(outcomes[1].message?.contains("control characters") ?? false)
-        XCTAssertEqual(inboxContents("muni"), ["..hidden", ".upload-in-progress.csv", "archive-2025", "processed", "processed/a..b.csv",
-                                               "rejected", "rejected/bell_name.csv", "rejected/bell_name.csv.report.txt"])
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: muni.outboxFolder(in: configuration) + "/receipts").sorted(),
-                       ["a..b.csv.receipt.json", "bell_name.csv.receipt.json"])
+        XCTAssertEqual(
+            inboxContents("muni"),
+            [
+                "..hidden", ".upload-in-progress.csv", "archive-2025", "processed", "processed/a..b.csv",
+                "rejected", "rejected/bell_name.csv", "rejected/bell_name.csv.report.txt"
+            ])
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: muni.outboxFolder(in: configuration) + "/receipts").sorted(),
+            ["a..b.csv.receipt.json", "bell_name.csv.receipt.json"])
         XCTAssertTrue(logLines.contains { $0.contains("event=population_inbox_folder_ignored") && $0.contains("folder=archive-2025") })
         XCTAssertEqual(PopulationSummary.pendingInboxFiles(for: muni, in: configuration), 0)
     }

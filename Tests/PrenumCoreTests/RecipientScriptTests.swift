@@ -1,8 +1,9 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumCrypto
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 /// scripts/recipient-verify.sh, run with bash on real delivered files: what a recipient with
 /// only openssl, sha256sum, grep and sed can check must pass untouched files and fail damage.
@@ -29,40 +30,51 @@ final class RecipientScriptTests: XCTestCase {
         }
         func assertFails(_ result: ProcessOutcome, _ file: String, _ reason: String, line: UInt = #line) {
             XCTAssertNotEqual(result.status, 0, result.output, line: line)
-            XCTAssertTrue(result.output.contains("\(file): FAILED: ") && result.output.contains(reason),
-                          "expected \(file) to fail with '\(reason)': \(result.output)", line: line)
+            XCTAssertTrue(
+                result.output.contains("\(file): FAILED: ") && result.output.contains(reason),
+                "expected \(file) to fail with '\(reason)': \(result.output)", line: line)
         }
 
         let second = files[1].lastPathComponent
-        assertFails(try damaged("tampered") { folder in
-            let url = folder.appendingPathComponent(second)
-            var bytes = try Data(contentsOf: url)
-            bytes[bytes.count - 30] ^= 0x01
-            try bytes.write(to: url)
-        }, second, "bad signature")
+        assertFails(
+            try damaged("tampered") { folder in
+                let url = folder.appendingPathComponent(second)
+                var bytes = try Data(contentsOf: url)
+                bytes[bytes.count - 30] ^= 0x01
+                try bytes.write(to: url)
+            }, second, "bad signature")
 
         let third = files[2].lastPathComponent
-        assertFails(try damaged("gap") { folder in
-            try FileManager.default.removeItem(at: folder.appendingPathComponent(second))
-            try FileManager.default.removeItem(at: folder.appendingPathComponent(second + ".sig"))
-        }, third, "gap: sequence 2 missing")
+        assertFails(
+            try damaged("gap") { folder in
+                try FileManager.default.removeItem(at: folder.appendingPathComponent(second))
+                try FileManager.default.removeItem(at: folder.appendingPathComponent(second + ".sig"))
+            }, third, "gap: sequence 2 missing")
 
-        assertFails(try damaged("substituted") { folder in
-            let url = folder.appendingPathComponent(second)
-            try Data(try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "T01:00:00Z", with: "T01:00:09Z").utf8).write(to: url)
-            try world.resign(url)
-        }, third, "previousHash does not match \(second)")
+        assertFails(
+            try damaged("substituted") { folder in
+                let url = folder.appendingPathComponent(second)
+                try Data(try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "T01:00:00Z", with: "T01:00:09Z").utf8)
+                    .write(to: url)
+                try world.resign(url)
+            }, third, "previousHash does not match \(second)")
 
         let last = files[3].lastPathComponent
-        assertFails(try damaged("trailer") { folder in
-            let url = folder.appendingPathComponent(last)
-            try Data(try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "<trailer persons=\"", with: "<trailer persons=\"9").utf8).write(to: url)
-            try world.resign(url)
-        }, last, "trailer persons does not match")
+        assertFails(
+            try damaged("trailer") { folder in
+                let url = folder.appendingPathComponent(last)
+                try Data(
+                    try String(contentsOf: url, encoding: .utf8).replacingOccurrences(
+                        of: "<trailer persons=\"", with: "<trailer persons=\"9"
+                    ).utf8
+                ).write(to: url)
+                try world.resign(url)
+            }, last, "trailer persons does not match")
 
-        assertFails(try damaged("missing-signature") { folder in
-            try FileManager.default.removeItem(at: folder.appendingPathComponent(last + ".sig"))
-        }, last, "signature file missing")
+        assertFails(
+            try damaged("missing-signature") { folder in
+                try FileManager.default.removeItem(at: folder.appendingPathComponent(last + ".sig"))
+            }, last, "signature file missing")
 
         let other = try SigningKey.generate()
         let otherKey = world.root.appendingPathComponent("other-public.pem").path
@@ -86,8 +98,9 @@ final class RecipientScriptTests: XCTestCase {
         let keys = world.root.appendingPathComponent("keys-folder")
         try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
         let other = try SigningKey.generate()
-        try other.writePEM(privatePath: world.root.appendingPathComponent("old-private.pem").path,
-                           publicPath: keys.appendingPathComponent("old-public.pem").path)
+        try other.writePEM(
+            privatePath: world.root.appendingPathComponent("old-private.pem").path,
+            publicPath: keys.appendingPathComponent("old-public.pem").path)
         try FileManager.default.copyItem(atPath: world.publicKeyPath, toPath: keys.appendingPathComponent("current.pem").path)
 
         let good = try world.copyFiles(files, to: "v3-good")

@@ -1,8 +1,9 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumSQLite
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 /// The register is attached to Prenum's own connection through a `file:` URI; odd characters
 /// in its path must survive that, and the attachment must refuse every write.

@@ -1,8 +1,9 @@
 import Foundation
-import XCTest
 import PrenumSQLite
-@testable import PrenumCore
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 /// Runs the stock `sqlite3` shell on a database file, so that tests look at registers with
 /// a tool that shares no code with Prenum.
@@ -59,7 +60,8 @@ final class RegisterSchemaTests: XCTestCase {
     private func lastSeq() throws -> Int64 { try db.scalarInt("SELECT coalesce(max(seq), 0) FROM change_log") ?? 0 }
 
     private func insertPayment(id: Int64, pnr: String = "198112189876") throws {
-        try db.run("""
+        try db.run(
+            """
             INSERT INTO payment(id, pnr, benefit, company, status, period_from, period_to, payment_date, gross_ore, tax_ore, registered_at)
             VALUES (?, ?, 'SJP', 'FK', 'preliminary', '2026-10-01', '2026-10-31', '2026-11-25', 1190000, 357000, '2026-11-10T08:00:00Z')
             """, [id, pnr])
@@ -68,38 +70,40 @@ final class RegisterSchemaTests: XCTestCase {
     func testSchemaHasExactlyTheSpecTablesAndColumns() throws {
         // Typed from SPEC section 1: table | column | type | not null | primary-key position.
         let expected = """
-        benefit|code|TEXT|0|1
-        benefit|name|TEXT|1|0
-        benefit|family|TEXT|1|0
-        benefit_case|id|INTEGER|0|1
-        benefit_case|pnr|TEXT|1|0
-        benefit_case|benefit|TEXT|1|0
-        benefit_case|decision|TEXT|1|0
-        benefit_case|opened_on|TEXT|1|0
-        benefit_case|closed_on|TEXT|0|0
-        benefit_case|extent_pct|INTEGER|0|0
-        benefit_case|daily_amount_ore|INTEGER|0|0
-        change_log|seq|INTEGER|0|1
-        change_log|entity|TEXT|1|0
-        change_log|entity_id|INTEGER|1|0
-        change_log|op|TEXT|1|0
-        change_log|changed_at|TEXT|1|0
-        payment|id|INTEGER|0|1
-        payment|pnr|TEXT|1|0
-        payment|benefit|TEXT|1|0
-        payment|company|TEXT|1|0
-        payment|status|TEXT|1|0
-        payment|period_from|TEXT|0|0
-        payment|period_to|TEXT|0|0
-        payment|payment_date|TEXT|1|0
-        payment|gross_ore|INTEGER|1|0
-        payment|tax_ore|INTEGER|1|0
-        payment|registered_at|TEXT|1|0
-        payment_deduction|payment_id|INTEGER|1|1
-        payment_deduction|kind|TEXT|1|2
-        payment_deduction|amount_ore|INTEGER|1|0
-        """
-        let actual = try RegisterShell.query(path, """
+            benefit|code|TEXT|0|1
+            benefit|name|TEXT|1|0
+            benefit|family|TEXT|1|0
+            benefit_case|id|INTEGER|0|1
+            benefit_case|pnr|TEXT|1|0
+            benefit_case|benefit|TEXT|1|0
+            benefit_case|decision|TEXT|1|0
+            benefit_case|opened_on|TEXT|1|0
+            benefit_case|closed_on|TEXT|0|0
+            benefit_case|extent_pct|INTEGER|0|0
+            benefit_case|daily_amount_ore|INTEGER|0|0
+            change_log|seq|INTEGER|0|1
+            change_log|entity|TEXT|1|0
+            change_log|entity_id|INTEGER|1|0
+            change_log|op|TEXT|1|0
+            change_log|changed_at|TEXT|1|0
+            payment|id|INTEGER|0|1
+            payment|pnr|TEXT|1|0
+            payment|benefit|TEXT|1|0
+            payment|company|TEXT|1|0
+            payment|status|TEXT|1|0
+            payment|period_from|TEXT|0|0
+            payment|period_to|TEXT|0|0
+            payment|payment_date|TEXT|1|0
+            payment|gross_ore|INTEGER|1|0
+            payment|tax_ore|INTEGER|1|0
+            payment|registered_at|TEXT|1|0
+            payment_deduction|payment_id|INTEGER|1|1
+            payment_deduction|kind|TEXT|1|2
+            payment_deduction|amount_ore|INTEGER|1|0
+            """
+        let actual = try RegisterShell.query(
+            path,
+            """
             SELECT m.name, p.name, p.type, p."notnull", p.pk
             FROM sqlite_schema m JOIN pragma_table_info(m.name) p
             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'
@@ -107,7 +111,9 @@ final class RegisterSchemaTests: XCTestCase {
             """)
         XCTAssertEqual(actual, expected)
         XCTAssertEqual(try RegisterShell.query(path, "SELECT sql LIKE '%AUTOINCREMENT%' FROM sqlite_schema WHERE name = 'change_log'"), "1")
-        XCTAssertEqual(try RegisterShell.query(path, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN ('payment_pnr', 'benefit_case_pnr')"), "2")
+        XCTAssertEqual(
+            try RegisterShell.query(
+                path, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name IN ('payment_pnr', 'benefit_case_pnr')"), "2")
     }
 
     func testBenefitCatalogueHoldsTheThirteenSpecCodes() throws {
@@ -124,7 +130,8 @@ final class RegisterSchemaTests: XCTestCase {
     }
 
     func testCaseWritesAreJournalledAsCase() throws {
-        try db.run("""
+        try db.run(
+            """
             INSERT INTO benefit_case(id, pnr, benefit, decision, opened_on, closed_on, extent_pct, daily_amount_ore)
             VALUES (7, '198112189876', 'SJP', 'pending', '2026-11-01', NULL, 100, 85000)
             """)
@@ -180,7 +187,8 @@ final class RegisterSchemaTests: XCTestCase {
     func testTriggersWorkForWritersThatAreNotPrenum() throws {
         // Upstream systems write with their own tools; the journal must not depend on Prenum.
         db = nil
-        _ = try RegisterShell.run(path, ["INSERT INTO benefit_case(pnr, benefit, decision, opened_on) VALUES ('198112189876', 'FP', 'granted', '2026-01-01')"])
+        _ = try RegisterShell.run(
+            path, ["INSERT INTO benefit_case(pnr, benefit, decision, opened_on) VALUES ('198112189876', 'FP', 'granted', '2026-01-01')"])
         XCTAssertEqual(try RegisterShell.query(path, "SELECT entity || ' ' || entity_id || ' ' || op FROM change_log"), "case 1 I")
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumCrypto
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 /// `prenum rerun`: past files come back byte for byte under their names, into the current
 /// outbox, and a damaged archive or a conflicting outbox file publishes nothing.
@@ -15,7 +16,8 @@ final class RerunTests: XCTestCase {
     /// Every `.xml` and `.sig` directly in the folder, with its bytes.
     func snapshot(_ folder: URL) throws -> [String: Data] {
         var files: [String: Data] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".xml") || name.hasSuffix(".sig") {
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where name.hasSuffix(".xml") || name.hasSuffix(".sig")
+        {
             files[name] = try Data(contentsOf: folder.appendingPathComponent(name))
         }
         return files
@@ -43,9 +45,12 @@ final class RerunTests: XCTestCase {
         XCTAssertEqual(report.entries.map(\.sequence), [2, 3, 4])
         XCTAssertTrue(report.entries.allSatisfy { $0.signature == .published && $0.data == .published })
         let published = try snapshot(newFolder)
-        XCTAssertEqual(Set(published.keys), Set(world.deliveredFiles(index).filter { name in
-            report.entries.contains { $0.fileName == name.lastPathComponent }
-        }.flatMap { [$0.lastPathComponent, $0.lastPathComponent + ".sig"] }))
+        XCTAssertEqual(
+            Set(published.keys),
+            Set(
+                world.deliveredFiles(index).filter { name in
+                    report.entries.contains { $0.fileName == name.lastPathComponent }
+                }.flatMap { [$0.lastPathComponent, $0.lastPathComponent + ".sig"] }))
         for (name, bytes) in published { XCTAssertEqual(bytes, saved[name], "\(name) differs from the original") }
         XCTAssertEqual(try snapshot(oldFolder), saved, "the old outbox must not be touched")
 
@@ -80,7 +85,8 @@ final class RerunTests: XCTestCase {
         XCTAssertEqual(try snapshot(world.outboxFolder(world.subscribers[0])), before)
 
         // A missing archived signature is refused the same way, also in a dry run.
-        try FileManager.default.removeItem(atPath: world.root.appendingPathComponent("archive/ins-a/\(files[1].lastPathComponent).sig").path)
+        try FileManager.default.removeItem(
+            atPath: world.root.appendingPathComponent("archive/ins-a/\(files[1].lastPathComponent).sig").path)
         XCTAssertThrowsError(try rerun(world, "ins-a", 1, 1, dryRun: true)) { error in
             XCTAssertTrue("\(error)".contains("is missing"), "\(error)")
         }
@@ -116,8 +122,9 @@ final class RerunTests: XCTestCase {
         XCTAssertTrue(empty.entries.isEmpty)
         XCTAssertTrue(empty.text.contains("nothing to re-publish"), empty.text)
         XCTAssertThrowsError(try rerun(world, "age-d", 2, 1)) { XCTAssertEqual(($0 as? any PrenumFailure)?.exitCode, .usage) }
-        XCTAssertThrowsError(try Rerun(configuration: try ConfigurationLoader.load(path: world.configPath), log: world.makeLog())
-            .execute(subscriber: "nobody", from: SimulationWorkspace.night(0), to: SimulationWorkspace.night(1), dryRun: false))
+        XCTAssertThrowsError(
+            try Rerun(configuration: try ConfigurationLoader.load(path: world.configPath), log: world.makeLog())
+                .execute(subscriber: "nobody", from: SimulationWorkspace.night(0), to: SimulationWorkspace.night(1), dryRun: false))
     }
 
     func testRerunCommandThroughTheBinary() throws {
@@ -126,14 +133,16 @@ final class RerunTests: XCTestCase {
         let files = world.deliveredFiles(4)
         let saved = try Data(contentsOf: files[1])
         try deletePairs([files[1]])
-        let ok = try FaultInjectionTests.runPrenum(["rerun", "--subscriber", "pen-e", "--from", "2026-03-02", "--to", "2026-03-02"], in: world.root)
+        let ok = try FaultInjectionTests.runPrenum(
+            ["rerun", "--subscriber", "pen-e", "--from", "2026-03-02", "--to", "2026-03-02"], in: world.root)
         XCTAssertEqual(ok.status, 0, ok.errorOutput)
         XCTAssertEqual(try Data(contentsOf: files[1]), saved)
         XCTAssertTrue(ok.errorOutput.contains("event=rerun.end"), ok.errorOutput)
 
         let archived = world.root.appendingPathComponent("archive/pen-e/\(files[2].lastPathComponent).sig")
         try Data(repeating: 1, count: 64).write(to: archived)
-        let refused = try FaultInjectionTests.runPrenum(["rerun", "--subscriber", "pen-e", "--from", "2026-03-01", "--to", "2026-03-03"], in: world.root)
+        let refused = try FaultInjectionTests.runPrenum(
+            ["rerun", "--subscriber", "pen-e", "--from", "2026-03-01", "--to", "2026-03-03"], in: world.root)
         XCTAssertEqual(refused.status, 65, refused.errorOutput)
         XCTAssertTrue(refused.errorOutput.contains(files[2].lastPathComponent + ".sig"), refused.errorOutput)
     }

@@ -1,8 +1,9 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumSQLite
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 /// The Prometheus textfile and the JSON run report written after `prenum run`.
 final class RunMetricsTests: XCTestCase {
@@ -19,7 +20,10 @@ final class RunMetricsTests: XCTestCase {
         let metricName = #"[a-zA-Z_:][a-zA-Z0-9_:]*"#
         let help = try! NSRegularExpression(pattern: "^# HELP (\(metricName)) [^\\n]+$")
         let type = try! NSRegularExpression(pattern: "^# TYPE (\(metricName)) (gauge|counter|untyped)$")
-        let sample = try! NSRegularExpression(pattern: #"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*")(,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*")*\})? (-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?|NaN|[+-]Inf)$"#)
+        let sample = try! NSRegularExpression(
+            pattern:
+                #"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*")(,[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*")*\})? (-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?|NaN|[+-]Inf)$"#
+        )
         var samples: [Sample] = []
         var helped = Set<String>()
         var typed = Set<String>()
@@ -35,7 +39,8 @@ final class RunMetricsTests: XCTestCase {
                 XCTAssertTrue(helped.contains(name), "TYPE before HELP for \(name)", file: file, line: line)
                 XCTAssertTrue(typed.insert(name).inserted, "TYPE twice for \(name)", file: file, line: line)
             } else if let match = sample.firstMatch(in: text, range: range), let name = group(match, 1),
-                      let valueText = group(match, 5), let value = Double(valueText) {
+                let valueText = group(match, 5), let value = Double(valueText)
+            {
                 XCTAssertTrue(typed.contains(name), "sample of undeclared family: \(text)", file: file, line: line)
                 var labels: [String: String] = [:]
                 if let labelText = group(match, 2) {
@@ -60,7 +65,7 @@ final class RunMetricsTests: XCTestCase {
         let world = try SimulationWorkspace.afterNights(seed: 5151, nights: 2, orderChanges: false)
         let day = SimulationWorkspace.night(2)
         try world.chaos.advance(on: day, operations: 30, &world.random)
-        world.subscribers[0].benefits = ["SJP"]   // a changed order: FULL for ins-a
+        world.subscribers[0].benefits = ["SJP"]  // a changed order: FULL for ins-a
         try world.writeConfiguration()
         let report = try world.run(day)
         let configuration = try ConfigurationLoader.load(path: world.configPath)
@@ -71,7 +76,8 @@ final class RunMetricsTests: XCTestCase {
         XCTAssertEqual(value(samples, "prenum_run_exit_code"), 0)
         XCTAssertEqual(value(samples, "prenum_run_last_success_timestamp_seconds"), 1_790_000_000)
         XCTAssertEqual(value(samples, "prenum_run_last_run_timestamp_seconds"), 1_790_000_000)
-        XCTAssertEqual(value(samples, "prenum_run_business_date_timestamp_seconds"), Timestamp.parse("2026-03-03T00:00:00Z")!.timeIntervalSince1970)
+        XCTAssertEqual(
+            value(samples, "prenum_run_business_date_timestamp_seconds"), Timestamp.parse("2026-03-03T00:00:00Z")!.timeIntervalSince1970)
         XCTAssertEqual(value(samples, "prenum_run_duration_seconds") ?? -1, report.durationSeconds, accuracy: 0.001)
         let state = try Database(path: world.root.appendingPathComponent("state.db").path, mode: .readOnly)
         for result in report.subscribers {
@@ -80,9 +86,11 @@ final class RunMetricsTests: XCTestCase {
             XCTAssertEqual(value(samples, "prenum_subscriber_last_sequence", subscriber: result.subscriber), 3)
             XCTAssertEqual(value(samples, "prenum_subscriber_records_delivered", subscriber: result.subscriber), Double(recorded.records))
             XCTAssertEqual(value(samples, "prenum_subscriber_persons_delivered", subscriber: result.subscriber), Double(recorded.persons))
-            XCTAssertEqual(value(samples, "prenum_subscriber_unsubscribed_delivered", subscriber: result.subscriber), Double(recorded.unsubscribed))
+            XCTAssertEqual(
+                value(samples, "prenum_subscriber_unsubscribed_delivered", subscriber: result.subscriber), Double(recorded.unsubscribed))
             XCTAssertEqual(value(samples, "prenum_subscriber_failed", subscriber: result.subscriber), 0)
-            XCTAssertEqual(value(samples, "prenum_subscriber_full_delivery", subscriber: result.subscriber), recorded.kind == "FULL" ? 1 : 0)
+            XCTAssertEqual(
+                value(samples, "prenum_subscriber_full_delivery", subscriber: result.subscriber), recorded.kind == "FULL" ? 1 : 0)
         }
         XCTAssertEqual(value(samples, "prenum_subscriber_full_delivery", subscriber: "ins-a"), 1)
         XCTAssertGreaterThan(samples.filter { $0.name == "prenum_subscriber_records_delivered" }.map(\.value).reduce(0, +), 0)
@@ -93,8 +101,10 @@ final class RunMetricsTests: XCTestCase {
         let configuration = try ConfigurationLoader.load(path: world.configPath)
         let path = world.root.appendingPathComponent("custom/metrics.prom").path
         let success = Date(timeIntervalSince1970: 1_780_000_000)
-        try RunMetrics.make(report: try world.run(SimulationWorkspace.night(1)), configuration: configuration, finishedAt: success,
-                            previousSuccess: nil).write(to: path)
+        try RunMetrics.make(
+            report: try world.run(SimulationWorkspace.night(1)), configuration: configuration, finishedAt: success,
+            previousSuccess: nil
+        ).write(to: path)
 
         // enf-c's staging folder becomes a plain file: its delivery fails, the others go out (exit 1).
         let staging = DeliveryPublisher.stagingFolder(outbox: world.outboxFolder(world.subscribers[2]).path)
@@ -102,8 +112,9 @@ final class RunMetricsTests: XCTestCase {
         try Data().write(to: URL(fileURLWithPath: staging))
         let report = try world.run(SimulationWorkspace.night(2))
         XCTAssertEqual(report.exitCode, .partialFailure)
-        RunMetrics.record(report, configuration: configuration, metricsFile: path, started: Date(), log: world.makeLog(),
-                          now: Date(timeIntervalSince1970: 1_780_086_400))
+        RunMetrics.record(
+            report, configuration: configuration, metricsFile: path, started: Date(), log: world.makeLog(),
+            now: Date(timeIntervalSince1970: 1_780_086_400))
         var samples = Self.parseExposition(try String(contentsOfFile: path, encoding: .utf8))
         XCTAssertEqual(value(samples, "prenum_run_exit_code"), 1)
         XCTAssertEqual(value(samples, "prenum_run_last_success_timestamp_seconds"), 1_780_000_000)
@@ -112,19 +123,23 @@ final class RunMetricsTests: XCTestCase {
         XCTAssertEqual(value(samples, "prenum_subscriber_last_sequence", subscriber: "enf-c"), 2)
         XCTAssertEqual(value(samples, "prenum_subscriber_failed", subscriber: "ins-a"), 0)
         XCTAssertEqual(value(samples, "prenum_subscriber_last_sequence", subscriber: "ins-a"), 3)
-        let json = try Data(contentsOf: URL(fileURLWithPath: RunMetrics.reportPath(configuration: configuration, businessDate: SimulationWorkspace.night(2))))
+        let json = try Data(
+            contentsOf: URL(
+                fileURLWithPath: RunMetrics.reportPath(configuration: configuration, businessDate: SimulationWorkspace.night(2))))
         let document = try JSONDecoder().decode(RunReportDocument.self, from: json)
         XCTAssertEqual(document.exitCode, 1)
         XCTAssertEqual(document.subscribers.first { $0.subscriber == "enf-c" }?.status, "failed")
         XCTAssertEqual(document.subscribers.first { $0.subscriber == "ins-a" }?.sequence, 3)
 
         // A run that throws (a date before the last completed one) still leaves its exit code.
-        RunMetrics.recordFailure(OperationFailure(.dataError, "before the last run"), configuration: configuration,
-                                 businessDate: SimulationWorkspace.night(0), metricsFile: path, started: Date(), log: world.makeLog())
+        RunMetrics.recordFailure(
+            OperationFailure(.dataError, "before the last run"), configuration: configuration,
+            businessDate: SimulationWorkspace.night(0), metricsFile: path, started: Date(), log: world.makeLog())
         samples = Self.parseExposition(try String(contentsOfFile: path, encoding: .utf8))
         XCTAssertEqual(value(samples, "prenum_run_exit_code"), 65)
         XCTAssertEqual(value(samples, "prenum_run_last_success_timestamp_seconds"), 1_780_000_000)
-        XCTAssertNil(value(samples, "prenum_subscriber_failed", subscriber: "ins-a"), "no per-run delivery values for a run that delivered nothing")
+        XCTAssertNil(
+            value(samples, "prenum_subscriber_failed", subscriber: "ins-a"), "no per-run delivery values for a run that delivered nothing")
         XCTAssertEqual(value(samples, "prenum_subscriber_last_sequence", subscriber: "ins-a"), 3)
     }
 
@@ -138,8 +153,9 @@ final class RunMetricsTests: XCTestCase {
         XCTAssertEqual(value(samples, "prenum_run_exit_code"), 0)
         XCTAssertEqual(samples.filter { $0.name == "prenum_subscriber_last_sequence" }.map(\.value), [2, 2, 2, 2, 2])
         let lastSuccess = try XCTUnwrap(value(samples, "prenum_run_last_success_timestamp_seconds"))
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: world.root.appendingPathComponent("metrics").path), ["prenum.prom"],
-                       "no temporary file may be left beside the metrics")
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: world.root.appendingPathComponent("metrics").path), ["prenum.prom"],
+            "no temporary file may be left beside the metrics")
         let reportURL = world.root.appendingPathComponent("reports/run-2026-03-02.json")
         let document = try JSONDecoder().decode(RunReportDocument.self, from: try Data(contentsOf: reportURL))
         XCTAssertEqual(document.businessDate, "2026-03-02")

@@ -1,7 +1,8 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 /// The sample generator, checked from outside with the stock `sqlite3` shell: determinism by
 /// `.dump`, validity of every personnummer, the karens and tax rules, the status rule, and
@@ -53,7 +54,9 @@ final class SampleGeneratorTests: XCTestCase {
     func testCreateRefusesAnExistingFile() throws {
         let path = file("exists.db")
         try Data("keep me".utf8).write(to: URL(fileURLWithPath: path))
-        XCTAssertThrowsError(try SampleRegister.create(path: path, persons: 10, seed: 1, until: CalendarDate(year: 2026, month: 11, day: 1)!)) { error in
+        XCTAssertThrowsError(
+            try SampleRegister.create(path: path, persons: 10, seed: 1, until: CalendarDate(year: 2026, month: 11, day: 1)!)
+        ) { error in
             XCTAssertEqual((error as? any PrenumFailure)?.exitCode, .cannotCreate)
         }
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "keep me")
@@ -66,7 +69,9 @@ final class SampleGeneratorTests: XCTestCase {
         XCTAssertEqual(numbers.count, 1_500, "every person has at least one record")
         var coordination = 0
         for number in numbers {
-            guard let pnr = Personnummer(number) else { return XCTFail("invalid personnummer generated (\(Personnummer.validate(number)))") }
+            guard let pnr = Personnummer(number) else {
+                return XCTFail("invalid personnummer generated (\(Personnummer.validate(number)))")
+            }
             if pnr.isCoordinationNumber { coordination += 1 }
         }
         XCTAssertGreaterThan(coordination, 5, "a small share are samordningsnummer")
@@ -75,22 +80,38 @@ final class SampleGeneratorTests: XCTestCase {
 
     func testSchemaIsTheShippedDDLAndJournalCoversEveryRecord() throws {
         let path = try create("schema.db")
-        XCTAssertEqual(try RegisterShell.query(path, "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name)"),
-                       "benefit benefit_case change_log payment payment_deduction sqlite_sequence")
+        XCTAssertEqual(
+            try RegisterShell.query(
+                path, "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name)"),
+            "benefit benefit_case change_log payment payment_deduction sqlite_sequence")
         XCTAssertEqual(try RegisterShell.query(path, "PRAGMA journal_mode"), "wal")
-        XCTAssertEqual(try number(path, "SELECT count(*) FROM payment p WHERE NOT EXISTS (SELECT 1 FROM change_log c WHERE c.entity = 'payment' AND c.entity_id = p.id AND c.op = 'I')"), 0)
-        XCTAssertEqual(try number(path, "SELECT count(*) FROM benefit_case b WHERE NOT EXISTS (SELECT 1 FROM change_log c WHERE c.entity = 'case' AND c.entity_id = b.id AND c.op = 'I')"), 0)
+        XCTAssertEqual(
+            try number(
+                path,
+                "SELECT count(*) FROM payment p WHERE NOT EXISTS (SELECT 1 FROM change_log c WHERE c.entity = 'payment' AND c.entity_id = p.id AND c.op = 'I')"
+            ), 0)
+        XCTAssertEqual(
+            try number(
+                path,
+                "SELECT count(*) FROM benefit_case b WHERE NOT EXISTS (SELECT 1 FROM change_log c WHERE c.entity = 'case' AND c.entity_id = b.id AND c.op = 'I')"
+            ), 0)
         XCTAssertEqual(try number(path, "SELECT count(*) FROM change_log WHERE op = 'D' AND entity_id IN (SELECT id FROM payment)"), 0)
         XCTAssertGreaterThan(try number(path, "SELECT count(*) FROM change_log WHERE op = 'D'"), 0, "some payments were hard-deleted")
-        XCTAssertEqual(try number(path, "SELECT count(*) FROM change_log WHERE changed_at NOT GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z' OR changed_at > '2026-11-01T23:59:59Z'"), 0,
-                       "journal times are simulated, never after the end date")
+        XCTAssertEqual(
+            try number(
+                path,
+                "SELECT count(*) FROM change_log WHERE changed_at NOT GLOB '[12][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z' OR changed_at > '2026-11-01T23:59:59Z'"
+            ), 0,
+            "journal times are simulated, never after the end date")
     }
 
     func testKarensCompensationFollowsTheRatesAndIsTaxedAtThirtyPercentRoundedDown() throws {
         let path = try create("karens.db", persons: 2_000)
         for day in 2...4 { _ = try SampleRegister.advance(path: path, date: CalendarDate(year: 2026, month: 11, day: day)!) }
         // Karens payments are the SJP payments paying exactly 700 or 804 kronor per day of their period.
-        let karens = try rows(path, """
+        let karens = try rows(
+            path,
+            """
             SELECT gross_ore, tax_ore, CAST(julianday(period_to) - julianday(period_from) + 1 AS INTEGER) FROM payment
             WHERE benefit = 'SJP' AND (gross_ore = 70000 * (julianday(period_to) - julianday(period_from) + 1)
                                     OR gross_ore = 80400 * (julianday(period_to) - julianday(period_from) + 1))
@@ -117,33 +138,55 @@ final class SampleGeneratorTests: XCTestCase {
         let until = "2026-11-01"
         // Every status, and the status rule: executed exactly when the month's cut-off (the
         // 20th) has passed and the payment was registered before the end date.
-        XCTAssertEqual(try RegisterShell.query(path, "SELECT group_concat(status, ' ') FROM (SELECT DISTINCT status FROM payment ORDER BY 1)"),
-                       "cancelled executed preliminary")
+        XCTAssertEqual(
+            try RegisterShell.query(path, "SELECT group_concat(status, ' ') FROM (SELECT DISTINCT status FROM payment ORDER BY 1)"),
+            "cancelled executed preliminary")
         let due = "(date(payment_date, 'start of month', '+19 days') <= '\(until)' AND substr(registered_at, 1, 10) < '\(until)')"
         XCTAssertEqual(try number(path, "SELECT count(*) FROM payment WHERE status = 'executed' AND NOT \(due)"), 0)
         XCTAssertEqual(try number(path, "SELECT count(*) FROM payment WHERE status = 'preliminary' AND \(due)"), 0)
         XCTAssertGreaterThan(try number(path, "SELECT count(*) FROM payment WHERE payment_date > '\(until)'"), 100, "future payment dates")
-        XCTAssertGreaterThan(try number(path, "SELECT count(*) FROM payment WHERE period_from < date(registered_at, '-45 days')"), 20, "retroactive payments")
+        XCTAssertGreaterThan(
+            try number(path, "SELECT count(*) FROM payment WHERE period_from < date(registered_at, '-45 days')"), 20, "retroactive payments"
+        )
         XCTAssertGreaterThan(try number(path, "SELECT count(*) FROM payment WHERE company = 'PM'"), 50)
         XCTAssertEqual(try number(path, "SELECT count(*) FROM payment WHERE company NOT IN ('FK', 'PM')"), 0)
-        XCTAssertEqual(try RegisterShell.query(path, "SELECT group_concat(kind, ' ') FROM (SELECT DISTINCT kind FROM payment_deduction ORDER BY 1)"),
-                       "FOREIGN_CLAIM GARNISHMENT SOCIAL_ASSISTANCE STATE_CLAIM_OFFSET")
-        XCTAssertEqual(try number(path, """
-            SELECT count(*) FROM payment p WHERE (SELECT coalesce(sum(amount_ore), 0) FROM payment_deduction WHERE payment_id = p.id) > p.gross_ore - p.tax_ore
-               OR p.tax_ore < 0 OR p.tax_ore > p.gross_ore OR p.gross_ore <= 0 OR p.tax_ore % 100 <> 0
-            """), 0, "deductions fit in the net amount; tax is whole kronor")
+        XCTAssertEqual(
+            try RegisterShell.query(path, "SELECT group_concat(kind, ' ') FROM (SELECT DISTINCT kind FROM payment_deduction ORDER BY 1)"),
+            "FOREIGN_CLAIM GARNISHMENT SOCIAL_ASSISTANCE STATE_CLAIM_OFFSET")
+        XCTAssertEqual(
+            try number(
+                path,
+                """
+                SELECT count(*) FROM payment p WHERE (SELECT coalesce(sum(amount_ore), 0) FROM payment_deduction WHERE payment_id = p.id) > p.gross_ore - p.tax_ore
+                   OR p.tax_ore < 0 OR p.tax_ore > p.gross_ore OR p.gross_ore <= 0 OR p.tax_ore % 100 <> 0
+                """), 0, "deductions fit in the net amount; tax is whole kronor")
         XCTAssertEqual(try number(path, "SELECT count(DISTINCT benefit) FROM payment"), 13)
-        XCTAssertEqual(try number(path, "SELECT count(*) FROM payment WHERE period_from > period_to OR payment_date NOT GLOB '20[0-9][0-9]-[01][0-9]-[0-3][0-9]'"), 0)
-        XCTAssertEqual(try RegisterShell.query(path, "SELECT group_concat(decision, ' ') FROM (SELECT DISTINCT decision FROM benefit_case ORDER BY 1)"),
-                       "denied granted pending withdrawn")
+        XCTAssertEqual(
+            try number(
+                path,
+                "SELECT count(*) FROM payment WHERE period_from > period_to OR payment_date NOT GLOB '20[0-9][0-9]-[01][0-9]-[0-3][0-9]'"),
+            0)
+        XCTAssertEqual(
+            try RegisterShell.query(
+                path, "SELECT group_concat(decision, ' ') FROM (SELECT DISTINCT decision FROM benefit_case ORDER BY 1)"),
+            "denied granted pending withdrawn")
         XCTAssertGreaterThan(try number(path, "SELECT count(*) FROM benefit_case WHERE closed_on IS NULL"), 100)
         XCTAssertGreaterThan(try number(path, "SELECT count(*) FROM benefit_case WHERE closed_on IS NOT NULL"), 100)
-        XCTAssertEqual(try number(path, "SELECT count(*) FROM benefit_case WHERE closed_on < opened_on OR (extent_pct IS NOT NULL AND extent_pct NOT IN (25, 50, 75, 100))"), 0)
-        XCTAssertEqual(try number(path, "SELECT count(*) FROM benefit_case WHERE benefit IN ('SJP', 'FP', 'TFP') AND daily_amount_ore IS NULL"), 0)
+        XCTAssertEqual(
+            try number(
+                path,
+                "SELECT count(*) FROM benefit_case WHERE closed_on < opened_on OR (extent_pct IS NOT NULL AND extent_pct NOT IN (25, 50, 75, 100))"
+            ), 0)
+        XCTAssertEqual(
+            try number(path, "SELECT count(*) FROM benefit_case WHERE benefit IN ('SJP', 'FP', 'TFP') AND daily_amount_ore IS NULL"), 0)
         // About 13 months of history.
         XCTAssertEqual(try RegisterShell.query(path, "SELECT min(payment_date) BETWEEN '2025-08-01' AND '2025-10-31' FROM payment"), "1")
-        XCTAssertEqual(try number(path, "SELECT count(DISTINCT substr(payment_date, 1, 7)) FROM payment WHERE payment_date BETWEEN '2025-10-01' AND '2026-11-30'"), 14,
-                       "payments in every month from October 2025 to November 2026")
+        XCTAssertEqual(
+            try number(
+                path,
+                "SELECT count(DISTINCT substr(payment_date, 1, 7)) FROM payment WHERE payment_date BETWEEN '2025-10-01' AND '2026-11-30'"),
+            14,
+            "payments in every month from October 2025 to November 2026")
         XCTAssertGreaterThan(try number(path, "SELECT count(*) FROM payment WHERE benefit IN ('FP', 'TFP', 'BOB', 'BB')"), 500)
     }
 
@@ -152,7 +195,10 @@ final class SampleGeneratorTests: XCTestCase {
     /// Every row of the register's data tables, keyed by entity and id, as the shell prints it.
     private func snapshot(_ path: String) throws -> [String: String] {
         var state: [String: String] = [:]
-        for row in try rows(path, "SELECT 'payment', id, pnr, benefit, company, status, period_from, period_to, payment_date, gross_ore, tax_ore, registered_at, (SELECT group_concat(kind || '=' || amount_ore) FROM (SELECT * FROM payment_deduction d WHERE d.payment_id = p.id ORDER BY kind)) FROM payment p") {
+        for row in try rows(
+            path,
+            "SELECT 'payment', id, pnr, benefit, company, status, period_from, period_to, payment_date, gross_ore, tax_ore, registered_at, (SELECT group_concat(kind || '=' || amount_ore) FROM (SELECT * FROM payment_deduction d WHERE d.payment_id = p.id ORDER BY kind)) FROM payment p"
+        ) {
             state["payment \(row[1])"] = row.dropFirst(2).joined(separator: "|")
         }
         for row in try rows(path, "SELECT 'case', * FROM benefit_case") {
@@ -180,7 +226,9 @@ final class SampleGeneratorTests: XCTestCase {
                 switch row[2] {
                 case "I": XCTAssertNil(before[key], "\(key) journalled as inserted existed before")
                 case "D": XCTAssertNil(after[key], "\(key) journalled as deleted still exists")
-                case "U": XCTAssertTrue(before[key] != nil || after[key] != nil || journal.contains { "\($0[0]) \($0[1])" == key && $0[2] == "I" })
+                case "U":
+                    XCTAssertTrue(
+                        before[key] != nil || after[key] != nil || journal.contains { "\($0[0]) \($0[1])" == key && $0[2] == "I" })
                 default: XCTFail("unknown op \(row[2])")
                 }
             }
@@ -195,7 +243,7 @@ final class SampleGeneratorTests: XCTestCase {
             "payment I", "payment U", "payment D", "case I", "case U",
             "payment inserted", "payment deleted", "status preliminary->executed", "status preliminary->cancelled",
             "payment_date changed", "period changed", "amount changed", "deduction added", "deduction changed", "deduction removed",
-            "case opened", "case decided granted", "case decided withdrawn", "case closed", "case extended", "extent changed",
+            "case opened", "case decided granted", "case decided withdrawn", "case closed", "case extended", "extent changed"
         ]
         XCTAssertEqual(expected.subtracting(kinds), [], "kinds of change never produced in 8 days")
     }
@@ -242,7 +290,8 @@ final class SampleGeneratorTests: XCTestCase {
     }
 
     func testAdvanceRefusesMissingRegistersAndGoingBack() throws {
-        XCTAssertThrowsError(try SampleRegister.advance(path: file("none.db"), date: CalendarDate(year: 2026, month: 11, day: 2)!)) { error in
+        XCTAssertThrowsError(try SampleRegister.advance(path: file("none.db"), date: CalendarDate(year: 2026, month: 11, day: 2)!)) {
+            error in
             XCTAssertEqual((error as? any PrenumFailure)?.exitCode, .noInput)
         }
         let path = try create("back.db", persons: 50)

@@ -1,6 +1,7 @@
 import Foundation
 import PrenumSQLite
 import XCTest
+
 @testable import PrenumCore
 
 final class StateDatabaseTests: XCTestCase {
@@ -34,9 +35,13 @@ final class StateDatabaseTests: XCTestCase {
         let (_, pageSize) = try tool("/usr/bin/sqlite3", [path, "PRAGMA page_size"])
         XCTAssertEqual(pageSize.trimmingCharacters(in: .whitespacesAndNewlines), "\(StateDatabase.pageSize)")
         let (_, tables) = try tool("/usr/bin/sqlite3", [path, "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name"])
-        XCTAssertEqual(tables.split(separator: "\n").map(String.init),
-                       ["delivery", "disclosure", "disclosure_file", "disclosure_profile", "fingerprint_bucket", "held_delivery", "meta", "population_event", "population_file", "quarantine", "record", "record_change", "record_recent",
-                        "run", "run_failure", "subscriber_state", "subscription", "tracked_person", "untrack_candidate"])
+        XCTAssertEqual(
+            tables.split(separator: "\n").map(String.init),
+            [
+                "delivery", "disclosure", "disclosure_file", "disclosure_profile", "fingerprint_bucket", "held_delivery", "meta",
+                "population_event", "population_file", "quarantine", "record", "record_change", "record_recent",
+                "run", "run_failure", "subscriber_state", "subscription", "tracked_person", "untrack_candidate"
+            ])
     }
 
     func testAVersionOneStateKeepsItsCopyAndCountsItWhenMigrated() throws {
@@ -44,8 +49,9 @@ final class StateDatabaseTests: XCTestCase {
         let v1 = try Database(path: path, mode: .readWrite(create: true))
         try v1.execute(StateSchema.migrations[0] + "; PRAGMA user_version = 1;")
         for (id, pnr) in [(1, "194001011234"), (2, "194001011234"), (3, "195502023456")] {
-            try v1.run("INSERT INTO record(entity, id, pnr, benefit, fields) VALUES (?, ?, ?, 'SA', ?)",
-                       [Int64(RecordKind.benefitCase.rawValue), Int64(id), pnr, Self.caseVersion(id, pnr).encodedFields])
+            try v1.run(
+                "INSERT INTO record(entity, id, pnr, benefit, fields) VALUES (?, ?, ?, 'SA', ?)",
+                [Int64(RecordKind.benefitCase.rawValue), Int64(id), pnr, Self.caseVersion(id, pnr).encodedFields])
         }
         let state = try StateDatabase(path: path)
         XCTAssertEqual(try state.schemaVersion(), StateDatabase.currentVersion)
@@ -61,17 +67,19 @@ final class StateDatabaseTests: XCTestCase {
         let store = RecordStore(database: database)
         let (anna, bo, cia) = ("194001011234", "195502023456", "196003034567")
         func put(_ table: String, _ version: RecordVersion) throws {
-            try database.run("INSERT INTO \(table)(entity, id, pnr, benefit, fields) VALUES (?, ?, ?, ?, ?)",
-                             [Int64(version.entity.rawValue), version.id, version.pnr, version.benefit, version.encodedFields])
+            try database.run(
+                "INSERT INTO \(table)(entity, id, pnr, benefit, fields) VALUES (?, ?, ?, ?, ?)",
+                [Int64(version.entity.rawValue), version.id, version.pnr, version.benefit, version.encodedFields])
         }
         for id in 1...4 { try put("record", Self.caseVersion(id, anna)) }
         try store.adjustCopyRows(by: 4)
         var changed = Self.caseVersion(1, anna)
-        changed.body = .benefitCase(CaseFields(decision: "denied", openedOn: "2026-01-01", closedOn: "2026-02-01", extentPct: nil, dailyAmountOre: nil))
-        try put("record_recent", changed)                                   // changed in place
-        try put("record_recent", Self.caseVersion(2, bo))                    // moved to Bo
+        changed.body = .benefitCase(
+            CaseFields(decision: "denied", openedOn: "2026-01-01", closedOn: "2026-02-01", extentPct: nil, dailyAmountOre: nil))
+        try put("record_recent", changed)  // changed in place
+        try put("record_recent", Self.caseVersion(2, bo))  // moved to Bo
         try database.run("INSERT INTO record_recent(entity, id) VALUES (?, 3)", [Int64(RecordKind.benefitCase.rawValue)])  // gone
-        try put("record_recent", Self.caseVersion(5, cia))                   // new
+        try put("record_recent", Self.caseVersion(5, cia))  // new
 
         func reads() throws -> [String: [RecordVersion]] {
             try Dictionary(uniqueKeysWithValues: [anna, bo, cia].map { ($0, try store.records(ofPerson: $0)) })
@@ -91,8 +99,10 @@ final class StateDatabaseTests: XCTestCase {
     }
 
     static func caseVersion(_ id: Int, _ pnr: String) -> RecordVersion {
-        RecordVersion(id: Int64(id), pnr: pnr, benefit: "SA",
-                      body: .benefitCase(CaseFields(decision: "granted", openedOn: "2026-01-0\(id)", closedOn: nil, extentPct: 100, dailyAmountOre: 50_000)))
+        RecordVersion(
+            id: Int64(id), pnr: pnr, benefit: "SA",
+            body: .benefitCase(
+                CaseFields(decision: "granted", openedOn: "2026-01-0\(id)", closedOn: nil, extentPct: 100, dailyAmountOre: 50_000)))
     }
 
     func testAMissingFileIsCreatedAndReopeningKeepsData() throws {

@@ -1,7 +1,8 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 /// `prenum status --json` must say what happened: per subscriber the sequence and last file,
 /// the population, pending inbox files and refresh orders, checked against the files on disk.
@@ -67,7 +68,8 @@ final class StatusReportTests: XCTestCase {
         XCTAssertEqual(report.subscribers.map(\.sequence), [0, 0, 0, 0, 0])
         XCTAssertEqual(report.subscribers.map(\.pendingInboxFiles), [1, 0, 0, 0, 0])
         XCTAssertEqual(report.subscribers.map(\.active), [true, true, true, false, true])
-        XCTAssertFalse(FileManager.default.fileExists(atPath: world.root.appendingPathComponent("state.db").path),
-                       "status must not create the state database")
+        XCTAssertFalse(
+            FileManager.default.fileExists(atPath: world.root.appendingPathComponent("state.db").path),
+            "status must not create the state database")
     }
 }

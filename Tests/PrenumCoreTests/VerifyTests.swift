@@ -1,8 +1,9 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumCrypto
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 /// `prenum verify` over real delivered files, each test damaging a copy in one way that a
 /// recipient must notice.
@@ -39,12 +40,15 @@ final class VerifyTests: XCTestCase {
         report.files.first { $0.name == url.lastPathComponent }
     }
 
-    func assertOnlyFailure(_ report: VerificationReport, _ name: String, contains text: String,
-                           file: StaticString = #filePath, line: UInt = #line) {
+    func assertOnlyFailure(
+        _ report: VerificationReport, _ name: String, contains text: String,
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         let failed = report.files.filter { !$0.passed }
         XCTAssertEqual(failed.map(\.name), [name], report.text, file: file, line: line)
-        XCTAssertTrue(failed.first?.problems.contains { $0.contains(text) } ?? false,
-                      "expected a problem containing '\(text)': \(report.text)", file: file, line: line)
+        XCTAssertTrue(
+            failed.first?.problems.contains { $0.contains(text) } ?? false,
+            "expected a problem containing '\(text)': \(report.text)", file: file, line: line)
         XCTAssertEqual(report.exitCode, .dataError, file: file, line: line)
     }
 
@@ -90,15 +94,17 @@ final class VerifyTests: XCTestCase {
         let other = try SigningKey.generate()
         let keys = try world.root.appendingPathComponent("keys-\(UUID().uuidString.prefix(6))")
         try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
-        try other.writePEM(privatePath: keys.appendingPathComponent("new-private.pem.key").path,
-                           publicPath: keys.appendingPathComponent("\(other.publicKey.keyID).pem").path)
+        try other.writePEM(
+            privatePath: keys.appendingPathComponent("new-private.pem.key").path,
+            publicPath: keys.appendingPathComponent("\(other.publicKey.keyID).pem").path)
         let folder = try copy()
         let wrong = try verifier(keyPath: keys.appendingPathComponent("\(other.publicKey.keyID).pem").path).verify(directory: folder.path)
         XCTAssertEqual(wrong.files.filter(\.passed).count, 0, wrong.text)
         XCTAssertTrue(wrong.files.allSatisfy { $0.problems.contains { $0.contains("signed by another key") } }, wrong.text)
 
         // The old key kept beside the new one, named by key id: files signed before the rotation verify.
-        try FileManager.default.copyItem(atPath: world.publicKeyPath, toPath: keys.appendingPathComponent("\(try world.publicKey.keyID).pem").path)
+        try FileManager.default.copyItem(
+            atPath: world.publicKeyPath, toPath: keys.appendingPathComponent("\(try world.publicKey.keyID).pem").path)
         let rotated = try verifier(keyPath: keys.path).verify(directory: folder.path)
         XCTAssertTrue(rotated.passed, rotated.text)
     }
@@ -127,12 +133,17 @@ final class VerifyTests: XCTestCase {
         let folder = try copy()
         let original = try files[2]
         let name = try XCTUnwrap(DeliveryFileName(parsing: original.lastPathComponent))
-        let twin = DeliveryFileName(subscriberID: name.subscriberID, sequence: name.sequence, businessDate: name.businessDate.adding(days: 1), kind: name.kind)
+        let twin = DeliveryFileName(
+            subscriberID: name.subscriberID, sequence: name.sequence, businessDate: name.businessDate.adding(days: 1), kind: name.kind)
         let target = folder.appendingPathComponent(twin.xmlName)
         try FileManager.default.copyItem(at: original, to: target)
-        try edit(target) { $0.replacingOccurrences(of: "businessDate=\"\(name.businessDate)\"", with: "businessDate=\"\(twin.businessDate)\"") }
+        try edit(target) {
+            $0.replacingOccurrences(of: "businessDate=\"\(name.businessDate)\"", with: "businessDate=\"\(twin.businessDate)\"")
+        }
         let report = try verifier().verify(directory: folder.path)
-        XCTAssertTrue(verdict(report, original)?.problems.contains { $0.contains("sequence 3 repeated: also in \(twin.xmlName)") } ?? false, report.text)
+        XCTAssertTrue(
+            verdict(report, original)?.problems.contains { $0.contains("sequence 3 repeated: also in \(twin.xmlName)") } ?? false,
+            report.text)
         XCTAssertTrue(verdict(report, target)?.problems.contains { $0.contains("sequence 3 repeated") } ?? false, report.text)
         XCTAssertEqual(report.exitCode, .dataError)
     }
@@ -142,15 +153,17 @@ final class VerifyTests: XCTestCase {
         try edit(folder.appendingPathComponent(try files[3].lastPathComponent)) {
             $0.replacingOccurrences(of: "T01:00:00Z", with: "T01:00:07Z")
         }
-        assertOnlyFailure(try verifier().verify(directory: folder.path), try files[4].lastPathComponent,
-                          contains: "previousHash does not match the SHA-256 of \(try files[3].lastPathComponent)")
+        assertOnlyFailure(
+            try verifier().verify(directory: folder.path), try files[4].lastPathComponent,
+            contains: "previousHash does not match the SHA-256 of \(try files[3].lastPathComponent)")
     }
 
     func testSchemaViolation() throws {
         let folder = try copy()
         let target = folder.appendingPathComponent(try files[5].lastPathComponent)
         try edit(target) { $0.replacingOccurrences(of: "orgNumber=\"", with: "orgNumber=\"X") }
-        assertOnlyFailure(try verifier().verify(directory: folder.path), target.lastPathComponent, contains: "not valid against delivery-v2.xsd")
+        assertOnlyFailure(
+            try verifier().verify(directory: folder.path), target.lastPathComponent, contains: "not valid against delivery-v2.xsd")
     }
 
     func testWrongTrailerCount() throws {
@@ -160,14 +173,16 @@ final class VerifyTests: XCTestCase {
         let records = try XCTUnwrap(text.range(of: #"records="[0-9]+""#, options: .regularExpression).map { String(text[$0]) })
         let count = try XCTUnwrap(Int(records.dropFirst(9).dropLast()))
         try edit(target) { $0.replacingOccurrences(of: records, with: "records=\"\(count + 1)\"") }
-        assertOnlyFailure(try verifier().verify(directory: folder.path), target.lastPathComponent,
-                          contains: "trailer records=\(count + 1) but the file holds \(count)")
+        assertOnlyFailure(
+            try verifier().verify(directory: folder.path), target.lastPathComponent,
+            contains: "trailer records=\(count + 1) but the file holds \(count)")
     }
 
     func testRemovedRecordCarryingFieldsAndHeaderNotMatchingName() throws {
         let all = try world.subscribers.indices.flatMap { try world.deliveredFiles($0) }
-        let withRemoved = try XCTUnwrap(all.first { (try? String(contentsOf: $0, encoding: .utf8).contains("change=\"REMOVED\"/>")) ?? false },
-                                        "the simulation should have produced a REMOVED record")
+        let withRemoved = try XCTUnwrap(
+            all.first { (try? String(contentsOf: $0, encoding: .utf8).contains("change=\"REMOVED\"/>")) ?? false },
+            "the simulation should have produced a REMOVED record")
         let folder = try world.copyFiles([withRemoved], to: "removed-\(UUID().uuidString.prefix(6))")
         let target = folder.appendingPathComponent(withRemoved.lastPathComponent)
         try edit(target) { text in
@@ -209,7 +224,8 @@ final class VerifyTests: XCTestCase {
         XCTAssertEqual(bad.status, 65, bad.output + bad.errorOutput)
         XCTAssertTrue(bad.output.contains("\(try files[0].lastPathComponent): FAILED: signature file"), bad.output)
 
-        let missing = try ProcessRunner.run(ProcessRunner.debugPrenum, ["verify", "--dir", folder.path + "-absent", "--public-key", world.publicKeyPath])
+        let missing = try ProcessRunner.run(
+            ProcessRunner.debugPrenum, ["verify", "--dir", folder.path + "-absent", "--public-key", world.publicKeyPath])
         XCTAssertEqual(missing.status, 66, missing.errorOutput)
     }
 }

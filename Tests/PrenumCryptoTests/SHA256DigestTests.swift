@@ -1,7 +1,8 @@
 import Foundation
-import XCTest
-@testable import PrenumCrypto
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCrypto
 
 final class SHA256DigestTests: XCTestCase {
     func testFileDigestMatchesSha256sum() throws {

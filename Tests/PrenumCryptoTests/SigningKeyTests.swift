@@ -1,7 +1,8 @@
 import Foundation
-import XCTest
-@testable import PrenumCrypto
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCrypto
 
 final class SigningKeyTests: XCTestCase {
     private var scratch: TemporaryFolder!
@@ -30,8 +31,9 @@ final class SigningKeyTests: XCTestCase {
     }
 
     private func opensslVerifies(publicPath: String, file: String, signature: String) throws -> Bool {
-        let outcome = try ProcessRunner.openssl("pkeyutl", "-verify", "-pubin", "-inkey", publicPath, "-rawin",
-                                               "-in", file, "-sigfile", signature)
+        let outcome = try ProcessRunner.openssl(
+            "pkeyutl", "-verify", "-pubin", "-inkey", publicPath, "-rawin",
+            "-in", file, "-sigfile", signature)
         return outcome.status == 0 && outcome.output.contains("Signature Verified Successfully")
     }
 
@@ -77,8 +79,11 @@ final class SigningKeyTests: XCTestCase {
         XCTAssertEqual(try ProcessRunner.openssl("pkey", "-in", privatePath, "-pubout", "-out", publicPath).status, 0)
         let file = write(Array("signed by openssl".utf8), to: "m.txt")
         let sigPath = scratch.file("m.txt.sig")
-        XCTAssertEqual(try ProcessRunner.openssl("pkeyutl", "-sign", "-inkey", privatePath, "-rawin",
-                                                "-in", file, "-out", sigPath).status, 0)
+        XCTAssertEqual(
+            try ProcessRunner.openssl(
+                "pkeyutl", "-sign", "-inkey", privatePath, "-rawin",
+                "-in", file, "-out", sigPath
+            ).status, 0)
         let opensslSignature = try XCTUnwrap(FileManager.default.contents(atPath: sigPath))
 
         let verifier = try VerifyingKey.load(pemPath: publicPath)
@@ -168,8 +173,11 @@ final class SigningKeyTests: XCTestCase {
         }
 
         let ecPath = scratch.file("ec.pem")
-        XCTAssertEqual(try ProcessRunner.openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
-                                                "-out", ecPath).status, 0)
+        XCTAssertEqual(
+            try ProcessRunner.openssl(
+                "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
+                "-out", ecPath
+            ).status, 0)
         XCTAssertEqual(chmod(ecPath, 0o600), 0)
         let ecPEM = String(decoding: try XCTUnwrap(FileManager.default.contents(atPath: ecPath)), as: UTF8.self)
         XCTAssertThrowsError(try SigningKey.load(pemPath: ecPath)) { error in
@@ -231,7 +239,9 @@ final class SigningKeyTests: XCTestCase {
         let handle = try XCTUnwrap(FileHandle(forWritingAtPath: path))
         var block = [UInt8](repeating: 0, count: 1 << 20)
         for index in 0..<50 {
-            for offset in stride(from: 0, to: block.count, by: 4096) { block[offset] = UInt8(truncatingIfNeeded: index &* 31 &+ offset >> 12) }
+            for offset in stride(from: 0, to: block.count, by: 4096) {
+                block[offset] = UInt8(truncatingIfNeeded: index &* 31 &+ offset >> 12)
+            }
             handle.write(Data(block))
         }
         try handle.close()

@@ -1,6 +1,7 @@
-import XCTest
-@testable import PrenumSQLite
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumSQLite
 
 final class ColumnDecodingTests: XCTestCase {
     private var directory: TemporaryFolder!
@@ -9,7 +10,8 @@ final class ColumnDecodingTests: XCTestCase {
     override func setUpWithError() throws {
         directory = try TemporaryFolder("prenum-sqlite-tests")
         db = try Database(path: directory.file("rows.db"), mode: .readWrite(create: true))
-        try db.execute("""
+        try db.execute(
+            """
             CREATE TABLE delivery(seq INTEGER PRIMARY KEY, company TEXT NOT NULL, period_to TEXT, amount REAL,
                                   signature BLOB, held INTEGER NOT NULL);
             INSERT INTO delivery VALUES (7, 'Pension AB', NULL, 12.5, x'00ff10', 1);
@@ -37,7 +39,8 @@ final class ColumnDecodingTests: XCTestCase {
             XCTAssertEqual(try row.text("company"), company)
             XCTAssertEqual(try row.int64("seq"), seq)
             XCTAssertEqual(try row.bool("held"), held)
-            read.append("\(seq) \(company) \(held) \(try row.optionalText("period_to") ?? "-") \(try row.decode(Double?.self, "amount") ?? -1)")
+            read.append(
+                "\(seq) \(company) \(held) \(try row.optionalText("period_to") ?? "-") \(try row.decode(Double?.self, "amount") ?? -1)")
         }
         XCTAssertEqual(read, ["7 Pension AB true - 12.5", "8 Försäkring AB false 2026-12-31 -1.0"])
     }

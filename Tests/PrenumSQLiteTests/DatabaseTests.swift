@@ -1,7 +1,8 @@
 import CSQLite
-import XCTest
-@testable import PrenumSQLite
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumSQLite
 
 final class DatabaseTests: XCTestCase {
     private var directory: TemporaryFolder!
@@ -178,18 +179,21 @@ final class DatabaseTests: XCTestCase {
         struct Boom: Error {}
         let db = try makeDatabase()
         try db.run("INSERT INTO t(n) VALUES (?)", [1])
-        XCTAssertThrowsError(try db.transaction {
-            try db.run("INSERT INTO t(n) VALUES (?)", [2])
-            try db.run("UPDATE t SET n = 100")
-            throw Boom()
-        }) { XCTAssertTrue($0 is Boom) }
+        XCTAssertThrowsError(
+            try db.transaction {
+                try db.run("INSERT INTO t(n) VALUES (?)", [2])
+                try db.run("UPDATE t SET n = 100")
+                throw Boom()
+            }
+        ) { XCTAssertTrue($0 is Boom) }
         XCTAssertTrue(db.isAutocommit)
         XCTAssertEqual(try db.scalarInt("SELECT group_concat(n) FROM t"), 1)
         // A failing statement inside also rolls back everything before it.
-        XCTAssertThrowsError(try db.transaction {
-            try db.run("INSERT INTO t(n) VALUES (?)", [3])
-            try db.run("INSERT INTO t(id, n) VALUES (1, 4)")
-        })
+        XCTAssertThrowsError(
+            try db.transaction {
+                try db.run("INSERT INTO t(n) VALUES (?)", [3])
+                try db.run("INSERT INTO t(id, n) VALUES (1, 4)")
+            })
         XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM t"), 1)
     }
 
@@ -365,10 +369,12 @@ final class TransactionEndTests: XCTestCase {
     func testABodyThatThrowsRollsBack() throws {
         struct Refused: Error {}
         let db = try database()
-        XCTAssertThrowsError(try db.inTransaction { () throws -> TransactionEnd<Void> in
-            try db.run("INSERT INTO t(n) VALUES (1)")
-            throw Refused()
-        }) { XCTAssertTrue($0 is Refused) }
+        XCTAssertThrowsError(
+            try db.inTransaction { () throws -> TransactionEnd<Void> in
+                try db.run("INSERT INTO t(n) VALUES (1)")
+                throw Refused()
+            }
+        ) { XCTAssertTrue($0 is Refused) }
         XCTAssertTrue(db.isAutocommit)
         XCTAssertEqual(try db.scalarInt("SELECT count(*) FROM t"), 0)
     }
@@ -377,16 +383,19 @@ final class TransactionEndTests: XCTestCase {
     /// transaction open in SQLite; the wrapper rolls it back and reports the refusal.
     func testACommitThatFailsRollsBackAndThrows() throws {
         let db = try database()
-        try db.execute("""
+        try db.execute(
+            """
             PRAGMA foreign_keys = ON;
             CREATE TABLE parent(id INTEGER PRIMARY KEY);
             CREATE TABLE child(parent INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED);
             """)
-        XCTAssertThrowsError(try db.inTransaction { () throws -> TransactionEnd<Void> in
-            try db.run("INSERT INTO t(n) VALUES (1)")
-            try db.run("INSERT INTO child(parent) VALUES (7)")
-            return .commit(())
-        }) { error in
+        XCTAssertThrowsError(
+            try db.inTransaction { () throws -> TransactionEnd<Void> in
+                try db.run("INSERT INTO t(n) VALUES (1)")
+                try db.run("INSERT INTO child(parent) VALUES (7)")
+                return .commit(())
+            }
+        ) { error in
             XCTAssertEqual((error as? SQLiteError)?.isConstraintViolation, true)
         }
         XCTAssertTrue(db.isAutocommit)

@@ -1,7 +1,8 @@
 import CSQLite
-import XCTest
-@testable import PrenumSQLite
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumSQLite
 
 final class ResultCodeTests: XCTestCase {
     private var directory: TemporaryFolder!

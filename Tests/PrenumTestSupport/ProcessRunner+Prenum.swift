@@ -17,8 +17,10 @@ extension ProcessRunner {
     /// `configured`), with no inherited fault switch and no inbox look. `killAfter` seconds after
     /// the start it is sent SIGKILL unless it has ended. `shell` wraps the call in `bash -c` (for
     /// `ulimit`, `umask`), with the command line appended after `shell`.
-    public static func prenum(_ arguments: [String], in root: URL, environment extra: [String: String] = [:], configured: Bool = true,
-                              killAfter: TimeInterval? = nil, shell: String? = nil) throws -> ProcessOutcome {
+    public static func prenum(
+        _ arguments: [String], in root: URL, environment extra: [String: String] = [:], configured: Bool = true,
+        killAfter: TimeInterval? = nil, shell: String? = nil
+    ) throws -> ProcessOutcome {
         var environment = ProcessInfo.processInfo.environment
         for key in environment.keys where key.hasPrefix("PRENUM_FAULT") { environment[key] = nil }
         // The look before population files are read: tests drop files just before each run.

@@ -7,8 +7,10 @@ public enum ProcessRunner {
     public static let defaultTimeout: TimeInterval = 1_800
 
     /// Runs `executable` to its end; `environment` nil inherits the test's own.
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                           killAfter: TimeInterval? = nil, timeout: TimeInterval = defaultTimeout) throws -> ProcessOutcome {
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+        killAfter: TimeInterval? = nil, timeout: TimeInterval = defaultTimeout
+    ) throws -> ProcessOutcome {
         try start(executable, arguments, environment: environment).finish(killAfter: killAfter, timeout: timeout)
     }
 

@@ -39,9 +39,10 @@ public final class RunningProcess {
             throw ProcessRunnerError.timedOut(executable: process.executableURL?.path ?? "?", seconds: timeout)
         }
         process.waitUntilExit()
-        let finished = ProcessOutcome(status: process.terminationStatus, killed: process.terminationReason == .uncaughtSignal,
-                                      outputData: (try? Data(contentsOf: scratch.fileURL("out"))) ?? Data(),
-                                      errorOutput: String(decoding: (try? Data(contentsOf: scratch.fileURL("err"))) ?? Data(), as: UTF8.self))
+        let finished = ProcessOutcome(
+            status: process.terminationStatus, killed: process.terminationReason == .uncaughtSignal,
+            outputData: (try? Data(contentsOf: scratch.fileURL("out"))) ?? Data(),
+            errorOutput: String(decoding: (try? Data(contentsOf: scratch.fileURL("err"))) ?? Data(), as: UTF8.self))
         outcome = finished
         return finished
     }

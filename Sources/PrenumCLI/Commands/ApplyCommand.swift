@@ -22,8 +22,9 @@ struct ApplyCommand: Command {
     @Option(valueName: "M", help: "mirror database file") var mirror: String
 
     func run(_ environment: Environment) throws -> ExitCode {
-        let verifier = DeliveryVerifier(keys: try PublicKeyRing.load(path: publicKey),
-                                        schemas: try SchemaValidator.locate(schemaFolder: environment.schemaFolder))
+        let verifier = DeliveryVerifier(
+            keys: try PublicKeyRing.load(path: publicKey),
+            schemas: try SchemaValidator.locate(schemaFolder: environment.schemaFolder))
         let report = try MirrorApplier(verifier: verifier, log: environment.log)
             .apply(directory: dir, mirrorPath: mirror)
         print(report.text, terminator: "")

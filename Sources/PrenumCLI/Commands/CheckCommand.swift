@@ -21,9 +21,12 @@ struct CheckCommand: Command {
         let configuration = try ConfigurationLoader.load(path: config)
         let clock = try environment.clock()
         let date = date ?? configuration.today(now: clock())
-        let opened = try RunPreflight(configuration: configuration, registerBusyTimeoutMilliseconds: try environment.registerBusyTimeoutMilliseconds(),
-                                      now: clock()).check(businessDate: date)
-        print("""
+        let opened = try RunPreflight(
+            configuration: configuration, registerBusyTimeoutMilliseconds: try environment.registerBusyTimeoutMilliseconds(),
+            now: clock()
+        ).check(businessDate: date)
+        print(
+            """
             prenum check \(date): ok
               configuration  \(configuration.configPath) (\(configuration.subscribers.count) subscriber(s)), categories \(configuration.categoriesPath)
               signing key    \(configuration.signingKey) (key id \(opened.signer.keyID))

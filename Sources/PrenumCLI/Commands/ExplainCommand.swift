@@ -2,7 +2,8 @@ import PrenumCore
 
 struct ExplainCommand: Command {
     static let words = ["explain"]
-    static let abstract = "why a subscriber may or may not see each of a person's records, what its recipient holds, which files carried them"
+    static let abstract =
+        "why a subscriber may or may not see each of a person's records, what its recipient holds, which files carried them"
     static let discussion = """
         For each of the person's records in the register (opened read-only), whether the subscriber
         may see it on the business date and the first rule that decided, in this order:
@@ -23,8 +24,9 @@ struct ExplainCommand: Command {
 
     func run(_ environment: Environment) throws -> ExitCode {
         let configuration = try ConfigurationLoader.load(path: config)
-        let explanation = try Explanation.gather(configuration: configuration, subscriber: subscriber,
-                                                 pnr: pnr, record: record, date: date)
+        let explanation = try Explanation.gather(
+            configuration: configuration, subscriber: subscriber,
+            pnr: pnr, record: record, date: date)
         print(json ? try explanation.json() : explanation.text, terminator: "")
         return .ok
     }

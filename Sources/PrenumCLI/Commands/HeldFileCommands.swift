@@ -18,8 +18,10 @@ struct ReleaseCommand: Command {
 
     func run(_ environment: Environment) throws -> ExitCode {
         let configuration = try ConfigurationLoader.load(path: config)
-        if case .released(let delivery) = try HeldFileDecision.release(configuration: configuration, subscriber: subscriber,
-                                                                      log: environment.log, faults: environment.faults) {
+        if case .released(let delivery) = try HeldFileDecision.release(
+            configuration: configuration, subscriber: subscriber,
+            log: environment.log, faults: environment.faults)
+        {
             print("released \(delivery.fileName) to \(subscriber): published as made (sequence \(delivery.sequence))")
         }
         return .ok
@@ -42,8 +44,10 @@ struct DiscardCommand: Command {
 
     func run(_ environment: Environment) throws -> ExitCode {
         let configuration = try ConfigurationLoader.load(path: config)
-        if case .discarded(let fileName, let next) = try HeldFileDecision.discard(configuration: configuration, subscriber: subscriber,
-                                                                                 log: environment.log, faults: environment.faults) {
+        if case .discarded(let fileName, let next) = try HeldFileDecision.discard(
+            configuration: configuration, subscriber: subscriber,
+            log: environment.log, faults: environment.faults)
+        {
             print("discarded \(fileName) for \(subscriber): the next run sends a FULL file with sequence \(next)")
         }
         return .ok

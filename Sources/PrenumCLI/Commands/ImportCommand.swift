@@ -33,7 +33,8 @@ struct ImportCommand: Command {
         var line = "\(outcome.subscriber) \(outcome.fileName): \(outcome.kind.rawValue)"
         switch outcome.kind {
         case .accepted:
-            line += " lines=\(c.lines) added=\(c.added) removed=\(c.removed) updated=\(c.updated) unchanged=\(c.unchanged) not_subscribed=\(c.notSubscribed)"
+            line +=
+                " lines=\(c.lines) added=\(c.added) removed=\(c.removed) updated=\(c.updated) unchanged=\(c.unchanged) not_subscribed=\(c.notSubscribed)"
         case .rejected:
             line += " lines=\(c.lines) bad_lines=\(c.badLines)"
             if let report = outcome.reportPath { line += " report=\(report)" }

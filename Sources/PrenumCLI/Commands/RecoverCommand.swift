@@ -27,8 +27,10 @@ struct RecoverCommand: Command {
 
     func run(_ environment: Environment) throws -> ExitCode {
         let configuration = try ConfigurationLoader.load(path: config)
-        let report = try StateRecovery(configuration: configuration, log: environment.log,
-                                       olderPublicKeys: publicKeys, faults: environment.faults).execute()
+        let report = try StateRecovery(
+            configuration: configuration, log: environment.log,
+            olderPublicKeys: publicKeys, faults: environment.faults
+        ).execute()
         var text = "prenum recover: state database \(configuration.stateDatabase) rebuilt from \(configuration.archive)\n"
         text += "  old state moved aside to: \(report.movedAside ?? "(there was none)")\n"
         text += "  latest business date (counted as completed): \(report.latestBusinessDate?.description ?? "(none)")\n"

@@ -46,8 +46,9 @@ struct RunCommand: Command {
         """
     @Option(.config) var config: String
     @Option(.businessDate) var date: CalendarDate?
-    @Option(valueName: "F", help: "Prometheus textfile written after the run",
-            default: "metricsFile in the configuration, else <state database folder>/metrics/prenum.prom") var metricsFile: String?
+    @Option(
+        valueName: "F", help: "Prometheus textfile written after the run",
+        default: "metricsFile in the configuration, else <state database folder>/metrics/prenum.prom") var metricsFile: String?
     @Flag(help: "say what the run would deliver, changing nothing but the lock file") var dryRun = false
     @Flag(help: "with --dry-run: a JSON array, one object per subscriber") var json = false
 
@@ -77,8 +78,9 @@ struct RunCommand: Command {
             date = self.date ?? loaded.today(now: clock())
             let busyTimeout = try environment.registerBusyTimeoutMilliseconds()
             let compactionPercent = try environment.compactionPercent()
-            let nightly = NightlyRun(configuration: try environment.tuned(loaded), log: log, faults: environment.faults, clock: clock,
-                                     registerBusyTimeoutMilliseconds: busyTimeout, compactionPercent: compactionPercent)
+            let nightly = NightlyRun(
+                configuration: try environment.tuned(loaded), log: log, faults: environment.faults, clock: clock,
+                registerBusyTimeoutMilliseconds: busyTimeout, compactionPercent: compactionPercent)
             let progressPath = metricsFile ?? RunMetrics.defaultPath(configuration: loaded)
             nightly.onLocked = { RunMetrics.markStarted(path: progressPath, at: started, log: log) }
             let report = try nightly.execute(businessDate: date)
@@ -87,8 +89,9 @@ struct RunCommand: Command {
             return report.exitCode
         } catch {
             RunFailureEvents.log(error, businessDate: date, started: started, log: log)
-            RunMetrics.recordFailure(error, configuration: configuration, businessDate: date, metricsFile: metricsFile,
-                                     started: started, log: log)
+            RunMetrics.recordFailure(
+                error, configuration: configuration, businessDate: date, metricsFile: metricsFile,
+                started: started, log: log)
             throw error
         }
     }
@@ -98,8 +101,10 @@ struct RunCommand: Command {
         let configuration = try environment.tuned(ConfigurationLoader.load(path: config))
         let clock = try environment.clock()
         let date = date ?? configuration.today(now: clock())
-        let report = try DryRun(configuration: configuration, log: environment.log, clock: clock,
-                                registerBusyTimeoutMilliseconds: try environment.registerBusyTimeoutMilliseconds()).predict(businessDate: date)
+        let report = try DryRun(
+            configuration: configuration, log: environment.log, clock: clock,
+            registerBusyTimeoutMilliseconds: try environment.registerBusyTimeoutMilliseconds()
+        ).predict(businessDate: date)
         let document = DryRunReport(report: report)
         print(json ? try document.json() : document.text, terminator: "")
         return .ok

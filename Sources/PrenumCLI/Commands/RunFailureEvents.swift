@@ -8,9 +8,17 @@ enum RunFailureEvents {
         let exitCode = ExitCode.of(error)
         let reason = RunFailureReason.of(error)
         let date = businessDate?.description ?? "unknown"
-        log.log(.error, "run.failed", ["businessDate": date, "exitCode": exitCode.rawValue, "reason": reason,
-                                       "message": String(describing: error)])
-        log.log(.error, "run.end", ["businessDate": date, "outcome": "failed", "exitCode": exitCode.rawValue, "reason": reason,
-                                    "durationSeconds": String(format: "%.3f", Date().timeIntervalSince(started))])
+        log.log(
+            .error, "run.failed",
+            [
+                "businessDate": date, "exitCode": exitCode.rawValue, "reason": reason,
+                "message": String(describing: error)
+            ])
+        log.log(
+            .error, "run.end",
+            [
+                "businessDate": date, "outcome": "failed", "exitCode": exitCode.rawValue, "reason": reason,
+                "durationSeconds": String(format: "%.3f", Date().timeIntervalSince(started))
+            ])
     }
 }

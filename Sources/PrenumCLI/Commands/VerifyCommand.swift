@@ -19,8 +19,9 @@ struct VerifyCommand: Command {
     @Option(valueName: "M", help: "also check this mirror against the last format-3 file's visible and fingerprint") var mirror: String?
 
     func run(_ environment: Environment) throws -> ExitCode {
-        let verifier = DeliveryVerifier(keys: try PublicKeyRing.load(path: publicKey),
-                                        schemas: try SchemaValidator.locate(schemaFolder: environment.schemaFolder))
+        let verifier = DeliveryVerifier(
+            keys: try PublicKeyRing.load(path: publicKey),
+            schemas: try SchemaValidator.locate(schemaFolder: environment.schemaFolder))
         let report = try verifier.verify(directory: dir)
         print(report.text, terminator: "")
         guard let mirror else { return report.exitCode }

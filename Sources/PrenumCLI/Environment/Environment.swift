@@ -60,8 +60,9 @@ struct Environment: Sendable {
     /// The tuning the core takes with the configuration: `PRENUM_INBOX_LOOK_MS` (refused when
     /// wrong) and `PRENUM_DELIVERY_WORKERS` (ignored when wrong).
     func tuning() throws -> Tuning {
-        Tuning(inboxLookSeconds: try Self.inboxLook.value(in: variables),
-               deliveryWorkers: (try? Self.deliveryWorkers.value(in: variables)) ?? nil)
+        Tuning(
+            inboxLookSeconds: try Self.inboxLook.value(in: variables),
+            deliveryWorkers: (try? Self.deliveryWorkers.value(in: variables)) ?? nil)
     }
 
     /// `configuration` with the tuning, for the commands that import or deliver.
@@ -75,9 +76,9 @@ struct Environment: Sendable {
     /// only, so a stray variable cannot kill a production run (a release build compiles `.none`).
     var faults: FaultInjector {
         #if DEBUG
-        return FaultInjector.fromEnvironment(variables)
+            return FaultInjector.fromEnvironment(variables)
         #else
-        return .none
+            return .none
         #endif
     }
 }

@@ -13,8 +13,10 @@ struct Option<Value>: DeclaredArgument {
     private let refusal: (String) -> String
     private let slot = OptionSlot<Value>()
 
-    private init(declaration: OptionDeclaration, initial: Value?, refusal: @escaping (String) -> String,
-                 read: @escaping (String) -> Value?) {
+    private init(
+        declaration: OptionDeclaration, initial: Value?, refusal: @escaping (String) -> String,
+        read: @escaping (String) -> Value?
+    ) {
         self.declaration = declaration
         self.initial = initial
         self.read = read
@@ -43,15 +45,18 @@ struct Option<Value>: DeclaredArgument {
 extension Option where Value: OptionValue {
     /// An option with a default: the initial value.
     init(wrappedValue: Value, name: String? = nil, valueName: String, help: String) {
-        self.init(declaration: OptionDeclaration(name: name, valueName: valueName, help: help,
-                                                 defaultDescription: String(describing: wrappedValue), isRequired: false),
-                  initial: wrappedValue, refusal: Value.refusal(of:), read: Value.init(optionText:))
+        self.init(
+            declaration: OptionDeclaration(
+                name: name, valueName: valueName, help: help,
+                defaultDescription: String(describing: wrappedValue), isRequired: false),
+            initial: wrappedValue, refusal: Value.refusal(of:), read: Value.init(optionText:))
     }
 
     /// A required option: no initial value.
     init(name: String? = nil, valueName: String, help: String) {
-        self.init(declaration: OptionDeclaration(name: name, valueName: valueName, help: help, defaultDescription: nil, isRequired: true),
-                  initial: nil, refusal: Value.refusal(of:), read: Value.init(optionText:))
+        self.init(
+            declaration: OptionDeclaration(name: name, valueName: valueName, help: help, defaultDescription: nil, isRequired: true),
+            initial: nil, refusal: Value.refusal(of:), read: Value.init(optionText:))
     }
 }
 
@@ -59,9 +64,12 @@ extension Option {
     /// An option that may be left out; nil then, and `default` says in help what that means.
     init<Wrapped: OptionValue>(name: String? = nil, valueName: String, help: String, default defaultDescription: String? = nil)
     where Value == Wrapped? {
-        self.init(declaration: OptionDeclaration(name: name, valueName: valueName, help: help,
-                                                 defaultDescription: defaultDescription, isRequired: false),
-                  initial: .some(nil), refusal: Wrapped.refusal(of:)) { text in
+        self.init(
+            declaration: OptionDeclaration(
+                name: name, valueName: valueName, help: help,
+                defaultDescription: defaultDescription, isRequired: false),
+            initial: .some(nil), refusal: Wrapped.refusal(of:)
+        ) { text in
             // `.some(nil)` would be a value that read as nothing: a text that does not read is no value.
             Wrapped(optionText: text).map { .some($0) }
         }
@@ -71,15 +79,18 @@ extension Option {
 extension Option where Value == Int {
     /// A whole number within `range`, with a default.
     init(wrappedValue: Int, name: String? = nil, valueName: String, range: ClosedRange<Int>, help: String) {
-        self.init(declaration: OptionDeclaration(name: name, valueName: valueName, help: help,
-                                                 defaultDescription: String(wrappedValue), isRequired: false),
-                  initial: wrappedValue, refusal: Self.refusal(range), read: Self.reader(range))
+        self.init(
+            declaration: OptionDeclaration(
+                name: name, valueName: valueName, help: help,
+                defaultDescription: String(wrappedValue), isRequired: false),
+            initial: wrappedValue, refusal: Self.refusal(range), read: Self.reader(range))
     }
 
     /// A required whole number within `range`.
     init(name: String? = nil, valueName: String, range: ClosedRange<Int>, help: String) {
-        self.init(declaration: OptionDeclaration(name: name, valueName: valueName, help: help, defaultDescription: nil, isRequired: true),
-                  initial: nil, refusal: Self.refusal(range), read: Self.reader(range))
+        self.init(
+            declaration: OptionDeclaration(name: name, valueName: valueName, help: help, defaultDescription: nil, isRequired: true),
+            initial: nil, refusal: Self.refusal(range), read: Self.reader(range))
     }
 
     private static func reader(_ range: ClosedRange<Int>) -> (String) -> Int? {

@@ -35,10 +35,12 @@ public struct Configuration: Sendable {
     /// Operational tuning from outside the file (`PRENUM_*`), set by the executable.
     public var tuning = Tuning.standard
 
-    public init(configPath: String, folder: String, register: String, stateDatabase: String, inbox: String,
-                outbox: String, archive: String, signingKey: String, categoriesPath: String, historyDays: Int,
-                timeZone: TimeZone, subscribers: [Subscriber], categories: [String: [String]],
-                formatLifecycle: FormatLifecycle = .everyVersionServed) {
+    public init(
+        configPath: String, folder: String, register: String, stateDatabase: String, inbox: String,
+        outbox: String, archive: String, signingKey: String, categoriesPath: String, historyDays: Int,
+        timeZone: TimeZone, subscribers: [Subscriber], categories: [String: [String]],
+        formatLifecycle: FormatLifecycle = .everyVersionServed
+    ) {
         self.formatLifecycle = formatLifecycle
         self.configPath = configPath
         self.folder = folder

@@ -11,7 +11,9 @@ extension ConfigurationLoader {
         guard let root = parseObject(data, reader: reader) else { return [:] }
         let names = SubscriberCategory.allCases.map(\.rawValue)
         for key in root.keys.sorted() where !names.contains(key) {
-            reader.report(JSONFieldReader.displayKey(key), expected: "one of the categories \(names.joined(separator: ", "))", found: "an unknown category")
+            reader.report(
+                JSONFieldReader.displayKey(key), expected: "one of the categories \(names.joined(separator: ", "))",
+                found: "an unknown category")
         }
         var categories: [String: [String]] = [:]
         for name in names {

@@ -4,8 +4,10 @@ import Foundation
 /// part of Prenum reads or writes a byte: a run on a wrong configuration could deliver to
 /// the wrong recipient, which is far worse than not delivering.
 public enum ConfigurationLoader {
-    static let rootKeys = ["register", "stateDatabase", "inbox", "outbox", "archive", "signingKey",
-                           "categories", "historyDays", "timeZone", "formatReleases", "subscribers", "metricsFile"]
+    static let rootKeys = [
+        "register", "stateDatabase", "inbox", "outbox", "archive", "signingKey",
+        "categories", "historyDays", "timeZone", "formatReleases", "subscribers", "metricsFile"
+    ]
     static let defaultHistoryDays = 400
     static let historyDaysRange = 1...3650
     static let defaultTimeZone = "Europe/Stockholm"
@@ -15,8 +17,9 @@ public enum ConfigurationLoader {
     /// both files (exit 78), or naming the configuration file when it cannot be read (exit 66).
     public static func load(path: String) throws -> Configuration {
         let displayFolder = (path as NSString).deletingLastPathComponent
-        let folder = ConfigurationPath.resolve(displayFolder.isEmpty ? "." : displayFolder,
-                                               against: ConfigurationPath.currentDirectory)
+        let folder = ConfigurationPath.resolve(
+            displayFolder.isEmpty ? "." : displayFolder,
+            against: ConfigurationPath.currentDirectory)
         let reader = JSONFieldReader(file: path)
         let root = try readRoot(path: path, reader: reader)
 
@@ -48,7 +51,9 @@ public enum ConfigurationLoader {
             if historyDaysRange.contains(value) {
                 historyDays = value
             } else {
-                reader.report("historyDays", expected: "a whole number of days in \(historyDaysRange.lowerBound)...\(historyDaysRange.upperBound)", found: "\(value)")
+                reader.report(
+                    "historyDays", expected: "a whole number of days in \(historyDaysRange.lowerBound)...\(historyDaysRange.upperBound)",
+                    found: "\(value)")
             }
         }
         var timeZone = TimeZone(identifier: defaultTimeZone) ?? TimeZone.current
@@ -76,18 +81,21 @@ public enum ConfigurationLoader {
         if let items = reader.array(root, "subscribers", at: "", required: true, of: "subscriber objects") {
             subscribers = readSubscribers(items, categories: categories, folder: folder, outboxRoot: outbox, reader: reader)
         }
-        FolderRules.check(register: register, stateDatabase: stateDatabase, inbox: inbox, outbox: outbox, archive: archive,
-                          subscribers: subscriberIndices(items: root["subscribers"], subscribers: subscribers), reader: reader)
+        FolderRules.check(
+            register: register, stateDatabase: stateDatabase, inbox: inbox, outbox: outbox, archive: archive,
+            subscribers: subscriberIndices(items: root["subscribers"], subscribers: subscribers), reader: reader)
 
         let problems = reader.problems + (categoriesReader?.problems ?? [])
         guard problems.isEmpty, let register, let stateDatabase, let inbox, let outbox, let archive, let signingKey,
-              let categoriesPath else {
+            let categoriesPath
+        else {
             throw ConfigurationError(problems: problems)
         }
-        var configuration = Configuration(configPath: path, folder: folder, register: register, stateDatabase: stateDatabase,
-                                          inbox: inbox, outbox: outbox, archive: archive, signingKey: signingKey,
-                                          categoriesPath: categoriesPath, historyDays: historyDays, timeZone: timeZone,
-                                          subscribers: subscribers, categories: categories, formatLifecycle: formatLifecycle)
+        var configuration = Configuration(
+            configPath: path, folder: folder, register: register, stateDatabase: stateDatabase,
+            inbox: inbox, outbox: outbox, archive: archive, signingKey: signingKey,
+            categoriesPath: categoriesPath, historyDays: historyDays, timeZone: timeZone,
+            subscribers: subscribers, categories: categories, formatLifecycle: formatLifecycle)
         configuration.metricsFile = metricsFile
         configuration.brake = brake
         return configuration
@@ -101,8 +109,12 @@ public enum ConfigurationLoader {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw ConfigurationError(problems: [ConfigurationProblem(file: path, field: "(file)", expected: "a readable configuration file",
-                                                                     found: "none (\(readFailure(path)))")], exitCode: .noInput)
+            throw ConfigurationError(
+                problems: [
+                    ConfigurationProblem(
+                        file: path, field: "(file)", expected: "a readable configuration file",
+                        found: "none (\(readFailure(path)))")
+                ], exitCode: .noInput)
         }
         guard let root = parseObject(data, reader: reader) else { throw ConfigurationError(problems: reader.problems) }
         return root
@@ -123,7 +135,8 @@ public enum ConfigurationLoader {
             return nil
         }
         for key in JSONDuplicateKeys.find(in: data) {
-            reader.report(key, expected: "each key once in its object", found: "the key given more than once (the parser would keep only one)")
+            reader.report(
+                key, expected: "each key once in its object", found: "the key given more than once (the parser would keep only one)")
         }
         return object
     }

@@ -14,8 +14,10 @@ enum FolderRules {
     }
 
     /// Reports every broken rule to `reader` (exit 78), naming both fields.
-    static func check(register: String?, stateDatabase: String?, inbox: String?, outbox: String?, archive: String?,
-                      subscribers: [(index: Int, subscriber: Subscriber)], reader: JSONFieldReader) {
+    static func check(
+        register: String?, stateDatabase: String?, inbox: String?, outbox: String?, archive: String?,
+        subscribers: [(index: Int, subscriber: Subscriber)], reader: JSONFieldReader
+    ) {
         func place(_ field: String, _ what: String, _ path: String) -> Place {
             Place(field: field, what: what, path: path, real: realPath(path))
         }
@@ -43,30 +45,35 @@ enum FolderRules {
                 reportOverlap(box, other, reader: reader)
             }
             if let outboxRoot, box.real == outboxRoot.real || contains(box.real, outboxRoot.real) {
-                reader.report(box.field, expected: "an outbox folder inside or beside the outbox root, not the root itself or around it",
-                              found: "\(box.real), \(relation(box.real, outboxRoot.real)) \(outboxRoot.what) (\(outboxRoot.real))")
+                reader.report(
+                    box.field, expected: "an outbox folder inside or beside the outbox root, not the root itself or around it",
+                    found: "\(box.real), \(relation(box.real, outboxRoot.real)) \(outboxRoot.what) (\(outboxRoot.real))")
             }
         }
         for (offset, box) in inboxes.enumerated() {
             for other in inboxes[..<offset] { reportOverlap(box, other, reader: reader) }
         }
-        let files = [register.map { place("register", "the register", $0) },
-                     stateDatabase.map { place("stateDatabase", "the state database", $0) },
-                     archivePlace].compactMap { $0 }
+        let files = [
+            register.map { place("register", "the register", $0) },
+            stateDatabase.map { place("stateDatabase", "the state database", $0) },
+            archivePlace
+        ].compactMap { $0 }
         for file in files {
             for box in outboxes + inboxes where file.real == box.real || contains(box.real, file.real) {
                 // The archive around or equal to an outbox is reported above.
                 if file.field == "archive" && box.what.hasPrefix("the outbox") { continue }
-                reader.report(file.field, expected: "a place outside every outbox and inbox",
-                              found: "\(file.real), \(relation(file.real, box.real)) \(box.what) (\(box.real))")
+                reader.report(
+                    file.field, expected: "a place outside every outbox and inbox",
+                    found: "\(file.real), \(relation(file.real, box.real)) \(box.what) (\(box.real))")
             }
         }
     }
 
     private static func reportOverlap(_ box: Place, _ other: Place, reader: JSONFieldReader) {
         guard box.real == other.real || contains(box.real, other.real) || contains(other.real, box.real) else { return }
-        reader.report(box.field, expected: "a folder of its own, neither inside nor around \(other.what) (\(other.field))",
-                      found: "\(box.real) after following links, \(relation(box.real, other.real)) \(other.what) (\(other.real))")
+        reader.report(
+            box.field, expected: "a folder of its own, neither inside nor around \(other.what) (\(other.field))",
+            found: "\(box.real) after following links, \(relation(box.real, other.real)) \(other.what) (\(other.real))")
     }
 
     private static func relation(_ path: String, _ other: String) -> String {

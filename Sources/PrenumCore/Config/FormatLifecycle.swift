@@ -66,7 +66,8 @@ public struct FormatLifecycle: Hashable, Sendable {
     public func warning(for subscriber: Subscriber, on date: CalendarDate) -> Warning? {
         let served = served(on: date)
         guard let entry = served.first(where: { $0.version == subscriber.formatVersion }), let ends = entry.supportEnds,
-              date >= ends.adding(days: -Self.warningDays), let current = served.last?.version else { return nil }
+            date >= ends.adding(days: -Self.warningDays), let current = served.last?.version
+        else { return nil }
         return Warning(subscriber: subscriber.id, version: entry.version, supportEnds: ends, current: current)
     }
 
@@ -83,10 +84,12 @@ public struct FormatLifecycle: Hashable, Sendable {
         let names = served.map(\.version.description).joined(separator: " or ")
         return configuration.subscribers.enumerated().compactMap { index, subscriber in
             guard subscriber.isActive(on: date), !served.contains(where: { $0.version == subscriber.formatVersion }) else { return nil }
-            return ConfigurationProblem(file: configuration.configPath, field: "subscribers[\(index)].formatVersion",
-                                        expected: served.isEmpty ? "a format version released by \(date) (formatReleases)"
-                                            : "a format version served on \(date) (\(names))",
-                                        found: "\(subscriber.formatVersion) (\(notServedReason(subscriber.formatVersion, on: date)))")
+            return ConfigurationProblem(
+                file: configuration.configPath, field: "subscribers[\(index)].formatVersion",
+                expected: served.isEmpty
+                    ? "a format version released by \(date) (formatReleases)"
+                    : "a format version served on \(date) (\(names))",
+                found: "\(subscriber.formatVersion) (\(notServedReason(subscriber.formatVersion, on: date)))")
         }
     }
 

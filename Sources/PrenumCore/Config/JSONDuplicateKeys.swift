@@ -31,7 +31,10 @@ enum JSONDuplicateKeys {
 
         mutating func scanValue(path: String) {
             skipWhitespace()
-            guard index < bytes.count, !failed else { failed = true; return }
+            guard index < bytes.count, !failed else {
+                failed = true
+                return
+            }
             switch bytes[index] {
             case UInt8(ascii: "{"): scanObject(path: path)
             case UInt8(ascii: "["): scanArray(path: path)
@@ -47,20 +50,38 @@ enum JSONDuplicateKeys {
             var seen: Set<String> = []
             var reported: Set<String> = []
             skipWhitespace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return
+            }
             while !failed {
                 skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let key = scanString() else { failed = true; return }
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), let key = scanString() else {
+                    failed = true
+                    return
+                }
                 let keyPath = JSONFieldReader.path(path, JSONFieldReader.displayKey(key))
                 if !seen.insert(key).inserted, reported.insert(key).inserted { duplicates.append(keyPath) }
                 skipWhitespace()
-                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { failed = true; return }
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else {
+                    failed = true
+                    return
+                }
                 index += 1
                 scanValue(path: keyPath)
                 skipWhitespace()
-                guard index < bytes.count else { failed = true; return }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                if bytes[index] == UInt8(ascii: "}") { index += 1; return }
+                guard index < bytes.count else {
+                    failed = true
+                    return
+                }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                    continue
+                }
+                if bytes[index] == UInt8(ascii: "}") {
+                    index += 1
+                    return
+                }
                 failed = true
             }
         }
@@ -68,15 +89,27 @@ enum JSONDuplicateKeys {
         mutating func scanArray(path: String) {
             index += 1
             skipWhitespace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return
+            }
             var position = 0
             while !failed {
                 scanValue(path: "\(path)[\(position)]")
                 position += 1
                 skipWhitespace()
-                guard index < bytes.count else { failed = true; return }
-                if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-                if bytes[index] == UInt8(ascii: "]") { index += 1; return }
+                guard index < bytes.count else {
+                    failed = true
+                    return
+                }
+                if bytes[index] == UInt8(ascii: ",") {
+                    index += 1
+                    continue
+                }
+                if bytes[index] == UInt8(ascii: "]") {
+                    index += 1
+                    return
+                }
                 failed = true
             }
         }
@@ -89,8 +122,14 @@ enum JSONDuplicateKeys {
             while index < bytes.count {
                 let byte = bytes[index]
                 index += 1
-                if escaped { escaped = false; continue }
-                if byte == UInt8(ascii: "\\") { escaped = true; continue }
+                if escaped {
+                    escaped = false
+                    continue
+                }
+                if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                    continue
+                }
                 if byte == UInt8(ascii: "\"") {
                     let literal = Data(bytes[start..<index])
                     return (try? JSONSerialization.jsonObject(with: literal, options: [.fragmentsAllowed])) as? String

@@ -41,7 +41,8 @@ final class JSONFieldReader {
         case .string:
             let text = value as? String ?? ""
             let shown = text.count > 60 ? String(text.prefix(60)) + "…" : text
-            return "\"\(shown.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined())\""
+            return
+                "\"\(shown.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined())\""
         case .array: return "an array"
         case .object: return "an object"
         }
@@ -69,7 +70,9 @@ final class JSONFieldReader {
     /// Reports every key not in `allowed`.
     func rejectUnknownKeys(_ object: [String: Any], allowed: [String], at prefix: String) {
         for key in object.keys.sorted() where !allowed.contains(key) {
-            report(Self.path(prefix, Self.displayKey(key)), expected: "no such field (known fields: \(allowed.joined(separator: ", ")))", found: "an unknown field")
+            report(
+                Self.path(prefix, Self.displayKey(key)), expected: "no such field (known fields: \(allowed.joined(separator: ", ")))",
+                found: "an unknown field")
         }
     }
 

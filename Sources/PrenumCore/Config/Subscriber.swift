@@ -17,9 +17,11 @@ public struct Subscriber: Hashable, Sendable {
     /// service provider), or nil.
     public let outboxOverride: String?
 
-    public init(id: String, orgNumber: OrganisationNumber, name: String, category: SubscriberCategory,
-                benefits: [String], purpose: Purpose, formatVersion: FormatVersion,
-                terminatedFrom: CalendarDate? = nil, outboxOverride: String? = nil, legalBasis: String? = nil) {
+    public init(
+        id: String, orgNumber: OrganisationNumber, name: String, category: SubscriberCategory,
+        benefits: [String], purpose: Purpose, formatVersion: FormatVersion,
+        terminatedFrom: CalendarDate? = nil, outboxOverride: String? = nil, legalBasis: String? = nil
+    ) {
         self.id = id
         self.orgNumber = orgNumber
         self.name = name

@@ -30,12 +30,14 @@ public struct DeliveryFileName: Hashable, Sendable {
         let parts = name.dropLast(4).split(separator: "-", omittingEmptySubsequences: false)
         // The id may itself contain hyphens, so the fixed fields are taken from the end.
         guard parts.count >= 4, let kind = DeliveryKind(rawValue: String(parts[parts.count - 1])),
-              let date = CalendarDate(compact: parts[parts.count - 2]) else { return nil }
+            let date = CalendarDate(compact: parts[parts.count - 2])
+        else { return nil }
         let sequenceText = parts[parts.count - 3]
         // Exactly 8 digits, or more without a leading zero, so each sequence has one name.
         guard sequenceText.utf8.count >= 8, sequenceText.utf8.allSatisfy(DeliveryHeader.isDigit),
-              sequenceText.utf8.count == 8 || sequenceText.first != "0",
-              let sequence = Int64(sequenceText), sequence >= 1 else { return nil }
+            sequenceText.utf8.count == 8 || sequenceText.first != "0",
+            let sequence = Int64(sequenceText), sequence >= 1
+        else { return nil }
         let id = parts[0..<(parts.count - 3)].joined(separator: "-")
         guard DeliveryHeader.isSubscriberID(id) else { return nil }
         self.init(subscriberID: id, sequence: sequence, businessDate: date, kind: kind)

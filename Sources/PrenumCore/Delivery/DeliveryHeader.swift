@@ -23,9 +23,11 @@ public struct DeliveryHeader: Hashable, Sendable {
     public var purpose: Purpose?
     public var legalBasis: String?
 
-    public init(subscriberID: String, orgNumber: String, formatVersion: FormatVersion, sequence: Int64, previousSequence: Int64,
-                kind: DeliveryKind, businessDate: CalendarDate, createdAt: String, keyID: String,
-                windowFrom: CalendarDate, previousHash: String, purpose: Purpose? = nil, legalBasis: String? = nil) {
+    public init(
+        subscriberID: String, orgNumber: String, formatVersion: FormatVersion, sequence: Int64, previousSequence: Int64,
+        kind: DeliveryKind, businessDate: CalendarDate, createdAt: String, keyID: String,
+        windowFrom: CalendarDate, previousHash: String, purpose: Purpose? = nil, legalBasis: String? = nil
+    ) {
         self.subscriberID = subscriberID
         self.orgNumber = orgNumber
         self.formatVersion = formatVersion
@@ -43,7 +45,6 @@ public struct DeliveryHeader: Hashable, Sendable {
 
     /// The hash that starts every subscriber's chain.
     public static let firstPreviousHash = String(repeating: "0", count: 64)
-
 
     /// Checks every value against the XSD's rules, so that a wrong header is a thrown error
     /// before the file exists rather than a schema failure at the recipient.
@@ -86,8 +87,9 @@ public struct DeliveryHeader: Hashable, Sendable {
     private static func isTimestamp(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard bytes.count == 20, bytes[10] == UInt8(ascii: "T"), bytes[19] == UInt8(ascii: "Z"),
-              bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
-              CalendarDate(String(decoding: bytes[0..<10], as: UTF8.self)) != nil else { return false }
+            bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+            CalendarDate(String(decoding: bytes[0..<10], as: UTF8.self)) != nil
+        else { return false }
         let time = [bytes[11], bytes[12], bytes[14], bytes[15], bytes[17], bytes[18]]
         guard time.allSatisfy(isDigit) else { return false }
         let hour = Int(time[0] - 0x30) * 10 + Int(time[1] - 0x30)

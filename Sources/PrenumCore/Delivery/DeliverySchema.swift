@@ -31,11 +31,13 @@ public enum DeliverySchema {
         let bundleName = "Prenum_PrenumCore.resources"
         folders.append(Bundle.main.bundleURL.appendingPathComponent(bundleName).appendingPathComponent("Schemas").path)
         if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
-            folders.append(executable.deletingLastPathComponent().appendingPathComponent(bundleName)
-                .appendingPathComponent("Schemas").path)
+            folders.append(
+                executable.deletingLastPathComponent().appendingPathComponent(bundleName)
+                    .appendingPathComponent("Schemas").path)
             // An installed package: /usr/bin/prenum and /usr/share/prenum/schemas.
-            folders.append(executable.deletingLastPathComponent().deletingLastPathComponent()
-                .appendingPathComponent("share/prenum/schemas").path)
+            folders.append(
+                executable.deletingLastPathComponent().deletingLastPathComponent()
+                    .appendingPathComponent("share/prenum/schemas").path)
         }
         folders.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Schemas").path)
         var seen = Set<String>()

@@ -148,7 +148,10 @@ public final class DeliveryWriter {
             out.attribute("tax", amountOre: fields.taxOre)
             if formatVersion.deliversRegisteredAt {
                 guard let registeredAt = fields.registeredAt else {
-                    throw fail(DeliveryWriterMisuse("payment \(version.id) has no registeredAt, which format \(formatVersion) carries; the next run's snapshot fills it in"))
+                    throw fail(
+                        DeliveryWriterMisuse(
+                            "payment \(version.id) has no registeredAt, which format \(formatVersion) carries; the next run's snapshot fills it in"
+                        ))
                 }
                 out.attribute("registeredAt", registeredAt)
             }
@@ -224,8 +227,9 @@ public final class DeliveryWriter {
     public func finish(held: MirrorFingerprint? = nil) throws -> DeliveryFileSummary {
         try require(phase == .persons || phase == .unsubscribed, "finish called twice or after a failure")
         try require(!personOpen, "finish while a person is open")
-        try require((held != nil) == formatVersion.carriesMirrorFingerprint,
-                    "the trailer's visible and fingerprint are given exactly for format 3")
+        try require(
+            (held != nil) == formatVersion.carriesMirrorFingerprint,
+            "the trailer's visible and fingerprint are given exactly for format 3")
         out.literal("  <trailer persons=\"")
         out.unsigned(UInt64(persons))
         out.literal("\" records=\"")
@@ -246,8 +250,9 @@ public final class DeliveryWriter {
         descriptor = -1
         if status != 0 { throw fail(ioFailure("close")) }
         phase = .finished
-        return DeliveryFileSummary(sha256: digest.finalizeHex(), byteCount: byteCount, persons: persons,
-                                   records: records, unsubscribed: unsubscribed)
+        return DeliveryFileSummary(
+            sha256: digest.finalizeHex(), byteCount: byteCount, persons: persons,
+            records: records, unsubscribed: unsubscribed)
     }
 
     /// Closes and deletes the file: for a run that fails or is cancelled mid-file. Safe to

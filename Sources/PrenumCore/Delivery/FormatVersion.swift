@@ -82,13 +82,15 @@ public enum FormatVersion: Int, CaseIterable, Sendable, Comparable, CustomString
         if old.pnr != new.pnr || old.benefit != new.benefit { return true }
         switch (old.body, new.body) {
         case (.payment(let a), .payment(let b)):
-            let common = a.periodFrom != b.periodFrom || a.periodTo != b.periodTo || a.paymentDate != b.paymentDate
+            let common =
+                a.periodFrom != b.periodFrom || a.periodTo != b.periodTo || a.paymentDate != b.paymentDate
                 || a.grossOre != b.grossOre || a.taxOre != b.taxOre
             switch self {
             case .v1: return common
             case .v2: return common || a.company != b.company || a.status != b.status || a.deductions != b.deductions
-            case .v3: return common || a.company != b.company || a.status != b.status || a.deductions != b.deductions
-                || a.registeredAt != b.registeredAt
+            case .v3:
+                return common || a.company != b.company || a.status != b.status || a.deductions != b.deductions
+                    || a.registeredAt != b.registeredAt
             }
         case (.benefitCase(let a), .benefitCase(let b)):
             return a != b

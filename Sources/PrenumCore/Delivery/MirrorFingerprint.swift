@@ -113,8 +113,10 @@ public enum CanonicalRecordText {
     /// - Parameters:
     ///   - attributes: name and value in the canonical order; nil values are left out.
     ///   - deductions: kind and amount text, in any order.
-    public static func text(element: String, pnr: String, attributes: [(String, String?)],
-                            deductions: [(kind: String, amount: String)]) -> [UInt8] {
+    public static func text(
+        element: String, pnr: String, attributes: [(String, String?)],
+        deductions: [(kind: String, amount: String)]
+    ) -> [UInt8] {
         var out = Array(element.utf8)
         func field(_ name: String, _ value: String) {
             out.append(separator)
@@ -136,18 +138,22 @@ public enum CanonicalRecordText {
     public static func text(of version: RecordVersion) -> [UInt8] {
         switch version.body {
         case .payment(let p):
-            return text(element: RecordKind.payment.elementName, pnr: version.pnr, attributes: [
-                ("id", String(version.id)), ("benefit", reported(version.benefit)), ("company", reported(p.company)),
-                ("status", reported(p.status)), ("periodFrom", p.periodFrom.map(reported)), ("periodTo", p.periodTo.map(reported)),
-                ("paymentDate", reported(p.paymentDate)), ("gross", KronorAmount.text(ore: p.grossOre)),
-                ("tax", KronorAmount.text(ore: p.taxOre)), ("registeredAt", p.registeredAt.map(reported)),
-            ], deductions: p.deductions.map { (reported($0.kind), KronorAmount.text(ore: $0.amountOre)) })
+            return text(
+                element: RecordKind.payment.elementName, pnr: version.pnr,
+                attributes: [
+                    ("id", String(version.id)), ("benefit", reported(version.benefit)), ("company", reported(p.company)),
+                    ("status", reported(p.status)), ("periodFrom", p.periodFrom.map(reported)), ("periodTo", p.periodTo.map(reported)),
+                    ("paymentDate", reported(p.paymentDate)), ("gross", KronorAmount.text(ore: p.grossOre)),
+                    ("tax", KronorAmount.text(ore: p.taxOre)), ("registeredAt", p.registeredAt.map(reported))
+                ], deductions: p.deductions.map { (reported($0.kind), KronorAmount.text(ore: $0.amountOre)) })
         case .benefitCase(let c):
-            return text(element: RecordKind.benefitCase.elementName, pnr: version.pnr, attributes: [
-                ("id", String(version.id)), ("benefit", reported(version.benefit)), ("decision", reported(c.decision)),
-                ("openedOn", reported(c.openedOn)), ("closedOn", c.closedOn.map(reported)),
-                ("extentPct", c.extentPct.map { String($0) }), ("dailyAmount", c.dailyAmountOre.map(KronorAmount.text(ore:))),
-            ], deductions: [])
+            return text(
+                element: RecordKind.benefitCase.elementName, pnr: version.pnr,
+                attributes: [
+                    ("id", String(version.id)), ("benefit", reported(version.benefit)), ("decision", reported(c.decision)),
+                    ("openedOn", reported(c.openedOn)), ("closedOn", c.closedOn.map(reported)),
+                    ("extentPct", c.extentPct.map { String($0) }), ("dailyAmount", c.dailyAmountOre.map(KronorAmount.text(ore:)))
+                ], deductions: [])
         }
     }
 

@@ -76,8 +76,9 @@ extension RecordVersion {
     private static func isTimestamp(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard bytes.count == 20, bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"),
-              bytes[16] == UInt8(ascii: ":"), bytes[19] == UInt8(ascii: "Z"),
-              isRealDate(String(decoding: bytes[0..<10], as: UTF8.self)) else { return false }
+            bytes[16] == UInt8(ascii: ":"), bytes[19] == UInt8(ascii: "Z"),
+            isRealDate(String(decoding: bytes[0..<10], as: UTF8.self))
+        else { return false }
         func number(_ range: Range<Int>) -> Int? {
             range.allSatisfy { DeliveryHeader.isDigit(bytes[$0]) } ? range.reduce(0) { $0 * 10 + Int(bytes[$1] - 0x30) } : nil
         }

@@ -25,8 +25,10 @@ public enum ChangeDecision: Equatable, Sendable {
     ///   - new: the version now (nil: deleted, or its person is tracked by nobody).
     ///   - heldTerms: the subscriber's terms for `old.pnr` as of its last file.
     ///   - nowTerms: the subscriber's terms for `new.pnr` now.
-    public static func decide(old: RecordVersion?, new: RecordVersion?, heldTerms: PersonTerms?, nowTerms: PersonTerms?,
-                              visibility: Visibility) -> ChangeDecision {
+    public static func decide(
+        old: RecordVersion?, new: RecordVersion?, heldTerms: PersonTerms?, nowTerms: PersonTerms?,
+        visibility: Visibility
+    ) -> ChangeDecision {
         let held = old.map { visibility.isVisible($0, terms: heldTerms) } ?? false
         let now = new.map { visibility.isVisible($0, terms: nowTerms) } ?? false
         switch (held, now) {

@@ -31,8 +31,9 @@ extension DeltaPlanner {
             if let new = versions.new, new.pnr != pnr {
                 nowTerms = try subscriptionRow(new.pnr)?.nowTerms(requiresConsent: requiresConsent)
             }
-            let decision = ChangeDecision.decide(old: old, new: versions.new, heldTerms: heldTerms, nowTerms: nowTerms,
-                                                 visibility: visibility)
+            let decision = ChangeDecision.decide(
+                old: old, new: versions.new, heldTerms: heldTerms, nowTerms: nowTerms,
+                visibility: visibility)
             if case .removed = decision { tally.remove(old) }
         }
     }

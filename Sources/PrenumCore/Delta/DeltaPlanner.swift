@@ -53,13 +53,14 @@ public struct DeltaPlanner {
     /// Two streams in pnr order are merged: the population joined with the run's changes (one
     /// statement for all of them, not a query per person) and the population's own changes.
     public func forEachDeltaPerson(_ body: (String, [ChangeDecision]) throws -> Void) throws {
-        try forEachDeltaPerson { pnr, decisions, _ in try body(pnr, decisions) }
+        try forEachDeltaPersonWithJournaledKeys { pnr, decisions, _ in try body(pnr, decisions) }
     }
 
     /// The same, also passing the keys of the person's records the register changed tonight:
     /// a `REMOVED` of one of them comes from the register, any other from the person's terms.
-    public func forEachDeltaPerson(_ body: (String, [ChangeDecision], _ journaled: Set<RecordKey>) throws -> Void) throws {
-        let changed = try subscriptions.changesOfPresentPersons(subscriber: subscriber, benefits: orderedBenefitList, changeRows: changeRows)
+    public func forEachDeltaPersonWithJournaledKeys(_ body: (String, [ChangeDecision], _ journaled: Set<RecordKey>) throws -> Void) throws {
+        let changed = try subscriptions.changesOfPresentPersons(
+            subscriber: subscriber, benefits: orderedBenefitList, changeRows: changeRows)
         let pending = try subscriptions.pendingRows(subscriber: subscriber)
         var changedPnr: String? = try changed.step() ? changed.text(0) : nil
         var pendingRow: SubscriptionRow? = try pending.step() ? SubscriptionRow(pending) : nil
@@ -134,8 +135,9 @@ public struct DeltaPlanner {
             if let new = versions.new {
                 nowTerms = new.pnr == pnr ? nowHere : try termsRow(of: new.pnr)?.nowTerms(requiresConsent: requiresConsent)
             }
-            let decision = ChangeDecision.decide(old: versions.old, new: versions.new, heldTerms: heldTerms,
-                                                 nowTerms: nowTerms, visibility: visibility)
+            let decision = ChangeDecision.decide(
+                old: versions.old, new: versions.new, heldTerms: heldTerms,
+                nowTerms: nowTerms, visibility: visibility)
             // A change that belongs under another person is written when that person is visited.
             guard decision.pnr == pnr else { continue }
             if let tally { Self.record(decision, held: versions.old, in: tally) }

@@ -35,7 +35,8 @@ public struct RecordStore {
     /// of theirs becomes a tombstone rather than disappearing, so that an older compacted
     /// version (under a person it moved away from) cannot come back into view.
     func untrackAbandonedPersons() throws -> Int {
-        try database.execute("""
+        try database.execute(
+            """
             DELETE FROM untrack_candidate WHERE EXISTS (SELECT 1 FROM subscription s WHERE s.pnr = untrack_candidate.pnr);
             UPDATE record_recent SET pnr = NULL, benefit = NULL, fields = NULL WHERE pnr IN (SELECT pnr FROM untrack_candidate);
             """)
@@ -68,18 +69,22 @@ public struct RecordStore {
     /// copy is written once: records that stayed with their person are updated (the person
     /// index untouched), moved ones re-filed, new ones added, gone ones deleted.
     func compact() throws {
-        let added = try database.scalarInt("""
-            SELECT COUNT(*) FROM record_recent x
-            WHERE x.pnr IS NOT NULL AND NOT EXISTS (SELECT 1 FROM record b WHERE b.entity = x.entity AND b.id = x.id)
-            """) ?? 0
-        try database.execute("""
+        let added =
+            try database.scalarInt(
+                """
+                SELECT COUNT(*) FROM record_recent x
+                WHERE x.pnr IS NOT NULL AND NOT EXISTS (SELECT 1 FROM record b WHERE b.entity = x.entity AND b.id = x.id)
+                """) ?? 0
+        try database.execute(
+            """
             INSERT INTO record(entity, id, pnr, benefit, fields)
                 SELECT x.entity, x.id, x.pnr, x.benefit, x.fields FROM record_recent x
                 WHERE x.pnr IS NOT NULL AND EXISTS (SELECT 1 FROM record b WHERE b.entity = x.entity AND b.id = x.id AND b.pnr = x.pnr)
                 ORDER BY x.entity, x.id
             ON CONFLICT(entity, id) DO UPDATE SET benefit = excluded.benefit, fields = excluded.fields;
             """)
-        try database.run("""
+        try database.run(
+            """
             INSERT INTO record(entity, id, pnr, benefit, fields)
                 SELECT entity, id, pnr, benefit, fields FROM record_recent WHERE pnr IS NOT NULL ORDER BY entity, id
             ON CONFLICT(entity, id) DO UPDATE SET pnr = excluded.pnr, benefit = excluded.benefit, fields = excluded.fields
@@ -95,13 +100,15 @@ public struct RecordStore {
     /// Every current record of a person, cases first, each by id.
     public func records(ofPerson pnr: String) throws -> [RecordVersion] {
         var versions: [RecordVersion] = []
-        try database.cached("""
+        try database.cached(
+            """
             SELECT entity, id, benefit, fields FROM record_recent WHERE pnr = ?1
             UNION ALL
             SELECT b.entity, b.id, b.benefit, b.fields FROM record b WHERE b.pnr = ?1
                 AND NOT EXISTS (SELECT 1 FROM record_recent x WHERE x.entity = b.entity AND x.id = b.id)
             ORDER BY 1, 2
-            """).forEachRow([pnr]) { row in
+            """
+        ).forEachRow([pnr]) { row in
             guard let entity = RecordKind(rawValue: row.int(0)) else { return }
             versions.append(try Self.decode(entity, row.int64(1), pnr, row.text(2), row.text(3)))
         }
@@ -138,7 +145,8 @@ public struct RecordStore {
     }
 
     /// The run's changes filed under a person (as its old or new holder).
-    func forEachChange(ofPerson pnr: String, _ body: (_ key: RecordKey, _ old: RecordVersion?, _ new: RecordVersion?) throws -> Void) throws {
+    func forEachChange(ofPerson pnr: String, _ body: (_ key: RecordKey, _ old: RecordVersion?, _ new: RecordVersion?) throws -> Void) throws
+    {
         try database.cached("SELECT \(Self.changeColumns("c")) FROM record_change c WHERE c.pnr = ?").forEachRow([pnr]) { row in
             let change = try Self.change(row, from: 0)
             try body(change.key, change.old, change.new)

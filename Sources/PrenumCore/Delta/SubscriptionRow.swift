@@ -12,7 +12,8 @@ struct SubscriptionRow {
     let deliveredFromDate: String?
     let dirty: Bool
 
-    static let columns = "s.pnr, s.present, s.consent, s.from_date, s.delivered_present, s.delivered_consent, s.delivered_from_date, s.dirty"
+    static let columns =
+        "s.pnr, s.present, s.consent, s.from_date, s.delivered_present, s.delivered_consent, s.delivered_from_date, s.dirty"
     /// How many result columns `columns` takes: what follows them in a row starts here.
     static let columnCount: Int32 = 8
 

@@ -20,7 +20,8 @@ enum ArchivedDelivery {
     /// unreadable file is an error, never an empty answer: the answer must be complete.
     static func extract(path: String, pnr: String, offset: Int64? = nil) throws -> Extract {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw OperationFailure(.noInput, "archived delivery file \(path), named by the disclosure index, is missing; restore the archive")
+            throw OperationFailure(
+                .noInput, "archived delivery file \(path), named by the disclosure index, is missing; restore the archive")
         }
         if let offset, let fragment = try element(path: path, pnr: pnr, at: offset) {
             return try extract(pnr: pnr, path: path) { try DeliveryFileReader.read(data: fragment, handler: $0) }
@@ -28,8 +29,10 @@ enum ArchivedDelivery {
         return try extract(pnr: pnr, path: path) { try DeliveryFileReader.read(path: path, handler: $0) }
     }
 
-    private static func extract(pnr: String, path: String,
-                                reading: (DeliveryFileReader.Handler) throws -> DeliveryFileContent) throws -> Extract {
+    private static func extract(
+        pnr: String, path: String,
+        reading: (DeliveryFileReader.Handler) throws -> DeliveryFileContent
+    ) throws -> Extract {
         var extract = Extract()
         var sawPerson = false
         var handler = DeliveryFileReader.Handler()
@@ -48,7 +51,8 @@ enum ArchivedDelivery {
         do {
             let content = try reading(handler)
             guard content.problems.isEmpty else {
-                throw OperationFailure(.dataError, "archived delivery file \(path) cannot be read: \(content.problems.joined(separator: "; "))")
+                throw OperationFailure(
+                    .dataError, "archived delivery file \(path) cannot be read: \(content.problems.joined(separator: "; "))")
             }
         } catch is PastThePerson {}
         return extract
@@ -97,7 +101,8 @@ enum ArchivedDelivery {
         fragment.append(element)
         // A format-3 trailer must carry a count and a fingerprint; they say nothing of the person.
         let carriesFingerprint = Data(lines[1]).range(of: Data("formatVersion=\"3\"".utf8)) != nil
-        let trailer = carriesFingerprint ? "  <trailer visible=\"0\" fingerprint=\"\(String(repeating: "0", count: 64))\"/>\n" : "  <trailer/>\n"
+        let trailer =
+            carriesFingerprint ? "  <trailer visible=\"0\" fingerprint=\"\(String(repeating: "0", count: 64))\"/>\n" : "  <trailer/>\n"
         fragment.append(Data((trailer + "</delivery>\n").utf8))
         return fragment
     }

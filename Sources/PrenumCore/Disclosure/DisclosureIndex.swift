@@ -25,8 +25,10 @@ public struct DisclosureIndex {
         public let formatVersion: Int
         public let benefits: [String]
 
-        public init(subscriber: String, orgNumber: String, name: String, purpose: String, legalBasis: String,
-                    formatVersion: Int, benefits: [String]) {
+        public init(
+            subscriber: String, orgNumber: String, name: String, purpose: String, legalBasis: String,
+            formatVersion: Int, benefits: [String]
+        ) {
             self.subscriber = subscriber
             self.orgNumber = orgNumber
             self.name = name
@@ -37,9 +39,10 @@ public struct DisclosureIndex {
         }
 
         public init(_ subscriber: Subscriber) {
-            self.init(subscriber: subscriber.id, orgNumber: subscriber.orgNumber.digits, name: subscriber.name,
-                      purpose: subscriber.purpose.rawValue, legalBasis: LegalBasis.of(subscriber),
-                      formatVersion: subscriber.formatVersion.rawValue, benefits: subscriber.benefits)
+            self.init(
+                subscriber: subscriber.id, orgNumber: subscriber.orgNumber.digits, name: subscriber.name,
+                purpose: subscriber.purpose.rawValue, legalBasis: LegalBasis.of(subscriber),
+                formatVersion: subscriber.formatVersion.rawValue, benefits: subscriber.benefits)
         }
     }
 
@@ -58,10 +61,15 @@ public struct DisclosureIndex {
 
     /// Records that a file names `persons`, in the caller's transaction. A file already
     /// indexed is left as it is, so recording twice (a recovery, a rebuild) changes nothing.
-    func record(fileName: String, subscriber: String, sequence: Int64, businessDate: String, profile: Profile,
-                persons: some Sequence<(pnr: String, offset: Int64?)>) throws {
-        guard let file = try insertFile(fileName: fileName, subscriber: subscriber, sequence: sequence,
-                                        businessDate: businessDate, profile: profile) else { return }
+    func record(
+        fileName: String, subscriber: String, sequence: Int64, businessDate: String, profile: Profile,
+        persons: some Sequence<(pnr: String, offset: Int64?)>
+    ) throws {
+        guard
+            let file = try insertFile(
+                fileName: fileName, subscriber: subscriber, sequence: sequence,
+                businessDate: businessDate, profile: profile)
+        else { return }
         let insert = try database.cached("INSERT OR IGNORE INTO disclosure(pnr, file, offset) VALUES (?, ?, ?)")
         for person in persons {
             try insert.bind(person.pnr, at: 1)
@@ -81,8 +89,11 @@ public struct DisclosureIndex {
     /// transaction, so that the FULL taking its sequence is indexed instead. The persons are
     /// read from the discarded file itself: the index is keyed by person, not by file.
     func forget(subscriber: String, sequence: Int64, filePath: String) throws {
-        guard let file = try database.scalarInt("SELECT id FROM disclosure_file WHERE subscriber = ? AND sequence = ?",
-                                                [subscriber, sequence]) else { return }
+        guard
+            let file = try database.scalarInt(
+                "SELECT id FROM disclosure_file WHERE subscriber = ? AND sequence = ?",
+                [subscriber, sequence])
+        else { return }
         guard DurableFiles.exists(filePath) else {
             // The file is gone: a scan of the whole index, rare and slow but complete.
             try database.run("DELETE FROM disclosure WHERE file = ?", [file])
@@ -98,21 +109,29 @@ public struct DisclosureIndex {
     }
 
     /// The new file's number, or nil when it is indexed already.
-    private func insertFile(fileName: String, subscriber: String, sequence: Int64, businessDate: String,
-                            profile: Profile) throws -> Int64? {
+    private func insertFile(
+        fileName: String, subscriber: String, sequence: Int64, businessDate: String,
+        profile: Profile
+    ) throws -> Int64? {
         let known = try database.scalarInt("SELECT 1 FROM disclosure_file WHERE subscriber = ? AND sequence = ?", [subscriber, sequence])
         guard known == nil else { return nil }
         let benefits = profile.benefits.joined(separator: ",")
-        try database.run("""
+        try database.run(
+            """
             INSERT OR IGNORE INTO disclosure_profile(subscriber, org_number, name, purpose, legal_basis, format_version, benefits)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, [profile.subscriber, profile.orgNumber, profile.name, profile.purpose, profile.legalBasis, profile.formatVersion, benefits])
-        guard let profileID = try database.scalarInt("""
-            SELECT id FROM disclosure_profile WHERE subscriber = ? AND org_number = ? AND name = ? AND purpose = ?
-                AND legal_basis = ? AND format_version = ? AND benefits = ?
-            """, [profile.subscriber, profile.orgNumber, profile.name, profile.purpose, profile.legalBasis, profile.formatVersion, benefits])
+            """, [profile.subscriber, profile.orgNumber, profile.name, profile.purpose, profile.legalBasis, profile.formatVersion, benefits]
+        )
+        guard
+            let profileID = try database.scalarInt(
+                """
+                SELECT id FROM disclosure_profile WHERE subscriber = ? AND org_number = ? AND name = ? AND purpose = ?
+                    AND legal_basis = ? AND format_version = ? AND benefits = ?
+                """,
+                [profile.subscriber, profile.orgNumber, profile.name, profile.purpose, profile.legalBasis, profile.formatVersion, benefits])
         else { throw OperationFailure(.cannotCreate, "state database: the disclosure profile of \(subscriber) was not kept") }
-        try database.run("""
+        try database.run(
+            """
             INSERT INTO disclosure_file(subscriber, sequence, business_date, file_name, profile) VALUES (?, ?, ?, ?, ?)
             """, [subscriber, sequence, businessDate, fileName, profileID])
         return database.lastInsertRowID
@@ -147,8 +166,10 @@ public struct DisclosureIndex {
             for (name, parsed) in names {
                 let path = (folder as NSString).appendingPathComponent(name)
                 try inTransactionUnlessInOne {
-                    if try database.scalarInt("SELECT 1 FROM disclosure_file WHERE subscriber = ? AND sequence = ?",
-                                              [subscriber, parsed.sequence]) != nil {
+                    if try database.scalarInt(
+                        "SELECT 1 FROM disclosure_file WHERE subscriber = ? AND sequence = ?",
+                        [subscriber, parsed.sequence]) != nil
+                    {
                         summary.filesAlreadyIndexed += 1
                         return
                     }
@@ -163,14 +184,16 @@ public struct DisclosureIndex {
                     }
                     var handler = DeliveryFileReader.Handler()
                     handler.header = { header in
-                        file = try insertFile(fileName: name, subscriber: subscriber, sequence: parsed.sequence,
-                                              businessDate: parsed.businessDate.description, profile: profile(subscriber, header))
+                        file = try insertFile(
+                            fileName: name, subscriber: subscriber, sequence: parsed.sequence,
+                            businessDate: parsed.businessDate.description, profile: profile(subscriber, header))
                     }
                     handler.record = { try add($0.pnr) }
                     handler.unsubscribed = { try add($0) }
                     let content = try DeliveryFileReader.read(path: path, handler: handler)
                     guard content.problems.isEmpty else {
-                        throw OperationFailure(.dataError, "archived file \(path) cannot be read: \(content.problems.joined(separator: "; "))")
+                        throw OperationFailure(
+                            .dataError, "archived file \(path) cannot be read: \(content.problems.joined(separator: "; "))")
                     }
                     summary.filesIndexed += 1
                 }
@@ -185,12 +208,14 @@ public struct DisclosureIndex {
         try rebuild(archiveRoot: archiveRoot) { id, header in
             let configured = configuration.subscriber(id)
             let purpose = header["purpose"] ?? configured?.purpose.rawValue ?? ""
-            let legalBasis = header["legalBasis"] ?? configured.map(LegalBasis.of)
+            let legalBasis =
+                header["legalBasis"] ?? configured.map(LegalBasis.of)
                 ?? Purpose(rawValue: purpose).map(LegalBasis.byPurpose) ?? ""
-            return Profile(subscriber: id, orgNumber: header["orgNumber"] ?? configured?.orgNumber.digits ?? "",
-                           name: configured?.name ?? "", purpose: purpose, legalBasis: legalBasis,
-                           formatVersion: header["formatVersion"].flatMap(Int.init) ?? configured?.formatVersion.rawValue ?? 0,
-                           benefits: configured?.benefits ?? [])
+            return Profile(
+                subscriber: id, orgNumber: header["orgNumber"] ?? configured?.orgNumber.digits ?? "",
+                name: configured?.name ?? "", purpose: purpose, legalBasis: legalBasis,
+                formatVersion: header["formatVersion"].flatMap(Int.init) ?? configured?.formatVersion.rawValue ?? 0,
+                benefits: configured?.benefits ?? [])
         }
     }
 
@@ -199,20 +224,25 @@ public struct DisclosureIndex {
     /// Every indexed file that names `pnr`, by subscriber and sequence: one range read.
     public func files(naming pnr: String) throws -> [File] {
         var files: [File] = []
-        try database.prepare("""
+        try database.prepare(
+            """
             SELECT f.subscriber, f.sequence, f.business_date, f.file_name,
                    p.subscriber AS profile_subscriber, p.org_number, p.name, p.purpose, p.legal_basis, p.format_version, p.benefits,
                    d.offset
             FROM disclosure d JOIN disclosure_file f ON f.id = d.file JOIN disclosure_profile p ON p.id = f.profile
             WHERE d.pnr = ? ORDER BY f.subscriber, f.sequence
-            """).forEachRow([pnr]) { row in
+            """
+        ).forEachRow([pnr]) { row in
             let benefits = try row.text("benefits").split(separator: ",").map(String.init)
-            let profile = Profile(subscriber: try row.text("profile_subscriber"), orgNumber: try row.text("org_number"),
-                                  name: try row.text("name"), purpose: try row.text("purpose"), legalBasis: try row.text("legal_basis"),
-                                  formatVersion: try row.int("format_version"), benefits: benefits)
-            files.append(File(subscriber: try row.text("subscriber"), sequence: try row.int64("sequence"),
-                              businessDate: try row.text("business_date"), fileName: try row.text("file_name"), profile: profile,
-                              offset: try row.optionalInt64("offset")))
+            let profile = Profile(
+                subscriber: try row.text("profile_subscriber"), orgNumber: try row.text("org_number"),
+                name: try row.text("name"), purpose: try row.text("purpose"), legalBasis: try row.text("legal_basis"),
+                formatVersion: try row.int("format_version"), benefits: benefits)
+            files.append(
+                File(
+                    subscriber: try row.text("subscriber"), sequence: try row.int64("sequence"),
+                    businessDate: try row.text("business_date"), fileName: try row.text("file_name"), profile: profile,
+                    offset: try row.optionalInt64("offset")))
         }
         return files
     }

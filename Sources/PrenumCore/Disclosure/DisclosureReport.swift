@@ -51,12 +51,15 @@ public struct DisclosureReport: Codable, Sendable {
     public let to: String?
     public let recipients: [Recipient]
 
-    public static func gather(configuration: Configuration, pnr: Personnummer, from: CalendarDate?, to: CalendarDate?) throws -> DisclosureReport {
+    public static func gather(configuration: Configuration, pnr: Personnummer, from: CalendarDate?, to: CalendarDate?) throws
+        -> DisclosureReport
+    {
         let state = try StateDatabase(path: configuration.stateDatabase)
         return try gather(state: state.database, archiveRoot: configuration.archive, pnr: pnr.digits, from: from, to: to)
     }
 
-    static func gather(state: Database, archiveRoot: String, pnr: String, from: CalendarDate?, to: CalendarDate?) throws -> DisclosureReport {
+    static func gather(state: Database, archiveRoot: String, pnr: String, from: CalendarDate?, to: CalendarDate?) throws -> DisclosureReport
+    {
         let first = from?.description ?? ""
         let last = to?.description ?? "9999-12-31"
         let files = try DisclosureIndex(database: state).files(naming: pnr)
@@ -70,16 +73,20 @@ public struct DisclosureReport: Codable, Sendable {
                     path: ArchivedDelivery.path(archiveRoot: archiveRoot, subscriber: subscriber, fileName: file.fileName), pnr: pnr,
                     offset: file.offset)
                 let records = extract.records.map { Record(kind: $0.entity.elementName, id: $0.id, change: $0.change.rawValue) }
-                reported.append(File(name: file.fileName, sequence: file.sequence, businessDate: file.businessDate,
-                                     purpose: file.profile.purpose, legalBasis: file.profile.legalBasis,
-                                     formatVersion: file.profile.formatVersion, benefits: file.profile.benefits,
-                                     records: records, unsubscribed: extract.unsubscribed))
+                reported.append(
+                    File(
+                        name: file.fileName, sequence: file.sequence, businessDate: file.businessDate,
+                        purpose: file.profile.purpose, legalBasis: file.profile.legalBasis,
+                        formatVersion: file.profile.formatVersion, benefits: file.profile.benefits,
+                        records: records, unsubscribed: extract.unsubscribed))
             }
             guard let latest = own.last?.profile else { continue }
             let periods = try Self.periods(state: state, subscriber: subscriber, pnr: pnr)
                 .filter { ($0.to.map { $0.prefix(10) >= first } ?? true) && $0.from.prefix(10) <= last }
-            recipients.append(Recipient(subscriber: subscriber, orgNumber: latest.orgNumber, name: latest.name,
-                                        purpose: latest.purpose, legalBasis: latest.legalBasis, periods: periods, files: reported))
+            recipients.append(
+                Recipient(
+                    subscriber: subscriber, orgNumber: latest.orgNumber, name: latest.name,
+                    purpose: latest.purpose, legalBasis: latest.legalBasis, periods: periods, files: reported))
         }
         return DisclosureReport(pnr: pnr, from: from?.description, to: to?.description, recipients: recipients)
     }
@@ -88,10 +95,12 @@ public struct DisclosureReport: Codable, Sendable {
     static func periods(state: Database, subscriber: String, pnr: String) throws -> [Period] {
         var periods: [Period] = []
         var open: String?
-        try state.prepare("""
+        try state.prepare(
+            """
             SELECT e.event, f.received_at FROM population_event e JOIN population_file f ON f.id = e.file_id
             WHERE e.subscriber = ? AND e.pnr = ? ORDER BY e.id
-            """).forEachRow([subscriber, pnr]) { row in
+            """
+        ).forEachRow([subscriber, pnr]) { row in
             switch try row.text("event") {
             case "added" where open == nil: open = try row.text("received_at")
             case "removed":

@@ -64,19 +64,24 @@ public struct Explanation: Codable, Sendable {
         return run.businessDate
     }
 
-    public static func gather(configuration: Configuration, subscriber id: String, pnr: Personnummer, record: RecordKey? = nil,
-                              date: CalendarDate? = nil) throws -> Explanation {
+    public static func gather(
+        configuration: Configuration, subscriber id: String, pnr: Personnummer, record: RecordKey? = nil,
+        date: CalendarDate? = nil
+    ) throws -> Explanation {
         guard let subscriber = configuration.subscriber(id) else {
             throw OperationFailure(.usage, "no subscriber '\(id)' in \(configuration.configPath)")
         }
         let state = try StateDatabase(path: configuration.stateDatabase)
         let register = try RegisterReader(path: configuration.register)
-        return try gather(configuration: configuration, subscriber: subscriber, pnr: pnr.digits, record: record,
-                          date: date ?? defaultDate(state: state), state: state.database, register: register)
+        return try gather(
+            configuration: configuration, subscriber: subscriber, pnr: pnr.digits, record: record,
+            date: date ?? defaultDate(state: state), state: state.database, register: register)
     }
 
-    static func gather(configuration: Configuration, subscriber: Subscriber, pnr: String, record wanted: RecordKey?,
-                       date: CalendarDate, state: Database, register: RegisterReader) throws -> Explanation {
+    static func gather(
+        configuration: Configuration, subscriber: Subscriber, pnr: String, record wanted: RecordKey?,
+        date: CalendarDate, state: Database, register: RegisterReader
+    ) throws -> Explanation {
         let standing = try Self.standing(state: state, subscriber: subscriber, pnr: pnr)
         var versions = try Self.registerRecords(register, pnr: pnr)
         if let wanted { versions = versions.filter { $0.key == wanted } }
@@ -90,46 +95,56 @@ public struct Explanation: Codable, Sendable {
         for key in keys {
             if let held = try holdings.held(key) {
                 if let version = held.version, version.pnr != pnr { heldUnder[key] = version.pnr }
-                holding[key] = Holding(holds: held.holds ? "yes" : "no", underAnotherPerson: held.holds ? heldUnder[key] != nil : nil, note: nil)
+                holding[key] = Holding(
+                    holds: held.holds ? "yes" : "no", underAnotherPerson: held.holds ? heldUnder[key] != nil : nil, note: nil)
             } else {
                 holding[key] = Holding(holds: "unknown", underAnotherPerson: nil, note: holdings.unknownBecause)
             }
         }
-        let carried = try carryingFiles(configuration: configuration, state: state, subscriber: subscriber.id,
-                                        persons: [pnr] + Set(heldUnder.values).sorted(), keys: Set(keys))
+        let carried = try carryingFiles(
+            configuration: configuration, state: state, subscriber: subscriber.id,
+            persons: [pnr] + Set(heldUnder.values).sorted(), keys: Set(keys))
 
         // Versions the snapshot held back (a value no format can carry): the last rule, since
         // the recipient would see the record but for that value.
-        let quarantined = Dictionary(try QuarantineLedger(database: state).records(ofPerson: pnr).map { ("\($0.entity) \($0.id)", $0) },
-                                     uniquingKeysWith: { first, _ in first })
+        let quarantined = Dictionary(
+            try QuarantineLedger(database: state).records(ofPerson: pnr).map { ("\($0.entity) \($0.id)", $0) },
+            uniquingKeysWith: { first, _ in first })
         var records: [Record] = []
         for version in versions {
             var rule = visibility.decidingRule(version, standing: standing)
             let heldBack = quarantined["\(version.key.entity.journalName) \(version.id)"]
             if rule == nil, heldBack != nil { rule = .unrepresentable }
             let reason = heldBack.map { "\(VisibilityRule.unrepresentable.explanation) (\($0.field) \($0.reason), since \($0.since))" }
-            records.append(Record(kind: version.key.entity.journalName, id: version.id, benefit: version.benefit, visible: rule == nil,
-                                  rule: rule?.rawValue,
-                                  reason: rule == .unrepresentable ? reason ?? "" : rule?.explanation ?? "visible to the subscriber",
-                                  holding: holding[version.key] ?? Holding(holds: "unknown", underAnotherPerson: nil, note: nil),
-                                  files: carried[version.key] ?? []))
+            records.append(
+                Record(
+                    kind: version.key.entity.journalName, id: version.id, benefit: version.benefit, visible: rule == nil,
+                    rule: rule?.rawValue,
+                    reason: rule == .unrepresentable ? reason ?? "" : rule?.explanation ?? "visible to the subscriber",
+                    holding: holding[version.key] ?? Holding(holds: "unknown", underAnotherPerson: nil, note: nil),
+                    files: carried[version.key] ?? []))
         }
         if let wanted, versions.isEmpty {
-            records.append(Record(kind: wanted.entity.journalName, id: wanted.id, benefit: nil, visible: false,
-                                  rule: "not-the-persons-record",
-                                  reason: "the register holds no \(wanted.entity.journalName) \(wanted.id) of this person",
-                                  holding: holding[wanted] ?? Holding(holds: "unknown", underAnotherPerson: nil, note: nil),
-                                  files: carried[wanted] ?? []))
+            records.append(
+                Record(
+                    kind: wanted.entity.journalName, id: wanted.id, benefit: nil, visible: false,
+                    rule: "not-the-persons-record",
+                    reason: "the register holds no \(wanted.entity.journalName) \(wanted.id) of this person",
+                    holding: holding[wanted] ?? Holding(holds: "unknown", underAnotherPerson: nil, note: nil),
+                    files: carried[wanted] ?? []))
         }
         let population: String
         var fromDate: String?
         switch standing {
         case .absent: population = "not-in-population"
         case .withoutRequiredConsent: population = "without-required-consent"
-        case .member(let terms): population = "member"; fromDate = terms.fromDate
+        case .member(let terms):
+            population = "member"
+            fromDate = terms.fromDate
         }
-        return Explanation(subscriber: subscriber.id, pnr: pnr, businessDate: date.description, population: population,
-                           fromDate: fromDate, active: subscriber.isActive(on: date), records: records)
+        return Explanation(
+            subscriber: subscriber.id, pnr: pnr, businessDate: date.description, population: population,
+            fromDate: fromDate, active: subscriber.isActive(on: date), records: records)
     }
 
     /// The person's standing in the population as imported.
@@ -137,8 +152,9 @@ public struct Explanation: Codable, Sendable {
         let row = try state.prepare("SELECT present, consent, from_date FROM subscription WHERE subscriber = ? AND pnr = ?")
         try row.bind([subscriber.id, pnr])
         guard try row.step() else { return .absent }
-        return .of(present: row.int64(0) != 0, consent: row.int64(1) != 0, fromDate: row.optionalText(2),
-                   requiresConsent: subscriber.purpose.requiresConsent)
+        return .of(
+            present: row.int64(0) != 0, consent: row.int64(1) != 0, fromDate: row.optionalText(2),
+            requiresConsent: subscriber.purpose.requiresConsent)
     }
 
     /// The person's records in the register now, cases first, each by id, read in one read
@@ -148,15 +164,19 @@ public struct Explanation: Codable, Sendable {
         do {
             return try database.readTransaction {
                 var versions: [RecordVersion] = []
-                try database.prepare("SELECT c.id, c.benefit, \(RegisterColumns.caseFields("c")) FROM benefit_case c WHERE c.pnr = ? ORDER BY c.id")
-                    .forEachRow([pnr]) { row in
-                        try versions.append(decode(.benefitCase, row, pnr: pnr))
-                    }
-                try database.prepare("""
+                try database.prepare(
+                    "SELECT c.id, c.benefit, \(RegisterColumns.caseFields("c")) FROM benefit_case c WHERE c.pnr = ? ORDER BY c.id"
+                )
+                .forEachRow([pnr]) { row in
+                    try versions.append(decode(.benefitCase, row, pnr: pnr))
+                }
+                try database.prepare(
+                    """
                     SELECT p.id, p.benefit, \(RegisterColumns.paymentFields("p", schema: "main")) FROM payment p WHERE p.pnr = ? ORDER BY p.id
-                    """).forEachRow([pnr]) { row in
-                        try versions.append(decode(.payment, row, pnr: pnr))
-                    }
+                    """
+                ).forEachRow([pnr]) { row in
+                    try versions.append(decode(.payment, row, pnr: pnr))
+                }
                 return versions
             }
         } catch let error as SQLiteError {
@@ -165,7 +185,8 @@ public struct Explanation: Codable, Sendable {
     }
 
     private static func decode(_ entity: RecordKind, _ row: Statement, pnr: String) throws -> RecordVersion {
-        guard let version = RecordVersion(entity: entity, id: row.int64(0), pnr: pnr, benefit: row.text(1), encodedFields: row.text(2)) else {
+        guard let version = RecordVersion(entity: entity, id: row.int64(0), pnr: pnr, benefit: row.text(1), encodedFields: row.text(2))
+        else {
             throw OperationFailure(.dataError, "register holds a \(entity.journalName) \(row.int64(0)) with a value Prenum cannot read")
         }
         return version
@@ -173,8 +194,10 @@ public struct Explanation: Codable, Sendable {
 
     /// The subscriber's files that carried each of `keys`, from the disclosure index and the
     /// archived files it names for `persons`.
-    static func carryingFiles(configuration: Configuration, state: Database, subscriber: String, persons: [String],
-                              keys: Set<RecordKey>) throws -> [RecordKey: [CarryingFile]] {
+    static func carryingFiles(
+        configuration: Configuration, state: Database, subscriber: String, persons: [String],
+        keys: Set<RecordKey>
+    ) throws -> [RecordKey: [CarryingFile]] {
         var carried: [RecordKey: [CarryingFile]] = [:]
         let index = DisclosureIndex(database: state)
         for person in persons {
@@ -183,8 +206,10 @@ public struct Explanation: Codable, Sendable {
                 for record in try ArchivedDelivery.extract(path: path, pnr: person, offset: file.offset).records {
                     let key = RecordKey(record.entity == .payment ? .payment : .benefitCase, record.id)
                     guard keys.contains(key) else { continue }
-                    carried[key, default: []].append(CarryingFile(sequence: file.sequence, businessDate: file.businessDate,
-                                                                  change: record.change.rawValue, file: file.fileName))
+                    carried[key, default: []].append(
+                        CarryingFile(
+                            sequence: file.sequence, businessDate: file.businessDate,
+                            change: record.change.rawValue, file: file.fileName))
                 }
             }
         }
@@ -194,7 +219,9 @@ public struct Explanation: Codable, Sendable {
     // MARK: Output
 
     public var text: String {
-        var lines = ["subscriber \(subscriber), person \(pnr), business date \(businessDate)\(active ? "" : " (subscriber terminated: nothing is delivered)")"]
+        var lines = [
+            "subscriber \(subscriber), person \(pnr), business date \(businessDate)\(active ? "" : " (subscriber terminated: nothing is delivered)")"
+        ]
         switch population {
         case "member": lines.append("population: member" + (fromDate.map { ", records wanted from \($0)" } ?? ""))
         case "without-required-consent": lines.append("population: member without the consent the subscriber's purpose needs")

@@ -24,7 +24,8 @@ struct Holdings {
         var visibility: Visibility?
         if hasFiles {
             if let fingerprint = position.profile, let profile = DeliveryProfile(fingerprint: fingerprint),
-               let date = position.lastBusinessDate {
+                let date = position.lastBusinessDate
+            {
                 visibility = Visibility(profile: profile, businessDate: date)
             } else {
                 reason = "the state does not say what the subscriber's last file was made for"
@@ -47,10 +48,12 @@ struct Holdings {
         guard hasFiles else { return (false, nil) }
         guard unknownBecause == nil, let visibility else { return nil }
         guard let version = try version(key) else { return (false, nil) }
-        let standing: PopulationStanding = try SubscriptionStore(database: database).row(subscriber: subscriber, pnr: version.pnr).map {
-            .of(present: $0.deliveredPresent, consent: $0.deliveredConsent, fromDate: $0.deliveredFromDate,
-                requiresConsent: visibility.profile.requiresConsent)
-        } ?? .absent
+        let standing: PopulationStanding =
+            try SubscriptionStore(database: database).row(subscriber: subscriber, pnr: version.pnr).map {
+                .of(
+                    present: $0.deliveredPresent, consent: $0.deliveredConsent, fromDate: $0.deliveredFromDate,
+                    requiresConsent: visibility.profile.requiresConsent)
+            } ?? .absent
         let holds = visibility.isVisible(version, terms: standing.terms)
         return (holds, holds ? version : nil)
     }

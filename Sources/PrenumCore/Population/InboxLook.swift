@@ -40,7 +40,8 @@ public struct InboxLook {
         var info = stat()
         let status = InboxListing.withPath(folder: candidate.folder, rawName: candidate.rawName) { lstat($0, &info) }
         guard status == 0 else { return nil }
-        return Stamp(inode: UInt64(info.st_ino), size: Int(info.st_size), modifiedSeconds: Int(info.st_mtim.tv_sec),
-                     modifiedNanoseconds: Int(info.st_mtim.tv_nsec))
+        return Stamp(
+            inode: UInt64(info.st_ino), size: Int(info.st_size), modifiedSeconds: Int(info.st_mtim.tv_sec),
+            modifiedNanoseconds: Int(info.st_mtim.tv_nsec))
     }
 }

@@ -79,7 +79,8 @@ final class PopulationApplier {
     }
 
     private func event(_ kind: String, _ pnr: String, consent: Bool, fromDate: String?) throws {
-        let statement = try database.cached("""
+        let statement = try database.cached(
+            """
             INSERT INTO population_event(subscriber, pnr, file_id, event, consent, from_date) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
             """)
         try statement.bind(subscriber, at: 1)

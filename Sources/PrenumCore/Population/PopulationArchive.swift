@@ -44,9 +44,10 @@ public struct PopulationArchive: Sendable {
         init?(name: String, folder: String) {
             let parts = name.split(separator: "-", maxSplits: 2, omittingEmptySubsequences: false)
             guard parts.count == 3, parts[0].utf8.count >= 8, parts[0].utf8.allSatisfy(DeliveryHeader.isDigit),
-                  let index = Int64(parts[0]), index >= 1,
-                  parts[1].utf8.count == 64, parts[1].utf8.allSatisfy({ DeliveryHeader.isDigit($0) || (97...102).contains($0) }),
-                  !parts[2].isEmpty else { return nil }
+                let index = Int64(parts[0]), index >= 1,
+                parts[1].utf8.count == 64, parts[1].utf8.allSatisfy({ DeliveryHeader.isDigit($0) || (97...102).contains($0) }),
+                !parts[2].isEmpty
+            else { return nil }
             self.index = index
             sha256 = String(parts[1])
             originalName = String(parts[2])
@@ -103,6 +104,8 @@ public struct PopulationArchive: Sendable {
 
     /// Takes back a copy whose state transaction did not commit.
     func discard(subscriber: String, index: Int64, sha256: String, originalName: String) {
-        unlink((folder(subscriber: subscriber) as NSString).appendingPathComponent(Entry.name(index: index, sha256: sha256, originalName: originalName)))
+        unlink(
+            (folder(subscriber: subscriber) as NSString).appendingPathComponent(
+                Entry.name(index: index, sha256: sha256, originalName: originalName)))
     }
 }

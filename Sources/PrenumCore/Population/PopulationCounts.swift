@@ -13,8 +13,10 @@ public struct PopulationCounts: Codable, Equatable, Sendable {
     public var notSubscribed = 0
     public var badLines = 0
 
-    public init(lines: Int = 0, added: Int = 0, removed: Int = 0, updated: Int = 0, unchanged: Int = 0,
-                notSubscribed: Int = 0, badLines: Int = 0) {
+    public init(
+        lines: Int = 0, added: Int = 0, removed: Int = 0, updated: Int = 0, unchanged: Int = 0,
+        notSubscribed: Int = 0, badLines: Int = 0
+    ) {
         self.lines = lines
         self.added = added
         self.removed = removed

@@ -30,9 +30,11 @@ public struct PopulationFileOutcome: Equatable, Sendable {
     /// For `failed`: the exit code the failure maps to.
     public let exitCode: ExitCode?
 
-    public init(subscriber: String, fileName: String, sha256: String?, kind: Kind, counts: PopulationCounts,
-                movedTo: String? = nil, reportPath: String? = nil, receiptPath: String? = nil,
-                message: String? = nil, exitCode: ExitCode? = nil) {
+    public init(
+        subscriber: String, fileName: String, sha256: String?, kind: Kind, counts: PopulationCounts,
+        movedTo: String? = nil, reportPath: String? = nil, receiptPath: String? = nil,
+        message: String? = nil, exitCode: ExitCode? = nil
+    ) {
         self.subscriber = subscriber
         self.fileName = fileName
         self.sha256 = sha256

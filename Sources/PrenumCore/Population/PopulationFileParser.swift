@@ -35,9 +35,11 @@ public struct PopulationFileParser: Sendable {
     /// Parses from an open file descriptor to its end. `observe` sees every byte read, in
     /// order, so the caller can hash exactly what was parsed; `body` gets every line after
     /// the header and every problem (a bad header included).
-    public func parse(fileDescriptor: Int32, path: String,
-                      observe: (UnsafeRawBufferPointer) -> Void,
-                      body: (Item) throws -> Void) throws -> Totals {
+    public func parse(
+        fileDescriptor: Int32, path: String,
+        observe: (UnsafeRawBufferPointer) -> Void,
+        body: (Item) throws -> Void
+    ) throws -> Totals {
         var splitter = LineSplitter()
         var totals = Totals()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunkBytes, alignment: 16)

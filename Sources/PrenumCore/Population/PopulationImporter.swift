@@ -18,8 +18,10 @@ public final class PopulationImporter {
     let lookSeconds: TimeInterval
 
     /// `lookSeconds` nil: the configuration's tuning.
-    public init(state: StateDatabase, configuration: Configuration, log: EventLog, faults: FaultInjector = .none,
-                lookSeconds: TimeInterval? = nil) throws {
+    public init(
+        state: StateDatabase, configuration: Configuration, log: EventLog, faults: FaultInjector = .none,
+        lookSeconds: TimeInterval? = nil
+    ) throws {
         self.state = state
         self.configuration = configuration
         self.log = log
@@ -50,10 +52,14 @@ public final class PopulationImporter {
     private func importPending(for subscribers: [Subscriber], now: Date) -> [PopulationFileOutcome] {
         var listings: [(Subscriber, Result<[InboxListing.Entry], Error>)] = []
         for subscriber in subscribers {
-            listings.append((subscriber, Result {
-                try PopulationApplier.prepare(database)
-                return try InboxListing.entries(in: subscriber.inboxFolder(in: configuration))
-            }))
+            listings.append(
+                (
+                    subscriber,
+                    Result {
+                        try PopulationApplier.prepare(database)
+                        return try InboxListing.entries(in: subscriber.inboxFolder(in: configuration))
+                    }
+                ))
         }
         let candidates = listings.flatMap { subscriber, listing in
             ((try? listing.get()) ?? []).filter { $0.kind == .regular }
@@ -73,15 +79,20 @@ public final class PopulationImporter {
         return outcomes
     }
 
-    private func importListed(_ entries: [InboxListing.Entry], subscriber: Subscriber, changed: Set<InboxLook.Candidate>,
-                              now: Date) -> [PopulationFileOutcome] {
+    private func importListed(
+        _ entries: [InboxListing.Entry], subscriber: Subscriber, changed: Set<InboxLook.Candidate>,
+        now: Date
+    ) -> [PopulationFileOutcome] {
         let folder = subscriber.inboxFolder(in: configuration)
         var outcomes: [PopulationFileOutcome] = []
         for entry in entries {
             if changed.contains(InboxLook.Candidate(folder: folder, rawName: entry.rawName)) {
-                let outcome = PopulationFileOutcome(subscriber: subscriber.id, fileName: entry.name, sha256: nil, kind: .deferred,
-                                                    counts: PopulationCounts(),
-                                                    message: "the file changed during the look before it was read (still being written?); it and the later-named files are left for the next import")
+                let outcome = PopulationFileOutcome(
+                    subscriber: subscriber.id, fileName: entry.name, sha256: nil, kind: .deferred,
+                    counts: PopulationCounts(),
+                    message:
+                        "the file changed during the look before it was read (still being written?); it and the later-named files are left for the next import"
+                )
                 record(outcome)
                 outcomes.append(outcome)
                 break
@@ -103,10 +114,12 @@ public final class PopulationImporter {
         return outcomes
     }
 
-    private func importEntry(_ entry: InboxListing.Entry, subscriber: Subscriber, folder: String, now: Date) throws -> PopulationFileOutcome {
+    private func importEntry(_ entry: InboxListing.Entry, subscriber: Subscriber, folder: String, now: Date) throws -> PopulationFileOutcome
+    {
         switch entry.kind {
         case .symbolicLink:
-            return try rejectWhole(entry, subscriber: subscriber, folder: folder, reason: "the file is a symbolic link; links are not followed", now: now)
+            return try rejectWhole(
+                entry, subscriber: subscriber, folder: folder, reason: "the file is a symbolic link; links are not followed", now: now)
         case .other, .directory:
             return try rejectWhole(entry, subscriber: subscriber, folder: folder, reason: "not a regular file", now: now)
         case .regular:
@@ -119,14 +132,22 @@ public final class PopulationImporter {
 
     /// Reads, hashes and applies one file in a single pass inside one transaction, then
     /// commits it, or rolls back and rejects it, or recognises it as a duplicate.
-    private func importRegular(_ entry: InboxListing.Entry, subscriber: Subscriber, folder: String, now: Date) throws -> PopulationFileOutcome {
+    private func importRegular(_ entry: InboxListing.Entry, subscriber: Subscriber, folder: String, now: Date) throws
+        -> PopulationFileOutcome
+    {
         let display = folder + "/" + entry.name
-        let descriptor = InboxListing.withPath(folder: folder, rawName: entry.rawName) { open($0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK) }
+        let descriptor = InboxListing.withPath(folder: folder, rawName: entry.rawName) {
+            open($0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        }
         guard descriptor >= 0 else {
             switch errno {
-            case ELOOP: return try rejectWhole(entry, subscriber: subscriber, folder: folder, reason: "the file is a symbolic link; links are not followed", now: now)
-            case ENOENT: return PopulationFileOutcome(subscriber: subscriber.id, fileName: entry.name, sha256: nil, kind: .deferred,
-                                                      counts: PopulationCounts(), message: "the file disappeared before it was read")
+            case ELOOP:
+                return try rejectWhole(
+                    entry, subscriber: subscriber, folder: folder, reason: "the file is a symbolic link; links are not followed", now: now)
+            case ENOENT:
+                return PopulationFileOutcome(
+                    subscriber: subscriber.id, fileName: entry.name, sha256: nil, kind: .deferred,
+                    counts: PopulationCounts(), message: "the file disappeared before it was read")
             default: throw OperationFailure(.noInput, "cannot open population file \(display): \(String(cString: strerror(errno)))")
             }
         }
@@ -149,7 +170,8 @@ public final class PopulationImporter {
         let verdict: ImportVerdict
         do {
             verdict = try database.inTransaction(.immediate) { () throws -> TransactionEnd<ImportVerdict> in
-                try database.run("""
+                try database.run(
+                    """
                     INSERT INTO population_file(subscriber, file_name, sha256, bytes, outcome, lines, bad_lines, added, removed, updated, received_at)
                     VALUES (?1, ?2, '', 0, 'applied', 0, 0, 0, 0, 0, ?3)
                     """, [subscriber.id, entry.name, receivedAt])
@@ -179,16 +201,21 @@ public final class PopulationImporter {
                 // A `full-` file is applied again even with bytes applied before: it says "this is my
                 // population now" (SPEC section 3); only its own interrupted import is finished instead.
                 if let original = try appliedFile(subscriber: subscriber.id, sha256: sha256),
-                   !isFull || interruptedAcceptance(entry, subscriber: subscriber, folder: folder, sha256: sha256, original: original) != nil {
+                    !isFull
+                        || interruptedAcceptance(entry, subscriber: subscriber, folder: folder, sha256: sha256, original: original) != nil
+                {
                     return .rollback(.duplicate(of: original, sha256: sha256, bytes: totals.bytes))
                 }
                 if isFull { try applier.removeUnseen(&counts) }
-                try database.run("""
+                try database.run(
+                    """
                     UPDATE population_file SET sha256 = ?2, bytes = ?3, lines = ?4, bad_lines = 0, added = ?5, removed = ?6, updated = ?7
                     WHERE id = ?1
                     """, [fileID, sha256, totals.bytes, counts.lines, counts.added, counts.removed, counts.updated])
-                guard let index = try archive(fileID: fileID, subscriber: subscriber.id, source: display, sha256: sha256, name: entry.name) else {
-                    return .rollback(.deferred("the file changed while it was archived (still being written?); it is left for the next import"))
+                guard let index = try archive(fileID: fileID, subscriber: subscriber.id, source: display, sha256: sha256, name: entry.name)
+                else {
+                    return .rollback(
+                        .deferred("the file changed while it was archived (still being written?); it is left for the next import"))
                 }
                 archived = (index, sha256)
                 faults.reach(.importBeforeCommit, subscriber: subscriber.id)
@@ -206,14 +233,17 @@ public final class PopulationImporter {
             faults.reach(.importAfterCommit, subscriber: subscriber.id)
             return try finishAcceptance(entry, subscriber: subscriber, folder: folder, sha256: sha256, counts: counts, now: now)
         case .deferred(let message):
-            return PopulationFileOutcome(subscriber: subscriber.id, fileName: entry.name, sha256: nil, kind: .deferred,
-                                         counts: PopulationCounts(), message: message)
+            return PopulationFileOutcome(
+                subscriber: subscriber.id, fileName: entry.name, sha256: nil, kind: .deferred,
+                counts: PopulationCounts(), message: message)
         case .rejected(let report, let sha256, let bytes):
-            return try finishRejection(entry, subscriber: subscriber, folder: folder, report: report, sha256: sha256,
-                                       bytes: bytes, counts: counts, reason: nil, now: now)
+            return try finishRejection(
+                entry, subscriber: subscriber, folder: folder, report: report, sha256: sha256,
+                bytes: bytes, counts: counts, reason: nil, now: now)
         case .duplicate(let original, let sha256, let bytes):
-            return try finishDuplicate(entry, subscriber: subscriber, folder: folder, sha256: sha256, bytes: bytes,
-                                       lines: counts.lines, original: original, now: now)
+            return try finishDuplicate(
+                entry, subscriber: subscriber, folder: folder, sha256: sha256, bytes: bytes,
+                lines: counts.lines, original: original, now: now)
         }
     }
 
@@ -230,7 +260,8 @@ public final class PopulationImporter {
     /// records that place with it, inside the applying transaction (`PopulationArchive`). The
     /// place, or nil when the copy's bytes are not the ones parsed.
     private func archive(fileID: Int64, subscriber: String, source: String, sha256: String, name: String) throws -> Int64? {
-        let index = try database.scalarInt("SELECT COUNT(*) FROM population_file WHERE subscriber = ? AND outcome = 'applied'", [subscriber]) ?? 1
+        let index =
+            try database.scalarInt("SELECT COUNT(*) FROM population_file WHERE subscriber = ? AND outcome = 'applied'", [subscriber]) ?? 1
         let archive = PopulationArchive(archiveRoot: configuration.archive)
         guard try archive.store(source: source, subscriber: subscriber, index: index, sha256: sha256, originalName: name) == sha256 else {
             archive.discard(subscriber: subscriber, index: index, sha256: sha256, originalName: name)
@@ -246,14 +277,19 @@ public final class PopulationImporter {
         guard let entries = try? InboxListing.entries(in: configuration.inbox) else { return }
         let known = Set(configuration.subscribers.map(\.id))
         for entry in entries where entry.kind == .directory && !known.contains(entry.name) {
-            log.log(.warning, "population_inbox_unknown", ["folder": entry.name,
-                                                           "message": "an inbox folder of no configured subscriber; not read"])
+            log.log(
+                .warning, "population_inbox_unknown",
+                [
+                    "folder": entry.name,
+                    "message": "an inbox folder of no configured subscriber; not read"
+                ])
         }
     }
 
     /// The earlier applied file with these bytes, if any.
     private func appliedFile(subscriber: String, sha256: String) throws -> PopulationReceipt.AppliedAs? {
-        let statement = try database.cached("""
+        let statement = try database.cached(
+            """
             SELECT file_name, received_at FROM population_file WHERE subscriber = ?1 AND sha256 = ?2 AND outcome = 'applied'
             ORDER BY id DESC LIMIT 1
             """)
@@ -266,22 +302,26 @@ public final class PopulationImporter {
     func failedOutcome(_ subscriber: Subscriber, name: String, error: Error) -> PopulationFileOutcome {
         let failure = error as? PrenumFailure
         let message = failure?.description ?? "\(error)"
-        return PopulationFileOutcome(subscriber: subscriber.id, fileName: name, sha256: nil, kind: .failed, counts: PopulationCounts(),
-                                     message: message, exitCode: failure?.exitCode ?? .cannotCreate)
+        return PopulationFileOutcome(
+            subscriber: subscriber.id, fileName: name, sha256: nil, kind: .failed, counts: PopulationCounts(),
+            message: message, exitCode: failure?.exitCode ?? .cannotCreate)
     }
 
     /// One log line per file; counts and names only, never a line's content.
     private func record(_ outcome: PopulationFileOutcome) {
-        let level: EventLog.Level = switch outcome.kind {
-        case .accepted, .duplicate: .info
-        case .rejected, .deferred: .warning
-        case .failed: .error
-        }
+        let level: EventLog.Level =
+            switch outcome.kind {
+            case .accepted, .duplicate: .info
+            case .rejected, .deferred: .warning
+            case .failed: .error
+            }
         let c = outcome.counts
-        log.log(level, "population_file", [
-            "subscriber": outcome.subscriber, "file": outcome.fileName, "outcome": outcome.kind.rawValue,
-            "lines": c.lines, "added": c.added, "removed": c.removed, "updated": c.updated, "unchanged": c.unchanged,
-            "not_subscribed": c.notSubscribed, "bad_lines": c.badLines, "message": outcome.message ?? "",
-        ])
+        log.log(
+            level, "population_file",
+            [
+                "subscriber": outcome.subscriber, "file": outcome.fileName, "outcome": outcome.kind.rawValue,
+                "lines": c.lines, "added": c.added, "removed": c.removed, "updated": c.updated, "unchanged": c.unchanged,
+                "not_subscribed": c.notSubscribed, "bad_lines": c.badLines, "message": outcome.message ?? ""
+            ])
     }
 }

@@ -89,8 +89,10 @@ public struct DeliveryPublisher {
         guard let goodSignature = try firstMatching(signatureSources, sha256: delivery.signatureSHA256) else {
             throw LostStagedFile(path: paths.stagedSignature)
         }
-        for (target, source, sha256) in [(paths.archivedData, goodData, delivery.xmlSHA256),
-                                         (paths.archivedSignature, goodSignature, delivery.signatureSHA256)]
+        for (target, source, sha256) in [
+            (paths.archivedData, goodData, delivery.xmlSHA256),
+            (paths.archivedSignature, goodSignature, delivery.signatureSHA256)
+        ]
         where try !matches(target, sha256: sha256) {
             try DurableFiles.copy(source, to: target)
         }

@@ -13,6 +13,7 @@ public struct DeliveredRecord: Sendable, Equatable {
 
     public static func == (lhs: DeliveredRecord, rhs: DeliveredRecord) -> Bool {
         lhs.entity == rhs.entity && lhs.id == rhs.id && lhs.change == rhs.change && lhs.pnr == rhs.pnr
-            && lhs.attributes == rhs.attributes && lhs.deductions.map { "\($0.kind)=\($0.amount)" } == rhs.deductions.map { "\($0.kind)=\($0.amount)" }
+            && lhs.attributes == rhs.attributes
+            && lhs.deductions.map { "\($0.kind)=\($0.amount)" } == rhs.deductions.map { "\($0.kind)=\($0.amount)" }
     }
 }

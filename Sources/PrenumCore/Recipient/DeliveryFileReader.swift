@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// Reads one delivery file as a stream with `XMLParser`, checks the rules the XSD cannot state
@@ -81,7 +82,10 @@ public final class DeliveryFileReader: NSObject, XMLParserDelegate {
     }
 
     private func problem(_ text: String) {
-        guard content.problems.count < Self.problemLimit else { suppressed += 1; return }
+        guard content.problems.count < Self.problemLimit else {
+            suppressed += 1
+            return
+        }
         content.problems.append(text)
     }
 
@@ -95,8 +99,10 @@ public final class DeliveryFileReader: NSObject, XMLParserDelegate {
         }
     }
 
-    public func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                       attributes: [String: String] = [:]) {
+    public func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         depth += 1
         switch (name, depth) {
         case ("delivery", 1):
@@ -123,7 +129,9 @@ public final class DeliveryFileReader: NSObject, XMLParserDelegate {
             let pnr = attributes["pnr"] ?? ""
             content.persons += 1
             if content.unsubscribed > 0 { problem("line \(line): person after unsubscribed elements") }
-            if let last = lastPnr, pnr <= last { problem("line \(line): persons not in strictly ascending pnr order (person #\(content.persons))") }
+            if let last = lastPnr, pnr <= last {
+                problem("line \(line): persons not in strictly ascending pnr order (person #\(content.persons))")
+            }
             lastPnr = pnr
             currentPerson = (pnr, 0)
             lastRecord = nil
@@ -135,7 +143,9 @@ public final class DeliveryFileReader: NSObject, XMLParserDelegate {
                 return
             }
             if pendingIsRemoved { problem("line \(line): REMOVED payment \(record.id) carries a deduction") }
-            if formatVersion?.deliversPaymentDetails == false { problem("line \(line): deduction in a format version \(formatVersion?.description ?? "?") file") }
+            if formatVersion?.deliversPaymentDetails == false {
+                problem("line \(line): deduction in a format version \(formatVersion?.description ?? "?") file")
+            }
             record.deductions.append((attributes["kind"] ?? "", attributes["amount"] ?? ""))
             pending = record
         case ("unsubscribed", 2):
@@ -153,7 +163,9 @@ public final class DeliveryFileReader: NSObject, XMLParserDelegate {
             if let version = formatVersion {
                 let mirror = ["visible", "fingerprint"]
                 if version.carriesMirrorFingerprint {
-                    if attributes["visible"].flatMap(Int64.init) == nil || attributes["fingerprint"].flatMap(Fingerprint256.init(hex:)) == nil {
+                    if attributes["visible"].flatMap(Int64.init) == nil
+                        || attributes["fingerprint"].flatMap(Fingerprint256.init(hex:)) == nil
+                    {
                         problem("line \(line): trailer lacks a valid visible count and fingerprint, which format \(version) carries")
                     }
                 } else if mirror.contains(where: { attributes[$0] != nil }) {
@@ -183,12 +195,16 @@ public final class DeliveryFileReader: NSObject, XMLParserDelegate {
     }
 
     private func startRecord(_ entity: RecordKind, _ attributes: [String: String]) {
-        guard var person = currentPerson else { problem("line \(line): \(entity.elementName) outside a person"); return }
+        guard var person = currentPerson else {
+            problem("line \(line): \(entity.elementName) outside a person")
+            return
+        }
         content.records += 1
         person.records += 1
         currentPerson = person
         guard let id = attributes["id"].flatMap(Int64.init), let changeText = attributes["change"],
-              let change = RecordChangeKind(rawValue: changeText) else {
+            let change = RecordChangeKind(rawValue: changeText)
+        else {
             problem("line \(line): \(entity.elementName) without a valid id and change")
             return
         }
@@ -208,13 +224,17 @@ public final class DeliveryFileReader: NSObject, XMLParserDelegate {
         case .removed:
             if kind == "FULL" { problem("line \(line): REMOVED \(entity.elementName) \(id) in a FULL file") }
             if !fields.isEmpty {
-                problem("line \(line): REMOVED \(entity.elementName) \(id) carries more than id and change (\(fields.keys.sorted().joined(separator: ", ")))")
+                problem(
+                    "line \(line): REMOVED \(entity.elementName) \(id) carries more than id and change (\(fields.keys.sorted().joined(separator: ", ")))"
+                )
             }
         case .new, .changed:
             if kind == "FULL" && change == .changed { problem("line \(line): CHANGED \(entity.elementName) \(id) in a FULL file") }
             guard let version = formatVersion else { break }
             let missing = version.requiredAttributes(entity).filter { fields[$0] == nil }
-            if !missing.isEmpty { problem("line \(line): \(change.rawValue) \(entity.elementName) \(id) lacks \(missing.joined(separator: ", "))") }
+            if !missing.isEmpty {
+                problem("line \(line): \(change.rawValue) \(entity.elementName) \(id) lacks \(missing.joined(separator: ", "))")
+            }
             if !version.deliversPaymentDetails && entity == .payment && (fields["company"] != nil || fields["status"] != nil) {
                 problem("line \(line): payment \(id) carries company or status in a format version \(version) file")
             }

@@ -25,7 +25,7 @@ public struct DeliveryVerifier: Sendable {
         var verdicts = try names.map { try check(name: $0, in: directory) }
         verdicts.sort { a, b in
             switch (a.fileName, b.fileName) {
-            case let (x?, y?): return (x.subscriberID, x.sequence, a.name) < (y.subscriberID, y.sequence, b.name)
+            case (let x?, let y?): return (x.subscriberID, x.sequence, a.name) < (y.subscriberID, y.sequence, b.name)
             case (nil, nil): return a.name < b.name
             case (nil, _): return false
             case (_, nil): return true
@@ -62,13 +62,16 @@ public struct DeliveryVerifier: Sendable {
             }
         }
         if !header.isEmpty {
-            let expected = [("subscriber", fileName.subscriberID), ("sequence", String(fileName.sequence)),
-                            ("businessDate", fileName.businessDate.description), ("kind", fileName.kind.rawValue)]
+            let expected = [
+                ("subscriber", fileName.subscriberID), ("sequence", String(fileName.sequence)),
+                ("businessDate", fileName.businessDate.description), ("kind", fileName.kind.rawValue)
+            ]
             for (attribute, value) in expected where header[attribute] != value {
                 verdict.problems.append("header \(attribute)=\(header[attribute] ?? "missing") does not match the file name (\(value))")
             }
             if header["previousSequence"] != String(fileName.sequence - 1) {
-                verdict.problems.append("header previousSequence=\(header["previousSequence"] ?? "missing"), expected \(fileName.sequence - 1)")
+                verdict.problems.append(
+                    "header previousSequence=\(header["previousSequence"] ?? "missing"), expected \(fileName.sequence - 1)")
             }
         }
         return verdict
@@ -105,13 +108,15 @@ public struct DeliveryVerifier: Sendable {
                 verdicts[index].problems.append("sequence 1 must have previousHash of 64 zeros")
             }
             guard let previous = previousIndex, let previousName = verdicts[previous].fileName,
-                  previousName.subscriberID == name.subscriberID else { continue }
+                previousName.subscriberID == name.subscriberID
+            else { continue }
             let previousFile = verdicts[previous].name
             if previousName.sequence == name.sequence {
                 verdicts[index].problems.append("sequence \(name.sequence) repeated: also in \(previousFile)")
                 verdicts[previous].problems.append("sequence \(name.sequence) repeated: also in \(verdicts[index].name)")
             } else if name.sequence != previousName.sequence + 1 {
-                let missing = name.sequence - previousName.sequence == 2
+                let missing =
+                    name.sequence - previousName.sequence == 2
                     ? "sequence \(previousName.sequence + 1) is missing"
                     : "sequences \(previousName.sequence + 1)-\(name.sequence - 1) are missing"
                 verdicts[index].problems.append("gap in the chain: \(missing) after \(previousFile)")

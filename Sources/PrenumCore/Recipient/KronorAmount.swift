@@ -10,7 +10,8 @@ public enum KronorAmount {
         let whole = bytes[..<dot]
         let cents = bytes[bytes.index(after: dot)...]
         guard !whole.isEmpty, whole.count <= 16, cents.count == 2,
-              whole.allSatisfy(DeliveryHeader.isDigit), cents.allSatisfy(DeliveryHeader.isDigit) else { return nil }
+            whole.allSatisfy(DeliveryHeader.isDigit), cents.allSatisfy(DeliveryHeader.isDigit)
+        else { return nil }
         var value: Int64 = 0
         for byte in whole { value = value * 10 + Int64(byte - 0x30) }
         for byte in cents { value = value * 10 + Int64(byte - 0x30) }

@@ -33,7 +33,8 @@ public struct MirrorApplier {
         let subscriber = state?.subscriber ?? subscribers.sorted()[0]
         let strangers = subscribers.subtracting([subscriber]).sorted()
         guard strangers.isEmpty else {
-            report.refusal = state == nil
+            report.refusal =
+                state == nil
                 ? "\(directory) holds files of several subscribers (\(subscribers.sorted().joined(separator: ", "))); one mirror holds one subscriber"
                 : "mirror \(mirrorPath) holds subscriber \(subscriber); refusing files of \(strangers.joined(separator: ", "))"
             return report
@@ -51,7 +52,8 @@ public struct MirrorApplier {
             }
             if let state {
                 guard name.sequence == lastSequence + 1 else {
-                    report.refusal = "sequence \(lastSequence + 1) is missing (mirror is at \(state.lastFile), next file present is \(verdict.name)); ask for it to be re-delivered"
+                    report.refusal =
+                        "sequence \(lastSequence + 1) is missing (mirror is at \(state.lastFile), next file present is \(verdict.name)); ask for it to be re-delivered"
                     return report
                 }
                 guard verdict.content?.header["previousHash"] == state.lastHash else {
@@ -59,7 +61,8 @@ public struct MirrorApplier {
                     return report
                 }
             } else if name.sequence != 1 && name.kind != .full {
-                report.refusal = "the mirror is empty and the first file present, \(verdict.name), is a DELTA: sequences 1-\(name.sequence - 1) are missing; get them re-delivered or order a refresh"
+                report.refusal =
+                    "the mirror is empty and the first file present, \(verdict.name), is a DELTA: sequences 1-\(name.sequence - 1) are missing; get them re-delivered or order a refresh"
                 return report
             }
             guard try SHA256Digest.hex(ofFile: verdict.path) == verdict.sha256 else {
@@ -80,14 +83,17 @@ public struct MirrorApplier {
 
     /// Applies one verified file in one transaction; the chain position is checked again inside
     /// it, so two `apply` processes on one mirror cannot both take a file.
-    private func applyFile(_ verdict: FileVerdict, name: DeliveryFileName, to mirror: MirrorDatabase,
-                           expectedLast: Int64) throws -> MirrorDatabase.State? {
+    private func applyFile(
+        _ verdict: FileVerdict, name: DeliveryFileName, to mirror: MirrorDatabase,
+        expectedLast: Int64
+    ) throws -> MirrorDatabase.State? {
         let began = Date()
         let header = verdict.content?.header ?? [:]
         let windowFrom = header["windowFrom"] ?? ""
         try mirror.transaction {
             guard (try mirror.state()?.lastSequence ?? 0) == expectedLast else {
-                throw OperationFailure(.temporaryFailure, "mirror \(mirror.path) moved on while applying \(verdict.name); another apply is running")
+                throw OperationFailure(
+                    .temporaryFailure, "mirror \(mirror.path) moved on while applying \(verdict.name); another apply is running")
             }
             if name.kind == .full { try mirror.clear() }
             // The window first: a record it drops is one Prenum no longer counts as held, so it
@@ -104,7 +110,8 @@ public struct MirrorApplier {
             handler.unsubscribed = { try mirror.removePerson($0) }
             let content = try DeliveryFileReader.read(path: verdict.path, handler: handler)
             guard content.problems.isEmpty else {
-                throw OperationFailure(.dataError, "\(verdict.name) changed after it was verified: \(content.problems.joined(separator: "; "))")
+                throw OperationFailure(
+                    .dataError, "\(verdict.name) changed after it was verified: \(content.problems.joined(separator: "; "))")
             }
             // Format 3 says what the mirror must hold now: a difference is drift, found the
             // morning after, and this file is not applied on top of it.
@@ -112,13 +119,18 @@ public struct MirrorApplier {
                 let found = try mirror.fingerprint()
                 guard found == expected else { throw MirrorDrift(file: verdict.name, expected: expected, found: found) }
             }
-            try mirror.record(file: verdict.name, subscriber: name.subscriberID, sequence: name.sequence, sha256: verdict.sha256 ?? "",
-                              kind: name.kind.rawValue, formatVersion: Int(header["formatVersion"] ?? "") ?? 0,
-                              windowFrom: windowFrom, at: Timestamp.format(clock()))
+            try mirror.record(
+                file: verdict.name, subscriber: name.subscriberID, sequence: name.sequence, sha256: verdict.sha256 ?? "",
+                kind: name.kind.rawValue, formatVersion: Int(header["formatVersion"] ?? "") ?? 0,
+                windowFrom: windowFrom, at: Timestamp.format(clock()))
         }
-        log.log(.info, "apply.file", ["file": verdict.name, "sequence": name.sequence, "kind": name.kind.rawValue,
-                                      "records": verdict.content?.records ?? 0,
-                                      "durationSeconds": String(format: "%.3f", Date().timeIntervalSince(began))])
+        log.log(
+            .info, "apply.file",
+            [
+                "file": verdict.name, "sequence": name.sequence, "kind": name.kind.rawValue,
+                "records": verdict.content?.records ?? 0,
+                "durationSeconds": String(format: "%.3f", Date().timeIntervalSince(began))
+            ])
         return try mirror.state()
     }
 }
@@ -138,9 +150,10 @@ public struct MirrorDrift: PrenumFailure {
     /// What a format-3 file's trailer says the recipient holds; nil for earlier formats.
     public static func expected(_ content: DeliveryFileContent) -> MirrorFingerprint? {
         guard let version = content.header["formatVersion"].flatMap(Int.init).flatMap(FormatVersion.init(number:)),
-              version.carriesMirrorFingerprint, let trailer = content.trailer,
-              let visible = trailer["visible"].flatMap(Int64.init),
-              let sum = trailer["fingerprint"].flatMap(Fingerprint256.init(hex:)) else { return nil }
+            version.carriesMirrorFingerprint, let trailer = content.trailer,
+            let visible = trailer["visible"].flatMap(Int64.init),
+            let sum = trailer["fingerprint"].flatMap(Fingerprint256.init(hex:))
+        else { return nil }
         return MirrorFingerprint(visible: visible, sum: sum)
     }
 }

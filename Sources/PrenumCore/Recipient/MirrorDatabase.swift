@@ -81,8 +81,9 @@ public final class MirrorDatabase {
         let statement = try database.cached("SELECT subscriber, last_sequence, last_hash, last_file FROM mirror_state LIMIT 1")
         defer { statement.reset() }
         guard try statement.step() else { return nil }
-        return State(subscriber: statement.text(0), lastSequence: statement.int64(1), lastHash: statement.text(2),
-                     lastFile: statement.text(3))
+        return State(
+            subscriber: statement.text(0), lastSequence: statement.int64(1), lastHash: statement.text(2),
+            lastFile: statement.text(3))
     }
 
     /// The hash recorded for an applied sequence, to recognise a substituted old file.
@@ -110,19 +111,27 @@ public final class MirrorDatabase {
         }
         switch record.entity {
         case .benefitCase:
-            try database.cached("""
+            try database.cached(
+                """
                 INSERT OR REPLACE INTO mirror_case(id, pnr, benefit, decision, opened_on, closed_on, extent_pct, daily_amount_ore)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute([record.id, record.pnr, a["benefit"] ?? "", a["decision"] ?? "", a["openedOn"] ?? "", a["closedOn"],
-                              a["extentPct"].flatMap { Int64($0) }, try amount("dailyAmount")])
+                """
+            ).execute([
+                record.id, record.pnr, a["benefit"] ?? "", a["decision"] ?? "", a["openedOn"] ?? "", a["closedOn"],
+                a["extentPct"].flatMap { Int64($0) }, try amount("dailyAmount")
+            ])
         case .payment:
             try database.cached("DELETE FROM mirror_deduction WHERE payment_id = ?").execute([record.id])
-            try database.cached("""
+            try database.cached(
+                """
                 INSERT OR REPLACE INTO mirror_payment(id, pnr, benefit, company, status, period_from, period_to, payment_date, gross_ore,
                     tax_ore, registered_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute([record.id, record.pnr, a["benefit"] ?? "", a["company"], a["status"], a["periodFrom"], a["periodTo"],
-                              a["paymentDate"] ?? "", try amount("gross") ?? 0, try amount("tax") ?? 0, a["registeredAt"]])
+                """
+            ).execute([
+                record.id, record.pnr, a["benefit"] ?? "", a["company"], a["status"], a["periodFrom"], a["periodTo"],
+                a["paymentDate"] ?? "", try amount("gross") ?? 0, try amount("tax") ?? 0, a["registeredAt"]
+            ])
             for deduction in record.deductions {
                 guard let ore = KronorAmount.ore(deduction.amount) else {
                     throw OperationFailure(.dataError, "payment \(record.id): deduction amount '\(deduction.amount)' is not an amount")
@@ -151,18 +160,23 @@ public final class MirrorDatabase {
 
     /// Drops what fell out of the history window: Prenum sends nothing for such records.
     func applyWindow(from windowFrom: String) throws {
-        try database.cached("DELETE FROM mirror_deduction WHERE payment_id IN (SELECT id FROM mirror_payment WHERE payment_date < ?)").execute([windowFrom])
+        try database.cached("DELETE FROM mirror_deduction WHERE payment_id IN (SELECT id FROM mirror_payment WHERE payment_date < ?)")
+            .execute([windowFrom])
         try database.cached("DELETE FROM mirror_payment WHERE payment_date < ?").execute([windowFrom])
         try database.cached("DELETE FROM mirror_case WHERE closed_on IS NOT NULL AND closed_on < ?").execute([windowFrom])
     }
 
-    func record(file: String, subscriber: String, sequence: Int64, sha256: String, kind: String, formatVersion: Int,
-                windowFrom: String, at: String) throws {
+    func record(
+        file: String, subscriber: String, sequence: Int64, sha256: String, kind: String, formatVersion: Int,
+        windowFrom: String, at: String
+    ) throws {
         try database.cached("DELETE FROM mirror_state WHERE subscriber <> ?").execute([subscriber])
-        try database.cached("""
+        try database.cached(
+            """
             INSERT OR REPLACE INTO mirror_state(subscriber, last_sequence, last_hash, last_file, format_version, window_from, applied_at)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute([subscriber, sequence, sha256, file, formatVersion, windowFrom, at])
+            """
+        ).execute([subscriber, sequence, sha256, file, formatVersion, windowFrom, at])
         try database.cached("INSERT OR REPLACE INTO mirror_file(sequence, file, sha256, kind, applied_at) VALUES (?, ?, ?, ?, ?)")
             .execute([sequence, file, sha256, kind, at])
     }
@@ -173,20 +187,27 @@ public final class MirrorDatabase {
         var total = MirrorFingerprint.empty
         func add(_ text: [UInt8]) { total.add(MirrorFingerprint(visible: 1, sum: Fingerprint256(digestOf: text))) }
         var pending: PendingPayment?
-        try database.prepare("""
+        try database.prepare(
+            """
             SELECT id, pnr, benefit, decision, opened_on, closed_on, extent_pct, daily_amount_ore FROM mirror_case
-            """).forEachRow([]) { row in
-            add(CanonicalRecordText.text(element: RecordKind.benefitCase.elementName, pnr: row.text(1), attributes: [
-                ("id", String(row.int64(0))), ("benefit", row.text(2)), ("decision", row.text(3)), ("openedOn", row.text(4)),
-                ("closedOn", row.optionalText(5)), ("extentPct", row.isNull(6) ? nil : String(row.int64(6))),
-                ("dailyAmount", row.isNull(7) ? nil : KronorAmount.text(ore: row.int64(7))),
-            ], deductions: []))
+            """
+        ).forEachRow([]) { row in
+            add(
+                CanonicalRecordText.text(
+                    element: RecordKind.benefitCase.elementName, pnr: row.text(1),
+                    attributes: [
+                        ("id", String(row.int64(0))), ("benefit", row.text(2)), ("decision", row.text(3)), ("openedOn", row.text(4)),
+                        ("closedOn", row.optionalText(5)), ("extentPct", row.isNull(6) ? nil : String(row.int64(6))),
+                        ("dailyAmount", row.isNull(7) ? nil : KronorAmount.text(ore: row.int64(7)))
+                    ], deductions: []))
         }
-        try database.prepare("""
+        try database.prepare(
+            """
             SELECT p.id, p.pnr, p.benefit, p.company, p.status, p.period_from, p.period_to, p.payment_date, p.gross_ore, p.tax_ore,
                    p.registered_at, d.kind, d.amount_ore
             FROM mirror_payment p LEFT JOIN mirror_deduction d ON d.payment_id = p.id ORDER BY p.id
-            """).forEachRow([]) { row in
+            """
+        ).forEachRow([]) { row in
             // One row per deduction: a payment is complete when the next id begins.
             let id = row.int64(0)
             if pending?.id != id {
@@ -213,7 +234,7 @@ public final class MirrorDatabase {
                 ("id", String(id)), ("benefit", row.text(2)), ("company", row.optionalText(3)), ("status", row.optionalText(4)),
                 ("periodFrom", row.optionalText(5)), ("periodTo", row.optionalText(6)), ("paymentDate", row.text(7)),
                 ("gross", KronorAmount.text(ore: row.int64(8))), ("tax", KronorAmount.text(ore: row.int64(9))),
-                ("registeredAt", row.optionalText(10)),
+                ("registeredAt", row.optionalText(10))
             ]
         }
 
@@ -224,8 +245,10 @@ public final class MirrorDatabase {
 
     /// Counts of held records, for the command's summary.
     public func counts() throws -> (cases: Int, payments: Int, deductions: Int) {
-        (Int(try database.scalarInt("SELECT COUNT(*) FROM mirror_case") ?? 0),
-         Int(try database.scalarInt("SELECT COUNT(*) FROM mirror_payment") ?? 0),
-         Int(try database.scalarInt("SELECT COUNT(*) FROM mirror_deduction") ?? 0))
+        (
+            Int(try database.scalarInt("SELECT COUNT(*) FROM mirror_case") ?? 0),
+            Int(try database.scalarInt("SELECT COUNT(*) FROM mirror_payment") ?? 0),
+            Int(try database.scalarInt("SELECT COUNT(*) FROM mirror_deduction") ?? 0)
+        )
     }
 }

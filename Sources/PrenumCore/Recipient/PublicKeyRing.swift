@@ -36,7 +36,11 @@ public struct PublicKeyRing: Sendable {
             return .failure(KeyProblem(description: "no keyId in the header to choose a public key by"))
         }
         if let key = keys[keyID] { return .success(key) }
-        return .failure(KeyProblem(description: "signed by another key: the header names keyId \(keyID), \(source) holds \(keys.keys.sorted().joined(separator: ", "))"))
+        return .failure(
+            KeyProblem(
+                description:
+                    "signed by another key: the header names keyId \(keyID), \(source) holds \(keys.keys.sorted().joined(separator: ", "))")
+        )
     }
 
     public struct KeyProblem: Error, CustomStringConvertible {

@@ -13,12 +13,16 @@ public struct SchemaValidator: Sendable {
     }
 
     /// Finds `xmllint` on `PATH` (exit 66 when it is not installed).
-    public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment,
-                              schemaFolder: String? = nil) throws -> SchemaValidator {
+    public static func locate(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        schemaFolder: String? = nil
+    ) throws -> SchemaValidator {
         let folders = (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":").map(String.init)
         for folder in folders {
             let candidate = (folder as NSString).appendingPathComponent("xmllint")
-            if FileManager.default.isExecutableFile(atPath: candidate) { return SchemaValidator(xmllint: candidate, schemaFolder: schemaFolder) }
+            if FileManager.default.isExecutableFile(atPath: candidate) {
+                return SchemaValidator(xmllint: candidate, schemaFolder: schemaFolder)
+            }
         }
         throw OperationFailure(.noInput, "xmllint not found on PATH (install libxml2-utils); it is needed to check files against the XSD")
     }
@@ -26,10 +30,15 @@ public struct SchemaValidator: Sendable {
     /// Problems with the file against the XSD of `formatVersion`; empty when it validates.
     public func problems(file path: String, formatVersion number: Int) throws -> [String] {
         guard let formatVersion = FormatVersion(number: number) else {
-            return ["formatVersion \(number) is not supported (supported: \(FormatVersion.allCases.map(\.description).joined(separator: ", ")))"]
+            return [
+                "formatVersion \(number) is not supported (supported: \(FormatVersion.allCases.map(\.description).joined(separator: ", ")))"
+            ]
         }
         guard let schema = DeliverySchema.xsdPath(formatVersion: formatVersion, schemaFolder: schemaFolder) else {
-            throw OperationFailure(.noInput, "schema \(formatVersion.schemaFileName) not found; looked in \(DeliverySchema.searchedFolders(schemaFolder: schemaFolder).joined(separator: ", ")); set \(DeliverySchema.folderVariable) to the folder holding it")
+            throw OperationFailure(
+                .noInput,
+                "schema \(formatVersion.schemaFileName) not found; looked in \(DeliverySchema.searchedFolders(schemaFolder: schemaFolder).joined(separator: ", ")); set \(DeliverySchema.folderVariable) to the folder holding it"
+            )
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: xmllint)
@@ -45,7 +54,10 @@ public struct SchemaValidator: Sendable {
         let lines = String(decoding: output.prefix(4096), as: UTF8.self).split(separator: "\n")
             .map { PersonnummerRedaction.redact(String($0)).replacingOccurrences(of: path, with: (path as NSString).lastPathComponent) }
             .filter { !$0.hasSuffix("fails to validate") && !$0.hasSuffix(" validates") }
-        return ["not valid against \(formatVersion.schemaFileName): " + (lines.prefix(3).joined(separator: " | ").nilIfEmpty ?? "xmllint exit \(process.terminationStatus)")]
+        return [
+            "not valid against \(formatVersion.schemaFileName): "
+                + (lines.prefix(3).joined(separator: " | ").nilIfEmpty ?? "xmllint exit \(process.terminationStatus)")
+        ]
     }
 }
 

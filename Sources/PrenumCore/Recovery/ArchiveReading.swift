@@ -72,12 +72,17 @@ struct ArchiveReading {
                 }
             }
             let archivedTip = archive.last?.name.sequence ?? 0
-            if let beyond = try StateContinuity.deliveryFiles(in: subscriber.outboxFolder(in: configuration), subscriber: subscriber.id, outbox: true)
-                .first(where: { $0.name.sequence > archivedTip }) {
-                problems.append("\(beyond.path) is in the outbox but not in the archive (the archive ends at sequence \(archivedTip)); copy it and its .sig into \(folder) and run `prenum recover` again")
+            if let beyond = try StateContinuity.deliveryFiles(
+                in: subscriber.outboxFolder(in: configuration), subscriber: subscriber.id, outbox: true
+            )
+            .first(where: { $0.name.sequence > archivedTip }) {
+                problems.append(
+                    "\(beyond.path) is in the outbox but not in the archive (the archive ends at sequence \(archivedTip)); copy it and its .sig into \(folder) and run `prenum recover` again"
+                )
             }
             archive.populationFiles = try populations.entries(subscriber: subscriber.id)
-            problems += populationProblems(archive.populationFiles, subscriber: subscriber.id, folder: populations.folder(subscriber: subscriber.id))
+            problems += populationProblems(
+                archive.populationFiles, subscriber: subscriber.id, folder: populations.folder(subscriber: subscriber.id))
             archives.append(archive)
         }
         return (archives, problems)
@@ -88,17 +93,21 @@ struct ArchiveReading {
     }
 
     /// Signature, header against name, and the chain against the file before.
-    private func check(_ listed: StateContinuity.ListedFile, after previous: ArchivedDelivery?,
-                       signatureSources: [String]) throws -> ArchivedDelivery {
+    private func check(
+        _ listed: StateContinuity.ListedFile, after previous: ArchivedDelivery?,
+        signatureSources: [String]
+    ) throws -> ArchivedDelivery {
         let path = listed.path
         func fail(_ reason: String) -> Problem { Problem(text: "archived file \(path): \(reason)") }
         if let previous, listed.name.sequence != previous.name.sequence + 1 {
-            throw fail(listed.name.sequence == previous.name.sequence
-                       ? "sequence \(listed.name.sequence) is archived twice (also \(previous.fileName))"
-                       : "sequences \(previous.name.sequence + 1)-\(listed.name.sequence - 1) are missing from the archive before it")
+            throw fail(
+                listed.name.sequence == previous.name.sequence
+                    ? "sequence \(listed.name.sequence) is archived twice (also \(previous.fileName))"
+                    : "sequences \(previous.name.sequence + 1)-\(listed.name.sequence - 1) are missing from the archive before it")
         }
         guard let signaturePath = signatureSources.first(where: DurableFiles.exists),
-              let signature = FileManager.default.contents(atPath: signaturePath), signature.count == 64 else {
+            let signature = FileManager.default.contents(atPath: signaturePath), signature.count == 64
+        else {
             throw fail("its signature \(path).sig is missing or not 64 bytes")
         }
         let content = try DeliveryFileReader.read(path: path)
@@ -112,9 +121,11 @@ struct ArchiveReading {
                 throw fail("bad signature: the file is not what key \(key.keyID) signed")
             }
         }
-        let expected = [("subscriber", listed.name.subscriberID), ("sequence", String(listed.name.sequence)),
-                        ("businessDate", listed.name.businessDate.description), ("kind", listed.name.kind.rawValue),
-                        ("previousSequence", String(listed.name.sequence - 1))]
+        let expected = [
+            ("subscriber", listed.name.subscriberID), ("sequence", String(listed.name.sequence)),
+            ("businessDate", listed.name.businessDate.description), ("kind", listed.name.kind.rawValue),
+            ("previousSequence", String(listed.name.sequence - 1))
+        ]
         for (attribute, value) in expected where header[attribute] != value {
             throw fail("header \(attribute)=\(header[attribute] ?? "missing"), expected \(value)")
         }
@@ -124,11 +135,12 @@ struct ArchiveReading {
             throw fail("previousHash does not match the file before it in the archive")
         }
         let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64) ?? nil
-        return ArchivedDelivery(name: listed.name, fileName: (path as NSString).lastPathComponent, path: path, xmlSHA256: sha256,
-                                xmlBytes: bytes ?? 0, signatureSHA256: try SHA256Digest.hex(ofFile: signaturePath),
-                                signaturePath: signaturePath, keyID: keyID,
-                                createdAt: header["createdAt"] ?? "", persons: content.persons, records: content.records,
-                                unsubscribed: content.unsubscribed)
+        return ArchivedDelivery(
+            name: listed.name, fileName: (path as NSString).lastPathComponent, path: path, xmlSHA256: sha256,
+            xmlBytes: bytes ?? 0, signatureSHA256: try SHA256Digest.hex(ofFile: signaturePath),
+            signaturePath: signaturePath, keyID: keyID,
+            createdAt: header["createdAt"] ?? "", persons: content.persons, records: content.records,
+            unsubscribed: content.unsubscribed)
     }
 
     /// The order of application must be whole: indexes 1, 2, ... each once, each copy's bytes
@@ -138,12 +150,16 @@ struct ArchiveReading {
         var expected: Int64 = 1
         for entry in entries {
             if entry.index < expected {
-                problems.append("population file \(entry.index) of \(subscriber) is archived twice (\(entry.path)); remove the one that does not belong")
+                problems.append(
+                    "population file \(entry.index) of \(subscriber) is archived twice (\(entry.path)); remove the one that does not belong"
+                )
                 continue
             }
             if entry.index > expected {
                 let missing = entry.index - expected == 1 ? "\(expected)" : "\(expected)-\(entry.index - 1)"
-                problems.append("population file(s) \(missing) of \(subscriber) are missing from \(folder) (applied before \(entry.originalName)); put the applied file(s) back there under their archive names")
+                problems.append(
+                    "population file(s) \(missing) of \(subscriber) are missing from \(folder) (applied before \(entry.originalName)); put the applied file(s) back there under their archive names"
+                )
             }
             expected = entry.index + 1
             if (try? SHA256Digest.hex(ofFile: entry.path)) != entry.sha256 {

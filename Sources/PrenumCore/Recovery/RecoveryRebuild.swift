@@ -11,7 +11,8 @@ enum RecoveryRebuild {
         for archive in context.archives {
             let subscriber = archive.subscriber.id
             for entry in archive.populationFiles {
-                try database.run("""
+                try database.run(
+                    """
                     INSERT INTO population_file(subscriber, file_name, sha256, bytes, outcome, lines, bad_lines, added, removed, updated,
                         received_at, archive_index)
                     VALUES (?1, ?2, ?3, 0, 'applied', 0, 0, 0, 0, 0, ?4, ?5)
@@ -21,23 +22,27 @@ enum RecoveryRebuild {
                 var counts = PopulationCounts()
                 let descriptor = open(entry.path, O_RDONLY | O_CLOEXEC)
                 guard descriptor >= 0 else {
-                    throw OperationFailure(.noInput, "cannot read archived population file \(entry.path): \(String(cString: strerror(errno)))")
+                    throw OperationFailure(
+                        .noInput, "cannot read archived population file \(entry.path): \(String(cString: strerror(errno)))")
                 }
                 defer { close(descriptor) }
                 var problem: PopulationLineProblem?
                 // The file was checked against the purpose when it was applied; a purpose changed
                 // since must not make its history unreadable.
-                let totals = try PopulationFileParser(purpose: .coordination).parse(fileDescriptor: descriptor, path: entry.path, observe: { _ in }) { item in
-                    switch item {
-                    case .line(let line): if problem == nil { try applier.apply(line, to: &counts) }
-                    case .problem(let found): problem = problem ?? found
-                    }
-                }
+                let totals = try PopulationFileParser(purpose: .coordination).parse(
+                    fileDescriptor: descriptor, path: entry.path, observe: { _ in },
+                    body: { item in
+                        switch item {
+                        case .line(let line): if problem == nil { try applier.apply(line, to: &counts) }
+                        case .problem(let found): problem = problem ?? found
+                        }
+                    })
                 if let problem {
                     throw StateRecovery.Refused(problems: ["archived population file \(entry.path) no longer reads as applied: \(problem)"])
                 }
                 if entry.isFull { try applier.removeUnseen(&counts) }
-                try database.run("""
+                try database.run(
+                    """
                     UPDATE population_file SET bytes = ?2, lines = ?3, added = ?4, removed = ?5, updated = ?6 WHERE id = ?1
                     """, [fileID, totals.bytes, totals.dataLines, counts.added, counts.removed, counts.updated])
             }
@@ -58,11 +63,12 @@ enum RecoveryRebuild {
             guard let run = runs[file.name.businessDate] else { continue }
             // One file per subscriber and run: a second one on a date stays in the archive only.
             try ledger.insertRecoveredDelivery(
-                DeliveryRecord(subscriber: subscriber.id, sequence: file.name.sequence, runID: run, businessDate: file.name.businessDate,
-                               kind: file.name.kind.rawValue, fileName: file.fileName,
-                               outbox: subscriber.outboxFolder(in: context.configuration), xmlSHA256: file.xmlSHA256,
-                               xmlBytes: file.xmlBytes, signatureSHA256: file.signatureSHA256, keyID: file.keyID, persons: file.persons,
-                               records: file.records, unsubscribed: file.unsubscribed, status: .published),
+                DeliveryRecord(
+                    subscriber: subscriber.id, sequence: file.name.sequence, runID: run, businessDate: file.name.businessDate,
+                    kind: file.name.kind.rawValue, fileName: file.fileName,
+                    outbox: subscriber.outboxFolder(in: context.configuration), xmlSHA256: file.xmlSHA256,
+                    xmlBytes: file.xmlBytes, signatureSHA256: file.signatureSHA256, keyID: file.keyID, persons: file.persons,
+                    records: file.records, unsubscribed: file.unsubscribed, status: .published),
                 at: context.recoveredAt)
         }
         try ledger.recountRecoveredDeliveries()
@@ -74,9 +80,10 @@ enum RecoveryRebuild {
         let ledger = RunLedger(database: context.database)
         for archive in context.archives {
             guard let last = archive.last else { continue }
-            try ledger.continueChainWithFull(subscriber: archive.subscriber.id, lastSequence: last.name.sequence,
-                                             lastXMLSHA256: last.xmlSHA256, lastBusinessDate: last.name.businessDate,
-                                             at: context.recoveredAt)
+            try ledger.continueChainWithFull(
+                subscriber: archive.subscriber.id, lastSequence: last.name.sequence,
+                lastXMLSHA256: last.xmlSHA256, lastBusinessDate: last.name.businessDate,
+                at: context.recoveredAt)
         }
     }
 }

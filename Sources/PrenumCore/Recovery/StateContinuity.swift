@@ -39,16 +39,17 @@ public struct StateContinuity: Sendable {
 
         public var description: String {
             switch kind {
-            case let .deliveryAhead(state, found, folder):
+            case .deliveryAhead(let state, let found, let folder):
                 return "\(subscriber): sequence \(found) in \(folder), the state's last is \(state)"
-            case let .deliveryHashDiffers(sequence, file):
+            case .deliveryHashDiffers(let sequence, let file):
                 return "\(subscriber): sequence \(sequence) in the archive (\(file)) is not the file the state recorded"
-            case let .populationAhead(applied, index):
+            case .populationAhead(let applied, let index):
                 return "\(subscriber): population file \(index) in the archive, the state counts \(applied) applied"
-            case let .populationHashDiffers(index, file):
+            case .populationHashDiffers(let index, let file):
                 return "\(subscriber): population file \(index) in the archive (\(file)) is not the file the state recorded"
-            case let .stateEmpty(sequence, populationFiles):
-                return "\(subscriber): the state is new or empty, the archive and outbox hold sequences up to \(sequence) and \(populationFiles) population file(s)"
+            case .stateEmpty(let sequence, let populationFiles):
+                return
+                    "\(subscriber): the state is new or empty, the archive and outbox hold sequences up to \(sequence) and \(populationFiles) population file(s)"
             }
         }
     }
@@ -124,28 +125,38 @@ public struct StateContinuity: Sendable {
                 let population = archivedPopulation.filter { $0.index > 1 || !archived.isEmpty }.count
                 let sequence = max(archived.last?.name.sequence ?? 0, published.last?.name.sequence ?? 0)
                 if sequence > 0 || population > 0 {
-                    found.append(Finding(subscriber: subscriber.id, kind: .stateEmpty(archivedSequence: sequence,
-                                                                                     populationFiles: archivedPopulation.count)))
+                    found.append(
+                        Finding(
+                            subscriber: subscriber.id,
+                            kind: .stateEmpty(
+                                archivedSequence: sequence,
+                                populationFiles: archivedPopulation.count)))
                 }
                 continue
             }
             let position = positions.deliveries[subscriber.id] ?? (0, DeliveryHeader.firstPreviousHash)
             for (folder, files) in [(archiveFolder, archived), (outbox, published)] {
                 if let newest = files.last, newest.name.sequence > position.sequence {
-                    found.append(Finding(subscriber: subscriber.id,
-                                         kind: .deliveryAhead(stateSequence: position.sequence, foundSequence: newest.name.sequence, folder: folder)))
+                    found.append(
+                        Finding(
+                            subscriber: subscriber.id,
+                            kind: .deliveryAhead(stateSequence: position.sequence, foundSequence: newest.name.sequence, folder: folder)))
                 }
             }
             if position.sequence > 0, let atState = archived.last(where: { $0.name.sequence == position.sequence }),
-               try SHA256Digest.hex(ofFile: atState.path) != position.sha256 {
-                found.append(Finding(subscriber: subscriber.id, kind: .deliveryHashDiffers(sequence: position.sequence, file: atState.path)))
+                try SHA256Digest.hex(ofFile: atState.path) != position.sha256
+            {
+                found.append(
+                    Finding(subscriber: subscriber.id, kind: .deliveryHashDiffers(sequence: position.sequence, file: atState.path)))
             }
             let applied = positions.populations[subscriber.id] ?? (0, nil)
             if let newest = archivedPopulation.last, newest.index > applied.count + 1 {
-                found.append(Finding(subscriber: subscriber.id, kind: .populationAhead(stateApplied: applied.count, archivedIndex: newest.index)))
+                found.append(
+                    Finding(subscriber: subscriber.id, kind: .populationAhead(stateApplied: applied.count, archivedIndex: newest.index)))
             }
             if let sha256 = applied.lastSHA256,
-               let atState = archivedPopulation.first(where: { $0.index == applied.count && $0.sha256 != sha256 }) {
+                let atState = archivedPopulation.first(where: { $0.index == applied.count && $0.sha256 != sha256 })
+            {
                 found.append(Finding(subscriber: subscriber.id, kind: .populationHashDiffers(index: applied.count, file: atState.path)))
             }
         }
@@ -197,9 +208,11 @@ struct StatePositions {
         try database.prepare("SELECT subscriber, last_sequence, last_xml_sha256 FROM subscriber_state").forEachRow { row in
             deliveries[try row.text("subscriber")] = (try row.int64("last_sequence"), try row.text("last_xml_sha256"))
         }
-        try database.prepare("""
+        try database.prepare(
+            """
             SELECT subscriber, COUNT(*) AS files FROM population_file WHERE outcome = 'applied' GROUP BY subscriber
-            """).forEachRow { row in
+            """
+        ).forEachRow { row in
             populations[try row.text("subscriber")] = (try row.int64("files"), nil)
         }
         var hasIndex = false
@@ -207,11 +220,13 @@ struct StatePositions {
             if try row.text("name") == "archive_index" { hasIndex = true }
         }
         if hasIndex {
-            try database.prepare("""
+            try database.prepare(
+                """
                 SELECT f.subscriber, f.archive_index, f.sha256 FROM population_file f
                 WHERE f.outcome = 'applied' AND f.archive_index = (SELECT MAX(g.archive_index) FROM population_file g
                                                                    WHERE g.subscriber = f.subscriber AND g.outcome = 'applied')
-                """).forEachRow { row in
+                """
+            ).forEachRow { row in
                 let subscriber = try row.text("subscriber")
                 if let count = populations[subscriber]?.count, count == (try row.int64("archive_index")) {
                     populations[subscriber] = (count, try row.text("sha256"))

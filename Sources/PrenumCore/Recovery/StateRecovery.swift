@@ -80,9 +80,10 @@ public struct StateRecovery {
         RebuildStep(name: "runs and deliveries", run: RecoveryRebuild.runsAndDeliveries),
         RebuildStep(name: "chains", run: RecoveryRebuild.chains),
         RebuildStep(name: "disclosure index") { context in
-            _ = try DisclosureIndex(database: context.database).rebuild(archiveRoot: context.configuration.archive,
-                                                                        configuration: context.configuration)
-        },
+            _ = try DisclosureIndex(database: context.database).rebuild(
+                archiveRoot: context.configuration.archive,
+                configuration: context.configuration)
+        }
     ]
 
     public func execute(now: Date = Date()) throws -> Report {
@@ -139,16 +140,26 @@ public struct StateRecovery {
         for archive in archives {
             report.discardedStaging += discardStaging(archive.subscriber)
             let population = archive.populationFiles.count
-            report.chains.append(.init(subscriber: archive.subscriber.id, lastSequence: archive.last?.name.sequence ?? 0,
-                                       lastFile: archive.last?.fileName, populationFiles: population,
-                                       persons: persons[archive.subscriber.id] ?? 0))
+            report.chains.append(
+                .init(
+                    subscriber: archive.subscriber.id, lastSequence: archive.last?.name.sequence ?? 0,
+                    lastFile: archive.last?.fileName, populationFiles: population,
+                    persons: persons[archive.subscriber.id] ?? 0))
         }
         for chain in report.chains {
-            log.log(.info, "recover.chain", ["subscriber": chain.subscriber, "lastSequence": chain.lastSequence,
-                                             "populationFiles": chain.populationFiles, "persons": chain.persons])
+            log.log(
+                .info, "recover.chain",
+                [
+                    "subscriber": chain.subscriber, "lastSequence": chain.lastSequence,
+                    "populationFiles": chain.populationFiles, "persons": chain.persons
+                ])
         }
-        log.log(.warning, "recover.completed", ["movedAside": report.movedAside ?? "", "latestBusinessDate": report.latestBusinessDate?.description ?? "",
-                                                "republished": report.republished.count, "discardedStaging": report.discardedStaging.count])
+        log.log(
+            .warning, "recover.completed",
+            [
+                "movedAside": report.movedAside ?? "", "latestBusinessDate": report.latestBusinessDate?.description ?? "",
+                "republished": report.republished.count, "discardedStaging": report.discardedStaging.count
+            ])
         return report
     }
 
@@ -167,9 +178,11 @@ public struct StateRecovery {
         // Only a file the lost state had staged and not finished (its staging copy or half of
         // the pair is still there); a pair simply gone was taken away by the recipient.
         let staging = DeliveryPublisher.stagingFolder(outbox: outbox)
-        let unfinished = [(staging as NSString).appendingPathComponent(last.fileName + ".tmp"),
-                          (staging as NSString).appendingPathComponent(last.fileName + ".sig.tmp"), data, signature]
-            .contains(where: DurableFiles.exists)
+        let unfinished = [
+            (staging as NSString).appendingPathComponent(last.fileName + ".tmp"),
+            (staging as NSString).appendingPathComponent(last.fileName + ".sig.tmp"), data, signature
+        ]
+        .contains(where: DurableFiles.exists)
         guard unfinished else { return nil }
         for (path, inPlace) in [(signature, signatureInPlace), (data, dataInPlace)] where !inPlace && DurableFiles.exists(path) {
             throw DeliveryPublisher.ConflictingPublishedFile(path: path)
@@ -188,7 +201,8 @@ public struct StateRecovery {
     /// delivery file (its sequence goes to the next file).
     private func setAside(_ path: String, stamp: String) throws -> String {
         let folder = (path as NSString).deletingLastPathComponent
-        let target = (folder as NSString).appendingPathComponent("." + (path as NSString).lastPathComponent + ".unpublished-" + stamp.filter { $0 != "-" && $0 != ":" })
+        let target = (folder as NSString).appendingPathComponent(
+            "." + (path as NSString).lastPathComponent + ".unpublished-" + stamp.filter { $0 != "-" && $0 != ":" })
         try DurableFiles.move(path, to: target)
         try DurableFiles.sync(folder: folder)
         log.log(.warning, "recover.unpublished-set-aside", ["file": (path as NSString).lastPathComponent])
@@ -200,8 +214,9 @@ public struct StateRecovery {
         let path = configuration.stateDatabase
         guard DurableFiles.exists(path) else { return nil }
         let compact = stamp.filter { $0 != "-" && $0 != ":" }
-        let aside = DurableFiles.freeName((path as NSString).lastPathComponent + ".before-recover-" + compact,
-                                          in: (path as NSString).deletingLastPathComponent, companions: ["-wal", "-shm"])
+        let aside = DurableFiles.freeName(
+            (path as NSString).lastPathComponent + ".before-recover-" + compact,
+            in: (path as NSString).deletingLastPathComponent, companions: ["-wal", "-shm"])
         let target = ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(aside)
         for suffix in ["-wal", "-shm"] where DurableFiles.exists(path + suffix) {
             try DurableFiles.move(path + suffix, to: target + suffix)

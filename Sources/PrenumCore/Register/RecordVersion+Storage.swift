@@ -24,14 +24,19 @@ extension RecordVersion {
         case .payment(let p):
             let deductions = p.deductions.map { "\($0.kind)\(Self.kindSeparator)\($0.amountOre)" }
                 .joined(separator: String(Self.deductionSeparator))
-            let fields = [p.company, p.status, p.periodFrom ?? Self.null, p.periodTo ?? Self.null, p.paymentDate,
-                          String(p.grossOre), String(p.taxOre), deductions].joined(separator: String(Self.fieldSeparator))
+            let fields = [
+                p.company, p.status, p.periodFrom ?? Self.null, p.periodTo ?? Self.null, p.paymentDate,
+                String(p.grossOre), String(p.taxOre), deductions
+            ].joined(separator: String(Self.fieldSeparator))
             // A version read from an encoding-1 row is written back as it was read.
             guard let registeredAt = p.registeredAt else { return fields }
             return Self.encodingTag + fields + String(Self.fieldSeparator) + registeredAt
         case .benefitCase(let c):
-            return Self.encodingTag + [c.decision, c.openedOn, c.closedOn ?? Self.null, c.extentPct.map(String.init) ?? Self.null,
-                                       c.dailyAmountOre.map(String.init) ?? Self.null].joined(separator: String(Self.fieldSeparator))
+            return Self.encodingTag
+                + [
+                    c.decision, c.openedOn, c.closedOn ?? Self.null, c.extentPct.map(String.init) ?? Self.null,
+                    c.dailyAmountOre.map(String.init) ?? Self.null
+                ].joined(separator: String(Self.fieldSeparator))
         }
     }
 
@@ -48,8 +53,9 @@ extension RecordVersion {
             switch entity {
             case .payment:
                 guard let company = fields.text(), let status = fields.text(), let periodFrom = fields.optionalText(),
-                      let periodTo = fields.optionalText(), let paymentDate = fields.text(),
-                      let gross = fields.integer(), let tax = fields.integer(), let deductions = fields.deductions() else { return nil }
+                    let periodTo = fields.optionalText(), let paymentDate = fields.text(),
+                    let gross = fields.integer(), let tax = fields.integer(), let deductions = fields.deductions()
+                else { return nil }
                 var registeredAt: String?
                 switch encoding {
                 case .untagged: registeredAt = nil
@@ -58,14 +64,19 @@ extension RecordVersion {
                     registeredAt = value
                 }
                 guard fields.atEnd else { return nil }
-                return .payment(PaymentFields(company: company, status: status, periodFrom: periodFrom, periodTo: periodTo,
-                                              paymentDate: paymentDate, grossOre: gross, taxOre: tax, deductions: deductions,
-                                              registeredAt: registeredAt))
+                return .payment(
+                    PaymentFields(
+                        company: company, status: status, periodFrom: periodFrom, periodTo: periodTo,
+                        paymentDate: paymentDate, grossOre: gross, taxOre: tax, deductions: deductions,
+                        registeredAt: registeredAt))
             case .benefitCase:
                 guard let decision = fields.text(), let openedOn = fields.text(), let closedOn = fields.optionalText(),
-                      let extent = fields.optionalInteger(), let daily = fields.optionalInteger(), fields.atEnd else { return nil }
-                return .benefitCase(CaseFields(decision: decision, openedOn: openedOn, closedOn: closedOn,
-                                               extentPct: extent, dailyAmountOre: daily))
+                    let extent = fields.optionalInteger(), let daily = fields.optionalInteger(), fields.atEnd
+                else { return nil }
+                return .benefitCase(
+                    CaseFields(
+                        decision: decision, openedOn: openedOn, closedOn: closedOn,
+                        extentPct: extent, dailyAmountOre: daily))
             }
         }
         guard let body else { return nil }
@@ -155,7 +166,8 @@ private struct EncodedFields {
             var end = start
             while end < range.upperBound && bytes[end] != Self.deductionSeparator { end += 1 }
             guard let split = (start..<end).first(where: { bytes[$0] == Self.kindSeparator }),
-                  let amount = number(split + 1..<end) else { return nil }
+                let amount = number(split + 1..<end)
+            else { return nil }
             let kind = start..<split
             if let previousKind, !precedes(previousKind, kind) { return nil }
             deductions.append(Deduction(kind: string(kind), amountOre: amount))

@@ -38,8 +38,10 @@ public struct PaymentFields: Hashable, Sendable {
     /// (field encoding 1), until the next snapshot fills it in.
     public var registeredAt: String?
 
-    public init(company: String, status: String, periodFrom: String?, periodTo: String?, paymentDate: String,
-                grossOre: Int64, taxOre: Int64, deductions: [Deduction], registeredAt: String? = nil) {
+    public init(
+        company: String, status: String, periodFrom: String?, periodTo: String?, paymentDate: String,
+        grossOre: Int64, taxOre: Int64, deductions: [Deduction], registeredAt: String? = nil
+    ) {
         self.company = company
         self.status = status
         self.periodFrom = periodFrom

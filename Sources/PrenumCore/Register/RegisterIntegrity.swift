@@ -7,11 +7,16 @@ import PrenumSQLite
 enum RegisterIntegrity {
     static let columns: [(table: String, columns: [String])] = [
         ("benefit", ["code", "name", "family"]),
-        ("payment", ["id", "pnr", "benefit", "company", "status", "period_from", "period_to", "payment_date",
-                     "gross_ore", "tax_ore", "registered_at"]),
+        (
+            "payment",
+            [
+                "id", "pnr", "benefit", "company", "status", "period_from", "period_to", "payment_date",
+                "gross_ore", "tax_ore", "registered_at"
+            ]
+        ),
         ("payment_deduction", ["payment_id", "kind", "amount_ore"]),
         ("benefit_case", ["id", "pnr", "benefit", "decision", "opened_on", "closed_on", "extent_pct", "daily_amount_ore"]),
-        ("change_log", ["seq", "entity", "entity_id", "op", "changed_at"]),
+        ("change_log", ["seq", "entity", "entity_id", "op", "changed_at"])
     ]
     static let journaledTables = RecordKind.allCases.map(\.registerTable) + RecordKind.allCases.flatMap { $0.childTables.map(\.table) }
     static let events = ["INSERT", "UPDATE", "DELETE"]
@@ -49,7 +54,11 @@ enum RegisterIntegrity {
 
     /// The failure for a register that is not whole (65), with what to do.
     static func failure(path: String, problems: [String]) -> RegisterReader.Failure {
-        RegisterReader.Failure(exitCode: .dataError, description: "register \(path) is not the register of SPEC section 1: \(problems.joined(separator: "; ")). Nothing was read. Restore the register's schema and journal triggers from Prenum's DDL (RegisterSchema) before the next run: changes made without the triggers are never journaled, so never delivered; after restoring them, order `prenum refresh` for every subscriber")
+        RegisterReader.Failure(
+            exitCode: .dataError,
+            description:
+                "register \(path) is not the register of SPEC section 1: \(problems.joined(separator: "; ")). Nothing was read. Restore the register's schema and journal triggers from Prenum's DDL (RegisterSchema) before the next run: changes made without the triggers are never journaled, so never delivered; after restoring them, order `prenum refresh` for every subscriber"
+        )
     }
 }
 
@@ -69,8 +78,9 @@ public struct JournalMark: Equatable, Sendable, CustomStringConvertible {
         try statement.bind([seq])
         defer { statement.reset() }
         guard try statement.step() else { return nil }
-        return JournalMark(seq: seq, entity: statement.text(0), entityID: statement.int64(1), op: statement.text(2),
-                           changedAt: statement.text(3))
+        return JournalMark(
+            seq: seq, entity: statement.text(0), entityID: statement.int64(1), op: statement.text(2),
+            changedAt: statement.text(3))
     }
 
     /// As kept in the state's `meta` table.
@@ -96,14 +106,21 @@ public struct JournalMark: Equatable, Sendable, CustomStringConvertible {
     static func check(recorded: JournalMark?, watermark: Int64, table: String, database: Database, registerPath: String) throws {
         guard watermark > 0 else { return }
         let highWater = try database.scalarInt("SELECT COALESCE(MAX(seq), 0) FROM \(table)") ?? 0
-        let remedy = "Nothing was read or written. If the configuration names the wrong register, correct it. If this register is the right one and its journal was rebuilt, the changes in between cannot be told apart: move the state database aside and run `prenum recover`, after which every subscriber continues with a FULL file"
+        let remedy =
+            "Nothing was read or written. If the configuration names the wrong register, correct it. If this register is the right one and its journal was rebuilt, the changes in between cannot be told apart: move the state database aside and run `prenum recover`, after which every subscriber continues with a FULL file"
         guard highWater >= watermark else {
-            throw OperationFailure(.dataError, "register \(registerPath) journal ends at seq \(highWater), before Prenum's watermark \(watermark): the register was restored from an older copy or its journal was reset. \(remedy)")
+            throw OperationFailure(
+                .dataError,
+                "register \(registerPath) journal ends at seq \(highWater), before Prenum's watermark \(watermark): the register was restored from an older copy or its journal was reset. \(remedy)"
+            )
         }
         guard let recorded, recorded.seq == watermark else { return }
         let found = try read(seq: watermark, table: table, database: database)
         guard found != recorded else { return }
         let what = found.map { "holds \($0)" } ?? "has no row at seq \(watermark)"
-        throw OperationFailure(.dataError, "register \(registerPath) journal \(what), but the last run recorded \(recorded) there: the journal was reset or renumbered, or this is another register. \(remedy)")
+        throw OperationFailure(
+            .dataError,
+            "register \(registerPath) journal \(what), but the last run recorded \(recorded) there: the journal was reset or renumbered, or this is another register. \(remedy)"
+        )
     }
 }

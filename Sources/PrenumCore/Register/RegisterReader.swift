@@ -43,7 +43,10 @@ public final class RegisterReader {
 
     static func failure(_ error: SQLiteError, path: String) -> Failure {
         if error.isBusy {
-            return Failure(exitCode: .temporaryFailure, description: "register \(path) stayed locked by an upstream writer past the busy timeout; try again later (\(error.message))")
+            return Failure(
+                exitCode: .temporaryFailure,
+                description:
+                    "register \(path) stayed locked by an upstream writer past the busy timeout; try again later (\(error.message))")
         }
         if error.isCorrupt {
             return Failure(exitCode: .dataError, description: "register \(path) is not a SQLite database or is damaged (\(error.message))")

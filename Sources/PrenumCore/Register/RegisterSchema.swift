@@ -13,55 +13,55 @@ public enum RegisterSchema {
 
     /// Tables, indexes and triggers, in one script.
     public static let ddl: String = """
-    CREATE TABLE benefit (
-        code TEXT PRIMARY KEY,
-        name TEXT NOT NULL,
-        family TEXT NOT NULL
-    );
-    CREATE TABLE payment (
-        id INTEGER PRIMARY KEY,
-        pnr TEXT NOT NULL,
-        benefit TEXT NOT NULL REFERENCES benefit(code),
-        company TEXT NOT NULL,
-        status TEXT NOT NULL,
-        period_from TEXT,
-        period_to TEXT,
-        payment_date TEXT NOT NULL,
-        gross_ore INTEGER NOT NULL,
-        tax_ore INTEGER NOT NULL,
-        registered_at TEXT NOT NULL
-    );
-    CREATE TABLE payment_deduction (
-        payment_id INTEGER NOT NULL REFERENCES payment(id),
-        kind TEXT NOT NULL,
-        amount_ore INTEGER NOT NULL,
-        PRIMARY KEY (payment_id, kind)
-    );
-    CREATE TABLE benefit_case (
-        id INTEGER PRIMARY KEY,
-        pnr TEXT NOT NULL,
-        benefit TEXT NOT NULL,
-        decision TEXT NOT NULL,
-        opened_on TEXT NOT NULL,
-        closed_on TEXT,
-        extent_pct INTEGER,
-        daily_amount_ore INTEGER
-    );
-    CREATE TABLE change_log (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        entity TEXT NOT NULL,
-        entity_id INTEGER NOT NULL,
-        op TEXT NOT NULL,
-        changed_at TEXT NOT NULL
-    );
+        CREATE TABLE benefit (
+            code TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            family TEXT NOT NULL
+        );
+        CREATE TABLE payment (
+            id INTEGER PRIMARY KEY,
+            pnr TEXT NOT NULL,
+            benefit TEXT NOT NULL REFERENCES benefit(code),
+            company TEXT NOT NULL,
+            status TEXT NOT NULL,
+            period_from TEXT,
+            period_to TEXT,
+            payment_date TEXT NOT NULL,
+            gross_ore INTEGER NOT NULL,
+            tax_ore INTEGER NOT NULL,
+            registered_at TEXT NOT NULL
+        );
+        CREATE TABLE payment_deduction (
+            payment_id INTEGER NOT NULL REFERENCES payment(id),
+            kind TEXT NOT NULL,
+            amount_ore INTEGER NOT NULL,
+            PRIMARY KEY (payment_id, kind)
+        );
+        CREATE TABLE benefit_case (
+            id INTEGER PRIMARY KEY,
+            pnr TEXT NOT NULL,
+            benefit TEXT NOT NULL,
+            decision TEXT NOT NULL,
+            opened_on TEXT NOT NULL,
+            closed_on TEXT,
+            extent_pct INTEGER,
+            daily_amount_ore INTEGER
+        );
+        CREATE TABLE change_log (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            entity TEXT NOT NULL,
+            entity_id INTEGER NOT NULL,
+            op TEXT NOT NULL,
+            changed_at TEXT NOT NULL
+        );
 
-    CREATE INDEX payment_pnr ON payment(pnr);
-    CREATE INDEX benefit_case_pnr ON benefit_case(pnr);
-    CREATE INDEX payment_preliminary ON payment(id) WHERE status = 'preliminary';
+        CREATE INDEX payment_pnr ON payment(pnr);
+        CREATE INDEX benefit_case_pnr ON benefit_case(pnr);
+        CREATE INDEX payment_preliminary ON payment(id) WHERE status = 'preliminary';
 
-    \(RecordKind.allCases.map(journalTriggers).joined(separator: "\n"))
+        \(RecordKind.allCases.map(journalTriggers).joined(separator: "\n"))
 
-    """
+        """
 
     /// The triggers journaling `kind`'s table and its child tables: a child row's change is an
     /// update of the record it belongs to.
@@ -116,7 +116,7 @@ public enum RegisterSchema {
         ("OMV", "Omvårdnadsbidrag", "disability"),
         ("MKE", "Merkostnadsersättning", "disability"),
         ("SA", "Sjukersättning", "sickness"),
-        ("AE", "Aktivitetsersättning", "sickness"),
+        ("AE", "Aktivitetsersättning", "sickness")
     ]
 
     /// Creates the tables, indexes and triggers and fills the benefit catalogue, in one

@@ -41,8 +41,10 @@ struct DeliveryFileBuilder {
             if let tally {
                 var total: MirrorFingerprint
                 switch header.kind {
-                case .delta: total = try FingerprintStore(database: reader).held(subscriber: planner.subscriber,
-                                                                                 windowFrom: header.windowFrom.description)
+                case .delta:
+                    total = try FingerprintStore(database: reader).held(
+                        subscriber: planner.subscriber,
+                        windowFrom: header.windowFrom.description)
                 case .full: total = .empty
                 }
                 total.add(tally.total)
@@ -55,9 +57,11 @@ struct DeliveryFileBuilder {
         }
     }
 
-    private func writeDelta(_ writer: DeliveryWriter, named: inout [(pnr: String, offset: Int64?)],
-                            outline: inout DeliveryOutline) throws {
-        try planner.forEachDeltaPerson { pnr, decisions, journaled in
+    private func writeDelta(
+        _ writer: DeliveryWriter, named: inout [(pnr: String, offset: Int64?)],
+        outline: inout DeliveryOutline
+    ) throws {
+        try planner.forEachDeltaPersonWithJournaledKeys { pnr, decisions, journaled in
             try writer.beginPerson(pnr: pnr)
             for decision in decisions {
                 switch decision {

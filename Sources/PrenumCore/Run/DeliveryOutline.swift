@@ -21,7 +21,10 @@ public struct DeliveryOutline: Sendable, Equatable {
         if let last = position.profile, last != profile.fingerprint {
             return "profile changed: " + changedParts(last, profile.fingerprint).joined(separator: ", ")
         }
-        if position.watermark != baseWatermark { return "missed night (last file at journal position \(position.watermark.map(String.init) ?? "none"), this run starts at \(baseWatermark))" }
+        if position.watermark != baseWatermark {
+            return
+                "missed night (last file at journal position \(position.watermark.map(String.init) ?? "none"), this run starts at \(baseWatermark))"
+        }
         return "delta since the last file"
     }
 

@@ -19,8 +19,10 @@ public struct DryRun {
     let clock: @Sendable () -> Date
     let registerBusyTimeoutMilliseconds: Int32
 
-    public init(configuration: Configuration, log: EventLog, clock: @escaping @Sendable () -> Date = { Date() },
-                registerBusyTimeoutMilliseconds: Int32 = 10_000) {
+    public init(
+        configuration: Configuration, log: EventLog, clock: @escaping @Sendable () -> Date = { Date() },
+        registerBusyTimeoutMilliseconds: Int32 = 10_000
+    ) {
         self.configuration = configuration
         self.log = log
         self.clock = clock
@@ -35,18 +37,25 @@ public struct DryRun {
         defer { withExtendedLifetime(lock) {} }
         log.log(.info, "dry-run.start", ["businessDate": businessDate.description])
 
-        let scratch = (NSTemporaryDirectory() as NSString).appendingPathComponent("prenum-dry-run-\(getpid())-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
+        let scratch = (NSTemporaryDirectory() as NSString).appendingPathComponent(
+            "prenum-dry-run-\(getpid())-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(
+            atPath: scratch, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let scratchConfiguration = try prepare(scratch: scratch)
 
-        let run = NightlyRun(configuration: scratchConfiguration, log: EventLog { _ in }, clock: clock,
-                             registerBusyTimeoutMilliseconds: registerBusyTimeoutMilliseconds)
+        let run = NightlyRun(
+            configuration: scratchConfiguration, log: EventLog { _ in }, clock: clock,
+            registerBusyTimeoutMilliseconds: registerBusyTimeoutMilliseconds)
         run.performsMaintenance = false
         let report = try run.execute(businessDate: businessDate)
-        log.log(.info, "dry-run.end", ["businessDate": businessDate.description, "outcome": report.outcome.rawValue,
-                                       "subscribers": report.subscribers.count])
+        log.log(
+            .info, "dry-run.end",
+            [
+                "businessDate": businessDate.description, "outcome": report.outcome.rawValue,
+                "subscribers": report.subscribers.count
+            ])
         return report
     }
 
@@ -66,9 +75,10 @@ public struct DryRun {
             try RunLedger(database: try Database(path: state, mode: .readWrite(create: false))).treatStagedAsPublished()
         }
         let subscribers = configuration.subscribers.map { subscriber in
-            Subscriber(id: subscriber.id, orgNumber: subscriber.orgNumber, name: subscriber.name, category: subscriber.category,
-                       benefits: subscriber.benefits, purpose: subscriber.purpose, formatVersion: subscriber.formatVersion,
-                       terminatedFrom: subscriber.terminatedFrom, outboxOverride: nil, legalBasis: subscriber.legalBasis)
+            Subscriber(
+                id: subscriber.id, orgNumber: subscriber.orgNumber, name: subscriber.name, category: subscriber.category,
+                benefits: subscriber.benefits, purpose: subscriber.purpose, formatVersion: subscriber.formatVersion,
+                terminatedFrom: subscriber.terminatedFrom, outboxOverride: nil, legalBasis: subscriber.legalBasis)
         }
         var scratchConfiguration = Configuration(
             configPath: configuration.configPath, folder: configuration.folder, register: configuration.register,
@@ -78,7 +88,9 @@ public struct DryRun {
             categories: configuration.categories, formatLifecycle: configuration.formatLifecycle)
         scratchConfiguration.brake = configuration.brake
         scratchConfiguration.tuning = configuration.tuning
-        for folder in ["inbox", "outbox", "archive"] { try files.createDirectory(atPath: inScratch(folder), withIntermediateDirectories: true) }
+        for folder in ["inbox", "outbox", "archive"] {
+            try files.createDirectory(atPath: inScratch(folder), withIntermediateDirectories: true)
+        }
         for subscriber in configuration.subscribers {
             let source = subscriber.inboxFolder(in: configuration)
             let target = subscriber.inboxFolder(in: scratchConfiguration)
@@ -88,7 +100,8 @@ public struct DryRun {
                 let from = (source as NSString).appendingPathComponent(name), to = (target as NSString).appendingPathComponent(name)
                 // Entries the import refuses or skips stay what they are, so it refuses or skips them here too.
                 switch try files.attributesOfItem(atPath: from)[.type] as? FileAttributeType {
-                case .typeSymbolicLink?: try files.createSymbolicLink(atPath: to, withDestinationPath: try files.destinationOfSymbolicLink(atPath: from))
+                case .typeSymbolicLink?:
+                    try files.createSymbolicLink(atPath: to, withDestinationPath: try files.destinationOfSymbolicLink(atPath: from))
                 case .typeDirectory?: try files.createDirectory(atPath: to, withIntermediateDirectories: false)
                 default: try files.copyItem(atPath: from, toPath: to)
                 }

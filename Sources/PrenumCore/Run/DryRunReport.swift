@@ -35,11 +35,12 @@ public struct DryRunReport: Codable, Sendable, Equatable {
         businessDate = report.businessDate.description
         outcome = report.outcome.rawValue
         subscribers = report.subscribers.map { result in
-            Entry(id: result.subscriber, status: result.status.rawValue, kind: result.kind, reason: result.outline?.reason,
-                  sequence: result.sequence, file: result.fileName, new: result.outline?.newRecords ?? 0,
-                  changed: result.outline?.changedRecords ?? 0, removed: result.outline?.removedRecords ?? 0,
-                  unsubscribed: result.unsubscribed, persons: result.persons, records: result.records, bytes: result.bytes ?? 0,
-                  message: result.message.map(PersonnummerRedaction.redact))
+            Entry(
+                id: result.subscriber, status: result.status.rawValue, kind: result.kind, reason: result.outline?.reason,
+                sequence: result.sequence, file: result.fileName, new: result.outline?.newRecords ?? 0,
+                changed: result.outline?.changedRecords ?? 0, removed: result.outline?.removedRecords ?? 0,
+                unsubscribed: result.unsubscribed, persons: result.persons, records: result.records, bytes: result.bytes ?? 0,
+                message: result.message.map(PersonnummerRedaction.redact))
         }
     }
 

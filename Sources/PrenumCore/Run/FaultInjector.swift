@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A test-only switch that kills the process with SIGKILL at a named step, so the tests can
@@ -57,9 +58,9 @@ public struct FaultInjector: Sendable {
     /// True in a debug build, the one the crash tests drive; a release build has no faults.
     static let isCompiledIn: Bool = {
         #if DEBUG
-        return true
+            return true
         #else
-        return false
+            return false
         #endif
     }()
 
@@ -71,8 +72,9 @@ public struct FaultInjector: Sendable {
     }
 
     static func parsing(_ environment: [String: String]) -> FaultInjector {
-        FaultInjector(step: environment["PRENUM_FAULT_STEP"], subscriber: environment["PRENUM_FAULT_SUBSCRIBER"],
-                      hit: environment["PRENUM_FAULT_HIT"].flatMap(Int.init) ?? 1)
+        FaultInjector(
+            step: environment["PRENUM_FAULT_STEP"], subscriber: environment["PRENUM_FAULT_SUBSCRIBER"],
+            hit: environment["PRENUM_FAULT_HIT"].flatMap(Int.init) ?? 1)
     }
 
     /// Dies here if this is the configured step.

@@ -14,8 +14,11 @@ public struct HealthCheck: Codable, Sendable {
         let completed = report.runs.first { $0.status == RunRecord.Status.completed.rawValue }
         if let completed {
             if let finished = completed.finishedAt.flatMap(Timestamp.parse),
-               now.timeIntervalSince(finished) > Double(maxAgeHours) * 3600 {
-                problems.append("late: the last completed run (\(completed.businessDate)) finished at \(completed.finishedAt ?? "?"), more than \(maxAgeHours) h ago")
+                now.timeIntervalSince(finished) > Double(maxAgeHours) * 3600
+            {
+                problems.append(
+                    "late: the last completed run (\(completed.businessDate)) finished at \(completed.finishedAt ?? "?"), more than \(maxAgeHours) h ago"
+                )
             }
         } else {
             problems.append("no run has completed yet")
@@ -24,7 +27,9 @@ public struct HealthCheck: Codable, Sendable {
             if let holder = ProcessLock.holderPID(path: lockPath), kill(holder, 0) == 0 || errno == EPERM {
                 // A run under way is healthy until it is late (the age check above).
             } else {
-                problems.append("the run of \(newest.businessDate) started at \(newest.startedAt) did not finish and none is running (killed?); the next run completes it")
+                problems.append(
+                    "the run of \(newest.businessDate) started at \(newest.startedAt) did not finish and none is running (killed?); the next run completes it"
+                )
             }
         }
         for subscriber in report.subscribers {

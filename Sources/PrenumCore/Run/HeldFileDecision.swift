@@ -15,8 +15,10 @@ public enum HeldFileDecision {
 
     /// Publishes the subscriber's held file byte for byte. Also finishes a release that a crash
     /// interrupted after its transaction.
-    public static func release(configuration: Configuration, subscriber id: String, log: EventLog,
-                               faults: FaultInjector = .none) throws -> Outcome {
+    public static func release(
+        configuration: Configuration, subscriber id: String, log: EventLog,
+        faults: FaultInjector = .none
+    ) throws -> Outcome {
         let (lock, state) = try open(configuration, subscriber: id)
         defer { withExtendedLifetime(lock) {} }
         let ledger = RunLedger(database: state.database)
@@ -25,7 +27,10 @@ public enum HeldFileDecision {
             let paths = publisher.paths(for: held.delivery)
             for (path, sha256) in [(paths.stagedData, held.delivery.xmlSHA256), (paths.stagedSignature, held.delivery.signatureSHA256)]
             where try !publisher.matches(path, sha256: sha256) {
-                throw OperationFailure(.dataError, "held file \(path) is missing or does not match the hash recorded when it was made; it cannot be released as made: `prenum discard --subscriber \(id)` gives the subscriber a FULL file instead")
+                throw OperationFailure(
+                    .dataError,
+                    "held file \(path) is missing or does not match the hash recorded when it was made; it cannot be released as made: `prenum discard --subscriber \(id)` gives the subscriber a FULL file instead"
+                )
             }
             try state.database.transaction { try ledger.releaseHeld(held, at: Timestamp.format(Date())) }
             faults.reach(.releaseAfterStage, subscriber: id)
@@ -43,8 +48,10 @@ public enum HeldFileDecision {
     }
 
     /// Drops the subscriber's held file; its sequence number goes to the next file, a FULL.
-    public static func discard(configuration: Configuration, subscriber id: String, log: EventLog,
-                               faults: FaultInjector = .none) throws -> Outcome {
+    public static func discard(
+        configuration: Configuration, subscriber id: String, log: EventLog,
+        faults: FaultInjector = .none
+    ) throws -> Outcome {
         let (lock, state) = try open(configuration, subscriber: id)
         defer { withExtendedLifetime(lock) {} }
         let ledger = RunLedger(database: state.database)
@@ -53,8 +60,9 @@ public enum HeldFileDecision {
         }
         let paths = DeliveryPublisher(archiveRoot: configuration.archive, faults: faults).paths(for: held.delivery)
         try state.database.transaction {
-            try DisclosureIndex(database: state.database).forget(subscriber: id, sequence: held.delivery.sequence,
-                                                                 filePath: paths.stagedData)
+            try DisclosureIndex(database: state.database).forget(
+                subscriber: id, sequence: held.delivery.sequence,
+                filePath: paths.stagedData)
             try ledger.discardHeld(held, at: Timestamp.format(Date()))
         }
         faults.reach(.discardAfterCommit, subscriber: id)

@@ -6,8 +6,10 @@ extension NightlyRun {
     /// instead of leaving them to the next night. Only while it is the latest run: its change
     /// set is still the state's, and only for a run that took a snapshot (not one `prenum
     /// recover` rebuilt). Nil when there is nothing to deliver.
-    func retryFailed(_ run: RunRecord, deliverer: SubscriberDeliverer, state: StateDatabase,
-                     results: [RunReport.SubscriberResult], started: Date) throws -> RunReport? {
+    func retryFailed(
+        _ run: RunRecord, deliverer: SubscriberDeliverer, state: StateDatabase,
+        results: [RunReport.SubscriberResult], started: Date
+    ) throws -> RunReport? {
         let ledger = RunLedger(database: state.database)
         guard try ledger.latestRunID() == run.id else { return nil }
         // A run `prenum recover` rebuilt from the archive has no snapshot to deliver from: the
@@ -19,11 +21,17 @@ extension NightlyRun {
             try $0.isActive(on: run.businessDate) && !delivered.contains($0.id) && ledger.heldDelivery(of: $0.id) == nil
         }
         guard !missing.isEmpty else { return nil }
-        log.log(.warning, "run.retry", ["businessDate": run.businessDate.description, "run": run.id,
-                                        "subscribers": missing.map(\.id).joined(separator: ",")])
+        log.log(
+            .warning, "run.retry",
+            [
+                "businessDate": run.businessDate.description, "run": run.id,
+                "subscribers": missing.map(\.id).joined(separator: ",")
+            ])
         let retried = try deliverer.deliverAll(run: run).filter { result in missing.contains { $0.id == result.subscriber } }
         try complete(run, state: state)
-        return finish(RunReport(businessDate: run.businessDate, outcome: .completed, runID: run.id, subscribers: results + retried,
-                                populationFiles: 0, durationSeconds: 0), started: started)
+        return finish(
+            RunReport(
+                businessDate: run.businessDate, outcome: .completed, runID: run.id, subscribers: results + retried,
+                populationFiles: 0, durationSeconds: 0), started: started)
     }
 }

@@ -24,9 +24,11 @@ public final class NightlyRun {
     /// The look before population files are read (`InboxLook`); nil: the configuration's tuning.
     let inboxLookSeconds: TimeInterval?
 
-    public init(configuration: Configuration, log: EventLog, faults: FaultInjector = .none,
-                clock: @escaping @Sendable () -> Date = { Date() }, registerBusyTimeoutMilliseconds: Int32 = 10_000,
-                compactionPercent: Int = RecordStore.defaultCompactionPercent, inboxLookSeconds: TimeInterval? = nil) {
+    public init(
+        configuration: Configuration, log: EventLog, faults: FaultInjector = .none,
+        clock: @escaping @Sendable () -> Date = { Date() }, registerBusyTimeoutMilliseconds: Int32 = 10_000,
+        compactionPercent: Int = RecordStore.defaultCompactionPercent, inboxLookSeconds: TimeInterval? = nil
+    ) {
         self.configuration = configuration
         self.log = log
         self.faults = faults
@@ -42,16 +44,22 @@ public final class NightlyRun {
         let businessDate = requested ?? configuration.today(now: clock())
         try configuration.formatLifecycle.check(configuration, on: businessDate)
         // Checked before anything is created: 64, 65, 66 and 78 leave no lock and no state.
-        let opened = try RunPreflight(configuration: configuration, registerBusyTimeoutMilliseconds: registerBusyTimeoutMilliseconds,
-                                      now: clock()).check(businessDate: businessDate)
+        let opened = try RunPreflight(
+            configuration: configuration, registerBusyTimeoutMilliseconds: registerBusyTimeoutMilliseconds,
+            now: clock()
+        ).check(businessDate: businessDate)
         try configuration.prepareStateFolder()
         let lock = try ProcessLock.acquire(path: configuration.lockPath)
         defer { withExtendedLifetime(lock) {} }
         onLocked()
         log.log(.info, "run.start", ["businessDate": businessDate.description])
         for warning in configuration.formatLifecycle.warnings(for: configuration.subscribers, on: businessDate) {
-            log.log(.warning, "format.support-ending", ["subscriber": warning.subscriber, "formatVersion": warning.version.number,
-                                                       "supportEnds": warning.supportEnds.description, "moveTo": warning.current.number])
+            log.log(
+                .warning, "format.support-ending",
+                [
+                    "subscriber": warning.subscriber, "formatVersion": warning.version.number,
+                    "supportEnds": warning.supportEnds.description, "moveTo": warning.current.number
+                ])
         }
 
         let state = try StateContinuity(configuration: configuration).openState()
@@ -60,13 +68,16 @@ public final class NightlyRun {
         let ledger = RunLedger(database: state.database)
         let quarantine = QuarantineLedger(database: state.database)
         let publisher = DeliveryPublisher(archiveRoot: configuration.archive, faults: faults)
-        let deliverer = SubscriberDeliverer(configuration: configuration, state: state, signer: signer,
-                                            publisher: publisher, log: log, faults: faults, clock: clock)
+        let deliverer = SubscriberDeliverer(
+            configuration: configuration, state: state, signer: signer,
+            publisher: publisher, log: log, faults: faults, clock: clock)
 
         let recovered = deliverer.recoverStaged()
         // A configured subscriber whose staged file is still not out gets no later file, and
         // `deliverAll` reports it once, as failed in this run.
-        let isStuck = { (result: RunReport.SubscriberResult) in result.status == .failed && self.configuration.subscriber(result.subscriber) != nil }
+        let isStuck = { (result: RunReport.SubscriberResult) in
+            result.status == .failed && self.configuration.subscriber(result.subscriber) != nil
+        }
         let stuck = recovered.filter(isStuck)
         var results = recovered.filter { !isStuck($0) }
 
@@ -75,9 +86,11 @@ public final class NightlyRun {
             results += try deliverer.deliverAll(run: interrupted, stuck: stuck)
             try complete(interrupted, state: state)
             if interrupted.businessDate == businessDate {
-                return finish(RunReport(businessDate: businessDate, outcome: .completed, runID: interrupted.id,
-                                        subscribers: results, populationFiles: 0, durationSeconds: 0,
-                                        quarantined: try quarantine.count(atRun: interrupted.id)), started: started)
+                return finish(
+                    RunReport(
+                        businessDate: businessDate, outcome: .completed, runID: interrupted.id,
+                        subscribers: results, populationFiles: 0, durationSeconds: 0,
+                        quarantined: try quarantine.count(atRun: interrupted.id)), started: started)
             }
         }
 
@@ -86,16 +99,20 @@ public final class NightlyRun {
                 return retried
             }
             log.log(.info, "run.already-completed", ["businessDate": businessDate.description, "run": existing.id])
-            return finish(RunReport(businessDate: businessDate, outcome: .alreadyCompleted, runID: existing.id,
-                                    subscribers: results + stuck, populationFiles: 0, durationSeconds: 0,
-                                    quarantined: try quarantine.count(atRun: existing.id)), started: started)
+            return finish(
+                RunReport(
+                    businessDate: businessDate, outcome: .alreadyCompleted, runID: existing.id,
+                    subscribers: results + stuck, populationFiles: 0, durationSeconds: 0,
+                    quarantined: try quarantine.count(atRun: existing.id)), started: started)
         }
         if let last = try ledger.lastCompletedRun(), businessDate < last.businessDate {
             throw RunPreflight.beforeLastCompleted(businessDate, last: last.businessDate)
         }
 
-        let imported = try PopulationImporter(state: state, configuration: configuration, log: log, faults: faults,
-                                              lookSeconds: inboxLookSeconds).importPending(now: clock())
+        let imported = try PopulationImporter(
+            state: state, configuration: configuration, log: log, faults: faults,
+            lookSeconds: inboxLookSeconds
+        ).importPending(now: clock())
         // The snapshot's commit is checkpointed in the background while the files are made.
         let run = try state.withoutAutomaticCheckpoints {
             let run = try RegisterSnapshotPhase(state: state, register: register, log: log, faults: faults)
@@ -107,11 +124,13 @@ public final class NightlyRun {
         }
         faults.reach(.runBeforeComplete)
         try complete(run, state: state)
-        var report = RunReport(businessDate: businessDate, outcome: .completed, runID: run.id, subscribers: results,
-                               populationFiles: imported.count, durationSeconds: 0, quarantined: try quarantine.count(atRun: run.id))
-        report.populationFileOutcomes = Dictionary(PopulationFileOutcome.Kind.allCases.map { kind in
-            (kind.rawValue, imported.filter { $0.kind == kind }.count)
-        }, uniquingKeysWith: +)
+        var report = RunReport(
+            businessDate: businessDate, outcome: .completed, runID: run.id, subscribers: results,
+            populationFiles: imported.count, durationSeconds: 0, quarantined: try quarantine.count(atRun: run.id))
+        report.populationFileOutcomes = Dictionary(
+            PopulationFileOutcome.Kind.allCases.map { kind in
+                (kind.rawValue, imported.filter { $0.kind == kind }.count)
+            }, uniquingKeysWith: +)
         report.deferredPopulationFiles = imported.filter { $0.kind == .deferred }.count
         return finish(report, started: started)
     }
@@ -143,8 +162,12 @@ public final class NightlyRun {
                 return recent
             }
             if let recent {
-                log.log(.info, "copy.compacted", ["recentRecords": recent,
-                                                  "durationSeconds": String(format: "%.3f", Date().timeIntervalSince(began))])
+                log.log(
+                    .info, "copy.compacted",
+                    [
+                        "recentRecords": recent,
+                        "durationSeconds": String(format: "%.3f", Date().timeIntervalSince(began))
+                    ])
                 return true
             }
         } catch {
@@ -171,8 +194,12 @@ public final class NightlyRun {
             let pages = try state.repack()
             try meta.setRepackedCopyRows(copyRows)
             try meta.setRepackOwed(false)
-            log.log(.info, "state.repacked", ["pagesBefore": pages.before, "pagesAfter": pages.after,
-                                              "durationSeconds": String(format: "%.3f", Date().timeIntervalSince(began))])
+            log.log(
+                .info, "state.repacked",
+                [
+                    "pagesBefore": pages.before, "pagesAfter": pages.after,
+                    "durationSeconds": String(format: "%.3f", Date().timeIntervalSince(began))
+                ])
         } catch {
             log.log(.warning, "state.repack-deferred", ["message": String(describing: error)])
         }
@@ -185,12 +212,14 @@ public final class NightlyRun {
         let delivered = report.subscribers.filter { $0.status == .delivered }.count
         let retried = report.subscribers.filter { $0.status == .recovered }.count
         let held = report.subscribers.filter { $0.status == .held }.count
-        log.log(failed + held > 0 ? .warning : .info, "run.end", [
-            "businessDate": report.businessDate.description, "outcome": report.outcome.rawValue,
-            "delivered": delivered, "failed": failed, "held": held, "retried": retried, "quarantined": report.quarantined,
-            "exitCode": report.exitCode.rawValue,
-            "durationSeconds": String(format: "%.3f", report.durationSeconds),
-        ])
+        log.log(
+            failed + held > 0 ? .warning : .info, "run.end",
+            [
+                "businessDate": report.businessDate.description, "outcome": report.outcome.rawValue,
+                "delivered": delivered, "failed": failed, "held": held, "retried": retried, "quarantined": report.quarantined,
+                "exitCode": report.exitCode.rawValue,
+                "durationSeconds": String(format: "%.3f", report.durationSeconds)
+            ])
         return report
     }
 }

@@ -15,7 +15,8 @@ extension RegisterSnapshotPhase {
     /// Readies `temp.held` and forgets the quarantine of persons nobody subscribes any more
     /// (checked afresh should they come back). Before new persons are tracked.
     func prepareQuarantine() throws {
-        try state.database.execute("""
+        try state.database.execute(
+            """
             CREATE TEMP TABLE IF NOT EXISTS held(entity INTEGER NOT NULL, id INTEGER NOT NULL, pnr TEXT, problem TEXT NOT NULL,
                                                  PRIMARY KEY (entity, id)) WITHOUT ROWID;
             DELETE FROM temp.held;
@@ -35,7 +36,8 @@ extension RegisterSnapshotPhase {
 
     /// Holds back the bad current records of the newly tracked persons.
     func holdNewPersonsRecords(_ entity: RecordKind, table: String) throws {
-        try state.database.execute("""
+        try state.database.execute(
+            """
             INSERT OR REPLACE INTO temp.held(entity, id, pnr, problem)
                 SELECT \(entity.rawValue), id, pnr, problem FROM (
                     SELECT c.id, c.pnr, \(Self.problem(entity, "c")) AS problem
@@ -53,7 +55,8 @@ extension RegisterSnapshotPhase {
         // subscribes is visible to no one, so it is removed as usual), and versions whose person
         // is garbage, held back only if the copy has the record. LIMIT keeps SQLite from
         // folding the subquery in, so the copy is looked at for bad versions only.
-        try state.database.execute("""
+        try state.database.execute(
+            """
             INSERT OR REPLACE INTO temp.held(entity, id, pnr, problem)
                 SELECT \(e), bad.id, COALESCE(bad.copied, bad.pnr), bad.problem FROM (
                     SELECT found.id, found.pnr, found.problem,
@@ -73,7 +76,8 @@ extension RegisterSnapshotPhase {
     /// Journaled records no longer held back (corrected or deleted upstream) leave the
     /// quarantine; their change was copied like any other. How many left.
     func releaseCorrected() throws -> Int {
-        try state.database.execute("""
+        try state.database.execute(
+            """
             DELETE FROM quarantine
             WHERE EXISTS (SELECT 1 FROM temp.changed_key k WHERE k.entity = quarantine.entity AND k.id = quarantine.id)
               AND NOT EXISTS (SELECT 1 FROM temp.held h WHERE h.entity = quarantine.entity AND h.id = quarantine.id)
@@ -87,19 +91,24 @@ extension RegisterSnapshotPhase {
     func recordQuarantine(runID: Int64, businessDate: CalendarDate) throws -> Int {
         let database = state.database
         var logged = 0
-        try database.prepare("""
+        try database.prepare(
+            """
             SELECT h.entity, h.id, h.problem, q.since FROM temp.held h
             LEFT JOIN quarantine q ON q.entity = h.entity AND q.id = h.id ORDER BY h.entity, h.id
-            """).forEachRow { row in
+            """
+        ).forEachRow { row in
             guard logged < Self.quarantineLogLimit else { return }
             logged += 1
             let (field, reason) = Self.split(row.text(2))
-            log.log(.warning, "record.quarantined", [
-                "entity": RecordKind(rawValue: row.int(0))?.journalName ?? String(row.int(0)), "id": row.int64(1),
-                "field": field, "reason": reason, "since": row.optionalText(3) ?? businessDate.description,
-            ])
+            log.log(
+                .warning, "record.quarantined",
+                [
+                    "entity": RecordKind(rawValue: row.int(0))?.journalName ?? String(row.int(0)), "id": row.int64(1),
+                    "field": field, "reason": reason, "since": row.optionalText(3) ?? businessDate.description
+                ])
         }
-        try database.run("""
+        try database.run(
+            """
             INSERT INTO quarantine(entity, id, pnr, field, reason, since, seen)
                 SELECT entity, id, pnr, substr(problem, 1, instr(problem, ' ') - 1), substr(problem, instr(problem, ' ') + 1), ?1, ?1
                 FROM temp.held WHERE true

@@ -39,10 +39,14 @@ struct RegisterSnapshotPhase {
                 // statement below sees this high-water mark and the rows as of it.
                 let highWater = try database.scalarInt("SELECT COALESCE(MAX(seq), 0) FROM \(Self.schema).change_log") ?? 0
                 guard highWater >= base else {
-                    throw OperationFailure(.dataError, "register \(register.path) journal ends at seq \(highWater), before Prenum's watermark \(base): was the register restored from an older copy?")
+                    throw OperationFailure(
+                        .dataError,
+                        "register \(register.path) journal ends at seq \(highWater), before Prenum's watermark \(base): was the register restored from an older copy?"
+                    )
                 }
-                try JournalMark.check(recorded: try state.meta.journalMark(), watermark: base,
-                                      table: "\(Self.schema).change_log", database: database, registerPath: register.path)
+                try JournalMark.check(
+                    recorded: try state.meta.journalMark(), watermark: base,
+                    table: "\(Self.schema).change_log", database: database, registerPath: register.path)
                 try ChangeSet(database: database, schema: Self.schema)
                     .refuseUnknownKinds(after: base, upTo: highWater, registerPath: register.path)
                 try upgradeFieldEncodingIfOwed()
@@ -62,8 +66,9 @@ struct RegisterSnapshotPhase {
                 let journalMark = try JournalMark.read(seq: highWater, table: "\(Self.schema).change_log", database: database)
                 try state.meta.setJournalMark(journalMark)
                 split.commitFrom = Date()
-                let runID = try RunLedger(database: database).insertRun(date: businessDate, createdAt: createdAt, base: base,
-                                                                        highWater: highWater, startedAt: startedAt)
+                let runID = try RunLedger(database: database).insertRun(
+                    date: businessDate, createdAt: createdAt, base: base,
+                    highWater: highWater, startedAt: startedAt)
                 counts.quarantined = try recordQuarantine(runID: runID, businessDate: businessDate)
                 return runID
             }
@@ -74,15 +79,17 @@ struct RegisterSnapshotPhase {
         guard let run = try RunLedger(database: database).run(on: businessDate), run.id == runID else {
             throw OperationFailure(.dataError, "state database \(state.path) lost the run it just recorded")
         }
-        log.log(.info, "snapshot.taken", [
-            "businessDate": businessDate.description, "run": run.id, "baseWatermark": run.baseWatermark,
-            "highWater": run.highWater, "newPersons": counts.newPersons, "changedRecords": counts.journaled,
-            "keptChanges": counts.kept, "quarantined": counts.quarantined, "releasedFromQuarantine": counts.released,
-            "newPersonsSeconds": String(format: "%.3f", split.newPersons),
-            "journalSeconds": String(format: "%.3f", split.journal),
-            "commitSeconds": String(format: "%.3f", Date().timeIntervalSince(split.commitFrom)),
-            "durationSeconds": String(format: "%.3f", Date().timeIntervalSince(began)),
-        ])
+        log.log(
+            .info, "snapshot.taken",
+            [
+                "businessDate": businessDate.description, "run": run.id, "baseWatermark": run.baseWatermark,
+                "highWater": run.highWater, "newPersons": counts.newPersons, "changedRecords": counts.journaled,
+                "keptChanges": counts.kept, "quarantined": counts.quarantined, "releasedFromQuarantine": counts.released,
+                "newPersonsSeconds": String(format: "%.3f", split.newPersons),
+                "journalSeconds": String(format: "%.3f", split.journal),
+                "commitSeconds": String(format: "%.3f", Date().timeIntervalSince(split.commitFrom)),
+                "durationSeconds": String(format: "%.3f", Date().timeIntervalSince(began))
+            ])
         return run
     }
 
@@ -104,7 +111,11 @@ struct RegisterSnapshotPhase {
     /// Errors while the register is attached: a busy register is the upstream's lock (75).
     private func registerFailure(_ error: SQLiteError) -> Error {
         if error.isBusy {
-            return RegisterReader.Failure(exitCode: .temporaryFailure, description: "register \(register.path) stayed locked by an upstream writer past the busy timeout; try again later (\(error.message))")
+            return RegisterReader.Failure(
+                exitCode: .temporaryFailure,
+                description:
+                    "register \(register.path) stayed locked by an upstream writer past the busy timeout; try again later (\(error.message))"
+            )
         }
         return error
     }
@@ -129,7 +140,8 @@ struct RegisterSnapshotPhase {
     private func trackNewPersons() throws -> Int {
         let database = state.database
         let r = Self.schema
-        try database.execute("""
+        try database.execute(
+            """
             CREATE TEMP TABLE IF NOT EXISTS new_person(pnr TEXT PRIMARY KEY) WITHOUT ROWID;
             DELETE FROM temp.new_person;
             -- OR IGNORE, not DISTINCT: a DISTINCT makes SQLite walk every subscription in pnr
@@ -146,7 +158,8 @@ struct RegisterSnapshotPhase {
             let table = entity.registerTable
             let fields = RegisterColumns.fields(entity, "c", schema: r)
             try holdNewPersonsRecords(entity, table: table)
-            try database.run("""
+            try database.run(
+                """
                 INSERT OR IGNORE INTO record(entity, id, pnr, benefit, fields)
                     SELECT \(entity.rawValue), c.id, c.pnr, c.benefit, \(fields)
                     FROM temp.new_person n CROSS JOIN \(r).\(table) c ON c.pnr = n.pnr
@@ -154,7 +167,8 @@ struct RegisterSnapshotPhase {
                       AND \(Self.notHeld(entity, "c"))
                 """)
             copied += database.changes
-            try database.run("""
+            try database.run(
+                """
                 INSERT INTO record_recent(entity, id, pnr, benefit, fields)
                     SELECT x.entity, x.id, c.pnr, c.benefit, \(fields)
                     FROM record_recent x JOIN \(r).\(table) c ON c.id = x.id
@@ -172,11 +186,13 @@ struct RegisterSnapshotPhase {
     private func applyJournal(after base: Int64, upTo highWater: Int64) throws -> (journaled: Int, kept: Int, released: Int) {
         let database = state.database
         let r = Self.schema
-        try database.execute("""
+        try database.execute(
+            """
             CREATE TEMP TABLE IF NOT EXISTS changed_key(entity INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (entity, id)) WITHOUT ROWID;
             DELETE FROM temp.changed_key;
             """)
-        try database.run("""
+        try database.run(
+            """
             INSERT OR IGNORE INTO temp.changed_key(entity, id)
             SELECT CASE entity \(RecordKind.allCases.map { "WHEN '\($0.journalName)' THEN \($0.rawValue)" }.joined(separator: " ")) END, entity_id
             FROM \(r).change_log WHERE seq > ? AND seq <= ?
@@ -201,7 +217,8 @@ struct RegisterSnapshotPhase {
                 ORDER BY 1, 2, 3;
             """
         }
-        try database.execute("""
+        try database.execute(
+            """
             \(RecordKind.allCases.map { versions($0, $0.registerTable, RegisterColumns.fields($0, "n", schema: r)) }.joined(separator: "\n"))
             -- Journaled but nothing Prenum keeps changed.
             DELETE FROM record_change

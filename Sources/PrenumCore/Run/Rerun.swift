@@ -22,7 +22,8 @@ public struct Rerun {
         public let missing: Bool
         public var exitCode: ExitCode { .dataError }
         public var description: String {
-            missing ? "archived file \(path) is missing; nothing was re-published (order `prenum refresh` instead)"
+            missing
+                ? "archived file \(path) is missing; nothing was re-published (order `prenum refresh` instead)"
                 : "archived file \(path) does not match the SHA-256 recorded when it was made; nothing was re-published (order `prenum refresh` instead)"
         }
     }
@@ -40,8 +41,12 @@ public struct Rerun {
         let state = try StateDatabase(path: configuration.stateDatabase)
         let deliveries = try RunLedger(database: state.database).publishedDeliveries(of: id, from: from, to: to)
         let outbox = subscriber.outboxFolder(in: configuration)
-        log.log(.info, "rerun.start", ["subscriber": id, "from": from.description, "to": to.description,
-                                       "files": deliveries.count, "dryRun": dryRun])
+        log.log(
+            .info, "rerun.start",
+            [
+                "subscriber": id, "from": from.description, "to": to.description,
+                "files": deliveries.count, "dryRun": dryRun
+            ])
 
         let publisher = DeliveryPublisher(archiveRoot: configuration.archive, faults: .none)
         var plans: [(delivery: DeliveryRecord, paths: DeliveryPublisher.Paths, signature: Bool, data: Bool)] = []
@@ -64,16 +69,28 @@ public struct Rerun {
             func action(_ needed: Bool) -> RerunReport.Action { needed ? (dryRun ? .wouldPublish : .published) : .alreadyPresent }
             if !dryRun {
                 // Signature first: a recipient never sees data without its signature.
-                if plan.signature { try place(plan.paths.archivedSignature, at: plan.paths.signature, sha256: plan.delivery.signatureSHA256, outbox: outbox) }
+                if plan.signature {
+                    try place(plan.paths.archivedSignature, at: plan.paths.signature, sha256: plan.delivery.signatureSHA256, outbox: outbox)
+                }
                 if plan.data { try place(plan.paths.archivedData, at: plan.paths.data, sha256: plan.delivery.xmlSHA256, outbox: outbox) }
-                log.log(.info, "rerun.file", ["subscriber": id, "sequence": plan.delivery.sequence, "file": plan.delivery.fileName,
-                                              "signature": action(plan.signature).rawValue, "data": action(plan.data).rawValue])
+                log.log(
+                    .info, "rerun.file",
+                    [
+                        "subscriber": id, "sequence": plan.delivery.sequence, "file": plan.delivery.fileName,
+                        "signature": action(plan.signature).rawValue, "data": action(plan.data).rawValue
+                    ])
             }
-            entries.append(.init(fileName: plan.delivery.fileName, sequence: plan.delivery.sequence,
-                                 businessDate: plan.delivery.businessDate, signature: action(plan.signature), data: action(plan.data)))
+            entries.append(
+                .init(
+                    fileName: plan.delivery.fileName, sequence: plan.delivery.sequence,
+                    businessDate: plan.delivery.businessDate, signature: action(plan.signature), data: action(plan.data)))
         }
-        log.log(.info, "rerun.end", ["subscriber": id, "files": entries.count, "dryRun": dryRun,
-                                     "published": entries.filter { $0.data == .published || $0.signature == .published }.count])
+        log.log(
+            .info, "rerun.end",
+            [
+                "subscriber": id, "files": entries.count, "dryRun": dryRun,
+                "published": entries.filter { $0.data == .published || $0.signature == .published }.count
+            ])
         return RerunReport(subscriber: id, from: from, to: to, outbox: outbox, dryRun: dryRun, entries: entries)
     }
 

@@ -32,7 +32,8 @@ public struct RerunReport: Sendable {
         // A pair whose both files were already in place was checked, not published again.
         let inPlace = entries.filter { $0.signature == .alreadyPresent && $0.data == .alreadyPresent }.count
         let copied = entries.count - inPlace
-        var text = "\(dryRun ? "would re-publish" : "re-published") \(copied) file pair(s) for \(subscriber) (\(from)..\(to)) into \(outbox)"
+        var text =
+            "\(dryRun ? "would re-publish" : "re-published") \(copied) file pair(s) for \(subscriber) (\(from)..\(to)) into \(outbox)"
         if inPlace > 0 { text += ", \(inPlace) already in place" }
         text += "; archive hashes checked\n"
         for entry in entries {

@@ -8,7 +8,8 @@ extension RunMetrics {
     /// by its end, so that a run killed mid-way leaves `prenum_run_in_progress 1` behind
     /// instead of the previous night's good result.
     static func progressText(inProgress: Bool, startedAt: Date?) -> String {
-        var out = "# HELP prenum_run_in_progress 1 from when a prenum run takes the lock until it ends; 1 with no run going means it was killed.\n"
+        var out =
+            "# HELP prenum_run_in_progress 1 from when a prenum run takes the lock until it ends; 1 with no run going means it was killed.\n"
         out += "# TYPE prenum_run_in_progress gauge\nprenum_run_in_progress \(inProgress ? 1 : 0)\n"
         if let startedAt {
             out += "# HELP prenum_run_started_timestamp_seconds Unix time the last prenum run took the lock.\n"
@@ -53,8 +54,9 @@ extension RunMetrics {
     /// Staged, unpublished files per subscriber, read without changing the state database.
     static func stagedFiles(_ configuration: Configuration) -> [String: Int] {
         guard DurableFiles.exists(configuration.stateDatabase),
-              let database = try? Database(path: configuration.stateDatabase, mode: .readOnly),
-              let staged = try? RunLedger(database: database).stagedDeliveries() else { return [:] }
+            let database = try? Database(path: configuration.stateDatabase, mode: .readOnly),
+            let staged = try? RunLedger(database: database).stagedDeliveries()
+        else { return [:] }
         return staged.reduce(into: [:]) { $0[$1.subscriber, default: 0] += 1 }
     }
 
@@ -63,9 +65,11 @@ extension RunMetrics {
     /// JSON the file holds; nil when neither can be made out.
     public static func pathHint(configPath: String) -> String? {
         guard let data = FileManager.default.contents(atPath: configPath),
-              let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
-        let folder = ConfigurationPath.resolve((configPath as NSString).deletingLastPathComponent.isEmpty ? "." : (configPath as NSString).deletingLastPathComponent,
-                                               against: ConfigurationPath.currentDirectory)
+            let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return nil }
+        let folder = ConfigurationPath.resolve(
+            (configPath as NSString).deletingLastPathComponent.isEmpty ? "." : (configPath as NSString).deletingLastPathComponent,
+            against: ConfigurationPath.currentDirectory)
         if let metrics = root["metricsFile"] as? String, !metrics.isEmpty {
             return ConfigurationPath.resolve(metrics, against: folder)
         }

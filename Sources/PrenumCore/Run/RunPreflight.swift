@@ -38,7 +38,10 @@ public struct RunPreflight {
     public static func checkNotAfterTomorrow(_ date: CalendarDate, configuration: Configuration, now: Date) throws {
         let today = configuration.today(now: now)
         guard date > today.adding(days: 1) else { return }
-        throw OperationFailure(.usage, "business date \(date) is after tomorrow: today is \(today) in \(configuration.timeZone.identifier). A date ahead would move every subscriber's history window and empty its recipients' copies; give today's or tomorrow's date (or leave --date out)")
+        throw OperationFailure(
+            .usage,
+            "business date \(date) is after tomorrow: today is \(today) in \(configuration.timeZone.identifier). A date ahead would move every subscriber's history window and empty its recipients' copies; give today's or tomorrow's date (or leave --date out)"
+        )
     }
 
     /// The journal lineage, its record kinds and the run order, judged from the state read-only (a first run has
@@ -58,12 +61,14 @@ public struct RunPreflight {
             watermark = try meta.watermark()
             recorded = try meta.journalMark()
         } catch let error as SQLiteError {
-            throw StateDatabase.OpenFailure(exitCode: .of(error, file: .input), path: path,
-                                            reason: error.isCorrupt ? "not a SQLite database or damaged (\(error.message)); restore it from backup" : error.description)
+            throw StateDatabase.OpenFailure(
+                exitCode: .of(error, file: .input), path: path,
+                reason: error.isCorrupt ? "not a SQLite database or damaged (\(error.message)); restore it from backup" : error.description)
         }
         try register.database.readTransaction {
-            try JournalMark.check(recorded: recorded, watermark: watermark, table: "change_log", database: register.database,
-                                  registerPath: register.path)
+            try JournalMark.check(
+                recorded: recorded, watermark: watermark, table: "change_log", database: register.database,
+                registerPath: register.path)
             try ChangeSet(database: register.database, schema: "main")
                 .refuseUnknownKinds(after: watermark, upTo: .max, registerPath: register.path)
         }
@@ -75,6 +80,9 @@ public struct RunPreflight {
 
     /// 65 for a date before the last completed run.
     static func beforeLastCompleted(_ date: CalendarDate, last: CalendarDate) -> OperationFailure {
-        OperationFailure(.dataError, "business date \(date) is before the last completed run (\(last)); to deliver past files again use `prenum rerun --subscriber S --from D1 --to D2`")
+        OperationFailure(
+            .dataError,
+            "business date \(date) is before the last completed run (\(last)); to deliver past files again use `prenum rerun --subscriber S --from D1 --to D2`"
+        )
     }
 }

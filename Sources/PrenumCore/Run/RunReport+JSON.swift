@@ -49,9 +49,10 @@ public struct RunReportDocument: Codable, Sendable, Equatable {
         quarantined = report.quarantined
         deferredPopulationFiles = report.deferredPopulationFiles
         subscribers = report.subscribers.map {
-            SubscriberEntry(subscriber: $0.subscriber, status: $0.status.rawValue, businessDate: $0.businessDate.description,
-                            sequence: $0.sequence, kind: $0.kind, file: $0.fileName, persons: $0.persons, records: $0.records,
-                            unsubscribed: $0.unsubscribed, message: $0.message.map(PersonnummerRedaction.redact))
+            SubscriberEntry(
+                subscriber: $0.subscriber, status: $0.status.rawValue, businessDate: $0.businessDate.description,
+                sequence: $0.sequence, kind: $0.kind, file: $0.fileName, persons: $0.persons, records: $0.records,
+                unsubscribed: $0.unsubscribed, message: $0.message.map(PersonnummerRedaction.redact))
         }
     }
 

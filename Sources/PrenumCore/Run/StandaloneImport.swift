@@ -10,7 +10,10 @@ public enum StandaloneImport {
         defer { lock.release() }
         let state = try StateContinuity(configuration: configuration).openState()
         if let interrupted = try RunLedger(database: state.database).incompleteRun() {
-            throw OperationFailure(.temporaryFailure, "the run for \(interrupted.businessDate) was interrupted and is not finished; `prenum run` finishes it first, then imports the waiting population files")
+            throw OperationFailure(
+                .temporaryFailure,
+                "the run for \(interrupted.businessDate) was interrupted and is not finished; `prenum run` finishes it first, then imports the waiting population files"
+            )
         }
         return try PopulationImporter(state: state, configuration: configuration, log: log).importPending(now: now)
     }

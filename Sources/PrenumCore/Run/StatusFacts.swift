@@ -37,8 +37,10 @@ struct StatusFacts {
         let entries = (try? InboxListing.entries(in: folder)) ?? []
         return entries.filter { entry in
             guard entry.kind != .directory,
-                  let attributes = try? FileManager.default.attributesOfItem(atPath: (folder as NSString).appendingPathComponent(String(decoding: entry.rawName, as: UTF8.self))),
-                  let modified = attributes[.modificationDate] as? Date else { return false }
+                let attributes = try? FileManager.default.attributesOfItem(
+                    atPath: (folder as NSString).appendingPathComponent(String(decoding: entry.rawName, as: UTF8.self))),
+                let modified = attributes[.modificationDate] as? Date
+            else { return false }
             return modified < lastRunStart
         }.count
     }

@@ -100,15 +100,17 @@ public struct StatusReport: Codable, Sendable {
     public static func gather(configuration: Configuration, runLimit: Int = 10, now: Date = Date()) throws -> StatusReport {
         let today = configuration.today(now: now)
         guard FileManager.default.fileExists(atPath: configuration.stateDatabase) else {
-            return StatusReport(generatedAt: Timestamp.format(now), today: today.description, watermark: 0, runs: [],
-                                subscribers: configuration.subscribers.map { subscriber in
-                                    Subscriber(id: subscriber.id, name: subscriber.name, active: subscriber.isActive(on: today),
-                                               formatVersion: subscriber.formatVersion.number, sequence: 0, watermark: nil,
-                                               lastDelivery: nil, populationSize: 0,
-                                               pendingInboxFiles: PopulationSummary.pendingInboxFiles(for: subscriber, in: configuration),
-                                               refreshPending: false, lastFailure: nil,
-                                               formatSupportEnds: configuration.formatLifecycle.warning(for: subscriber, on: today)?.supportEnds.description)
-                                }, quarantinedRecords: [])
+            return StatusReport(
+                generatedAt: Timestamp.format(now), today: today.description, watermark: 0, runs: [],
+                subscribers: configuration.subscribers.map { subscriber in
+                    Subscriber(
+                        id: subscriber.id, name: subscriber.name, active: subscriber.isActive(on: today),
+                        formatVersion: subscriber.formatVersion.number, sequence: 0, watermark: nil,
+                        lastDelivery: nil, populationSize: 0,
+                        pendingInboxFiles: PopulationSummary.pendingInboxFiles(for: subscriber, in: configuration),
+                        refreshPending: false, lastFailure: nil,
+                        formatSupportEnds: configuration.formatLifecycle.warning(for: subscriber, on: today)?.supportEnds.description)
+                }, quarantinedRecords: [])
         }
         let state = try StateDatabase(path: configuration.stateDatabase)
         let database = state.database
@@ -118,9 +120,10 @@ public struct StatusReport: Codable, Sendable {
         let records = try ledger.recentRuns(limit: runLimit)
         let runs = try records.map {
             let counts = try facts.counts(run: $0.id)
-            var run = Run(businessDate: $0.businessDate.description, status: $0.status.rawValue, startedAt: $0.startedAt,
-                          finishedAt: $0.finishedAt, createdAt: $0.createdAt, highWater: $0.highWater,
-                          delivered: counts.delivered, failed: counts.failed)
+            var run = Run(
+                businessDate: $0.businessDate.description, status: $0.status.rawValue, startedAt: $0.startedAt,
+                finishedAt: $0.finishedAt, createdAt: $0.createdAt, highWater: $0.highWater,
+                delivered: counts.delivered, failed: counts.failed)
             run.retried = counts.retried
             run.staged = counts.staged
             run.quarantined = try quarantine.count(atRun: $0.id)
@@ -137,8 +140,9 @@ public struct StatusReport: Codable, Sendable {
                 id: subscriber.id, name: subscriber.name, active: subscriber.isActive(on: today),
                 formatVersion: subscriber.formatVersion.number, sequence: position.lastSequence, watermark: position.watermark,
                 lastDelivery: last.map {
-                    LastDelivery(businessDate: $0.businessDate.description, sequence: $0.sequence, kind: $0.kind, file: $0.fileName,
-                                 persons: $0.persons, records: $0.records, unsubscribed: $0.unsubscribed, status: $0.status.rawValue)
+                    LastDelivery(
+                        businessDate: $0.businessDate.description, sequence: $0.sequence, kind: $0.kind, file: $0.fileName,
+                        persons: $0.persons, records: $0.records, unsubscribed: $0.unsubscribed, status: $0.status.rawValue)
                 },
                 populationSize: sizes[subscriber.id] ?? 0,
                 pendingInboxFiles: PopulationSummary.pendingInboxFiles(for: subscriber, in: configuration),
@@ -150,14 +154,16 @@ public struct StatusReport: Codable, Sendable {
             entry.deferredInboxFiles = StatusFacts.deferredInboxFiles(for: subscriber, in: configuration, since: lastRunStart)
             entry.quarantinedRecords = try quarantine.count(subscriber: subscriber.id)
             entry.held = try ledger.heldDelivery(of: subscriber.id).map {
-                Held(businessDate: $0.delivery.businessDate.description, sequence: $0.delivery.sequence, file: $0.delivery.fileName,
-                     removed: $0.removed, kept: $0.kept, heldAt: $0.heldAt)
+                Held(
+                    businessDate: $0.delivery.businessDate.description, sequence: $0.delivery.sequence, file: $0.delivery.fileName,
+                    removed: $0.removed, kept: $0.kept, heldAt: $0.heldAt)
             }
             subscribers.append(entry)
         }
-        return StatusReport(generatedAt: Timestamp.format(now), today: today.description,
-                            watermark: try state.meta.watermark(), runs: runs, subscribers: subscribers,
-                            quarantinedRecords: try quarantine.records())
+        return StatusReport(
+            generatedAt: Timestamp.format(now), today: today.description,
+            watermark: try state.meta.watermark(), runs: runs, subscribers: subscribers,
+            quarantinedRecords: try quarantine.records())
     }
 
     public func json() throws -> String {
@@ -195,16 +201,20 @@ public struct StatusReport: Codable, Sendable {
                 line += " (\(subscriber.pendingRetries) retry pending)"
             }
             if subscriber.quarantinedRecords > 0 { line += "\n      quarantined records: \(subscriber.quarantinedRecords)" }
-            if let ends = subscriber.formatSupportEnds { line += "\n      format version \(subscriber.formatVersion) support ends \(ends): move to a newer version" }
+            if let ends = subscriber.formatSupportEnds {
+                line += "\n      format version \(subscriber.formatVersion) support ends \(ends): move to a newer version"
+            }
             if let held = subscriber.held {
-                line += "\n      HELD #\(held.sequence) \(held.file): removes \(held.removed) of \(held.removed + held.kept) records; prenum release or prenum discard"
+                line +=
+                    "\n      HELD #\(held.sequence) \(held.file): removes \(held.removed) of \(held.removed + held.kept) records; prenum release or prenum discard"
             }
             text += line + "\n"
         }
         if !quarantinedRecords.isEmpty {
             text += "\nQuarantined records (recipients keep the version they had; upstream must correct the field):\n"
             for record in quarantinedRecords {
-                text += "  \(record.entity) \(record.id): \(record.field) \(record.reason) (since \(record.since), last read \(record.seen))\n"
+                text +=
+                    "  \(record.entity) \(record.id): \(record.field) \(record.reason) (since \(record.since), last read \(record.seen))\n"
             }
         }
         return text

@@ -31,11 +31,17 @@ struct SubscriberDeliverer {
             do {
                 try publisher.publishRecovered(delivery)
                 try ledger.markPublished(subscriber: delivery.subscriber, sequence: delivery.sequence, at: Timestamp.format(Date()))
-                log.log(.warning, "delivery.recovered", ["subscriber": delivery.subscriber, "sequence": delivery.sequence, "file": delivery.fileName])
-                results.append(Self.result(delivery, status: .recovered,
-                                           message: "published the file staged for \(delivery.businessDate) by an earlier run"))
+                log.log(
+                    .warning, "delivery.recovered",
+                    ["subscriber": delivery.subscriber, "sequence": delivery.sequence, "file": delivery.fileName])
+                results.append(
+                    Self.result(
+                        delivery, status: .recovered,
+                        message: "published the file staged for \(delivery.businessDate) by an earlier run"))
             } catch {
-                log.log(.error, "delivery.recover-failed", ["subscriber": delivery.subscriber, "sequence": delivery.sequence, "message": String(describing: error)])
+                log.log(
+                    .error, "delivery.recover-failed",
+                    ["subscriber": delivery.subscriber, "sequence": delivery.sequence, "message": String(describing: error)])
                 results.append(Self.result(delivery, status: .failed, message: String(describing: error)))
             }
         }
@@ -71,14 +77,18 @@ struct SubscriberDeliverer {
                 let subscriber = subscribers[index]
                 let done: Int
                 if let stuck = stuckMessages[subscriber.id] {
-                    let held = OperationFailure(.cannotCreate, "staged file #\(stuck.sequence ?? 0) \(stuck.fileName ?? "") is not published yet; no later file is made until it is: \(stuck.message ?? "")")
+                    let held = OperationFailure(
+                        .cannotCreate,
+                        "staged file #\(stuck.sequence ?? 0) \(stuck.fileName ?? "") is not published yet; no later file is made until it is: \(stuck.message ?? "")"
+                    )
                     _ = board.set(index, deliverer.failed(subscriber, run: run, error: held, writer: writer))
                     continue
                 }
                 do {
                     if reader == nil { reader = try deliverer.state.openReader() }
                     guard let reader else { continue }
-                    done = board.set(index, try deliverer.deliverIfDue(subscriber, run: run, changeRows: changeRows, reader: reader, writer: writer))
+                    done = board.set(
+                        index, try deliverer.deliverIfDue(subscriber, run: run, changeRows: changeRows, reader: reader, writer: writer))
                 } catch {
                     done = board.set(index, deliverer.failed(subscriber, run: run, error: error, writer: writer))
                 }
@@ -91,7 +101,9 @@ struct SubscriberDeliverer {
         return board.results
     }
 
-    private func deliverIfDue(_ subscriber: Subscriber, run: RunRecord, changeRows: Int64, reader: Database, writer: StateWriter) throws -> RunReport.SubscriberResult {
+    private func deliverIfDue(_ subscriber: Subscriber, run: RunRecord, changeRows: Int64, reader: Database, writer: StateWriter) throws
+        -> RunReport.SubscriberResult
+    {
         guard subscriber.isActive(on: run.businessDate) else {
             return Self.undelivered(subscriber, run: run, status: .inactive, message: "terminated")
         }
@@ -100,13 +112,18 @@ struct SubscriberDeliverer {
         }
         // Nothing further goes to a subscriber whose file waits for the operator.
         if let held = try RunLedger(database: reader).heldDelivery(of: subscriber.id) {
-            log.log(.warning, "delivery.still-held", ["subscriber": subscriber.id, "sequence": held.delivery.sequence,
-                                                      "file": held.delivery.fileName])
+            log.log(
+                .warning, "delivery.still-held",
+                [
+                    "subscriber": subscriber.id, "sequence": held.delivery.sequence,
+                    "file": held.delivery.fileName
+                ])
             return Self.result(held.delivery, status: .held, message: Self.heldMessage(held))
         }
         let (delivery, outline) = try deliver(subscriber, run: run, changeRows: changeRows, reader: reader, writer: writer)
-        var result = Self.result(delivery, status: delivery.status == .held ? .held : .delivered,
-                                 message: delivery.status == .held ? "held by the brake on mass removals" : nil)
+        var result = Self.result(
+            delivery, status: delivery.status == .held ? .held : .delivered,
+            message: delivery.status == .held ? "held by the brake on mass removals" : nil)
         result.outline = outline
         result.bytes = delivery.xmlBytes
         return result
@@ -119,20 +136,28 @@ struct SubscriberDeliverer {
     private func failed(_ subscriber: Subscriber, run: RunRecord, error: Error, writer: StateWriter) -> RunReport.SubscriberResult {
         let message = String(describing: error)
         log.log(.error, "delivery.failed", ["subscriber": subscriber.id, "message": message])
-        try? writer.withLedger { try $0.recordFailure(run: run.id, subscriber: subscriber.id, at: Timestamp.format(Date()), message: message) }
+        try? writer.withLedger {
+            try $0.recordFailure(run: run.id, subscriber: subscriber.id, at: Timestamp.format(Date()), message: message)
+        }
         return Self.undelivered(subscriber, run: run, status: .failed, message: message)
     }
 
-    static func result(_ delivery: DeliveryRecord, status: RunReport.SubscriberResult.Status,
-                       message: String? = nil) -> RunReport.SubscriberResult {
-        .init(subscriber: delivery.subscriber, status: status, businessDate: delivery.businessDate, sequence: delivery.sequence,
-              kind: delivery.kind, fileName: delivery.fileName, persons: delivery.persons, records: delivery.records,
-              unsubscribed: delivery.unsubscribed, message: message)
+    static func result(
+        _ delivery: DeliveryRecord, status: RunReport.SubscriberResult.Status,
+        message: String? = nil
+    ) -> RunReport.SubscriberResult {
+        .init(
+            subscriber: delivery.subscriber, status: status, businessDate: delivery.businessDate, sequence: delivery.sequence,
+            kind: delivery.kind, fileName: delivery.fileName, persons: delivery.persons, records: delivery.records,
+            unsubscribed: delivery.unsubscribed, message: message)
     }
 
-    static func undelivered(_ subscriber: Subscriber, run: RunRecord, status: RunReport.SubscriberResult.Status,
-                            message: String) -> RunReport.SubscriberResult {
-        .init(subscriber: subscriber.id, status: status, businessDate: run.businessDate, sequence: nil,
-              kind: nil, fileName: nil, persons: 0, records: 0, unsubscribed: 0, message: message)
+    static func undelivered(
+        _ subscriber: Subscriber, run: RunRecord, status: RunReport.SubscriberResult.Status,
+        message: String
+    ) -> RunReport.SubscriberResult {
+        .init(
+            subscriber: subscriber.id, status: status, businessDate: run.businessDate, sequence: nil,
+            kind: nil, fileName: nil, persons: 0, records: 0, unsubscribed: 0, message: message)
     }
 }

@@ -74,7 +74,9 @@ struct SampleDaySimulator {
         try decidePendingCases()
         for _ in 0..<count(Rate.newSickness) { try openCase("SJP", decision: "pending") }
         for _ in 0..<count(Rate.newParental) { try openCase("FP", decision: "granted") }
-        for _ in 0..<count(Rate.newMonthly) { try openCase(random.pick(["BOB", "BOB", "BOB", "SA", "OMV", "MKE", "AE"]), decision: "pending") }
+        for _ in 0..<count(Rate.newMonthly) {
+            try openCase(random.pick(["BOB", "BOB", "BOB", "SA", "OMV", "MKE", "AE"]), decision: "pending")
+        }
         for _ in 0..<count(Rate.newLabourMarket) { try openCase(random.pick(["AKS", "UTV", "ETE"]), decision: "granted") }
         for _ in 0..<count(Rate.newTemporaryParental) { try temporaryParentalEpisode() }
         for _ in 0..<count(Rate.withdraw) { try withdrawCase() }
@@ -99,7 +101,8 @@ struct SampleDaySimulator {
     /// registered before today is executed, in one statement, as a batch job would.
     private mutating func executeDuePayments() throws {
         writer.setTime(day: day, second: 2 * 3600)
-        try writer.write("""
+        try writer.write(
+            """
             UPDATE payment SET status = 'executed'
             WHERE status = 'preliminary' AND payment_date <= ? AND registered_at < ?
             """, [calendar.text(SampleCalendar.lastExecutableDate(today: day)), today], counting: \.paymentUpdates)
@@ -114,16 +117,21 @@ struct SampleDaySimulator {
         guard day >= registration && previousDay < registration else { return }
         let monthText = calendar.text(month)
         var due: [(pnr: String, benefit: String, extent: Int64?, closed: String?)] = []
-        try database.cached("""
+        try database.cached(
+            """
             SELECT c.pnr, c.benefit, c.extent_pct, c.closed_on FROM benefit_case c
             WHERE c.decision = 'granted' AND c.benefit IN ('BOB', 'BB', 'ASS', 'OMV', 'MKE', 'SA', 'AE')
               AND (c.closed_on IS NULL OR c.closed_on >= ?1)
               AND NOT EXISTS (SELECT 1 FROM payment p WHERE p.pnr = c.pnr AND p.benefit = c.benefit
                               AND p.period_from = ?1 AND p.status <> 'cancelled')
             ORDER BY c.id
-            """).forEachRow([monthText]) { row in
-            due.append((try row.text("pnr"), try row.text("benefit"), try row.optionalInt64("extent_pct"),
-                        try row.optionalText("closed_on")))
+            """
+        ).forEachRow([monthText]) { row in
+            due.append(
+                (
+                    try row.text("pnr"), try row.text("benefit"), try row.optionalInt64("extent_pct"),
+                    try row.optionalText("closed_on")
+                ))
         }
         writer.setTime(day: day, second: 3 * 3600)
         let monthEnd = SampleCalendar.monthEnd(month)
@@ -135,13 +143,15 @@ struct SampleDaySimulator {
             let end = min(monthEnd, closed ?? monthEnd)
             let prorated = end == monthEnd ? gross : gross * Int64(end - month + 1) / Int64(monthEnd - month + 1) / 100 * 100
             let tax = taxOf(prorated, benefit: benefit, pnr: item.pnr)
-            let id = try writer.insert(SampleRegisterWriter.Payment(
-                pnr: item.pnr, benefit: item.benefit, company: previous?.company ?? company(item.benefit, pnr: item.pnr),
-                status: "preliminary", periodFrom: month, periodTo: end, paymentDate: SampleCalendar.payoutDay(ofMonth: month),
-                grossOre: prorated, taxOre: tax, registeredDay: day, registeredSecond: 3 * 3600))
+            let id = try writer.insert(
+                SampleRegisterWriter.Payment(
+                    pnr: item.pnr, benefit: item.benefit, company: previous?.company ?? company(item.benefit, pnr: item.pnr),
+                    status: "preliminary", periodFrom: month, periodTo: end, paymentDate: SampleCalendar.payoutDay(ofMonth: month),
+                    grossOre: prorated, taxOre: tax, registeredDay: day, registeredSecond: 3 * 3600))
             if let previous {
                 // A garnishment goes on from month to month, within half the net amount.
-                try writer.write("""
+                try writer.write(
+                    """
                     INSERT INTO payment_deduction(payment_id, kind, amount_ore)
                     SELECT ?1, kind, min(amount_ore, ?2) FROM payment_deduction
                     WHERE payment_id = ?3 AND kind = 'GARNISHMENT' AND ?2 >= 100
@@ -151,7 +161,8 @@ struct SampleDaySimulator {
     }
 
     private func latestMonthlyPayment(pnr: String, benefit: String) throws -> (id: Int64, gross: Int64, company: String)? {
-        let statement = try database.cached("""
+        let statement = try database.cached(
+            """
             SELECT gross_ore, company, id FROM payment
             WHERE pnr = ? AND benefit = ? AND status <> 'cancelled' AND substr(period_from, 9) = '01'
               AND period_to = date(period_from, '+1 month', '-1 day')
@@ -167,19 +178,22 @@ struct SampleDaySimulator {
     /// weeks, paying everything from its last paid day to yesterday.
     private mutating func handleClaims() throws {
         var due: [(pnr: String, benefit: String, opened: Int, closed: Int?, extent: Int64, daily: Int64)] = []
-        try database.cached("""
+        try database.cached(
+            """
             SELECT id, pnr, benefit, opened_on, closed_on, coalesce(extent_pct, 100) AS extent, coalesce(daily_amount_ore, 0) AS daily
             FROM benefit_case
             WHERE decision = 'granted' AND benefit IN ('SJP', 'FP', 'AKS', 'UTV', 'ETE')
               AND (closed_on IS NULL OR closed_on >= ?)
             ORDER BY id
-            """).forEachRow([calendar.text(day - 60)]) { row in
+            """
+        ).forEachRow([calendar.text(day - 60)]) { row in
             let id = UInt64(bitPattern: try row.int64("id"))
             guard (id &* 0x9E37_79B9 &+ UInt64(day)) % 14 == 0, let opened = SampleCalendar.day(try row.text("opened_on")) else { return }
             let closed: Int? = SampleCalendar.day(try row.optionalText("closed_on"))
             due.append((try row.text("pnr"), try row.text("benefit"), opened, closed, try row.int64("extent"), try row.int64("daily")))
         }
-        let lastPaid = try database.cached("""
+        let lastPaid = try database.cached(
+            """
             SELECT max(period_to) AS paid_to FROM payment WHERE pnr = ? AND benefit = ? AND status <> 'cancelled'
             """)
         for item in due {
@@ -192,10 +206,11 @@ struct SampleDaySimulator {
             tick()
             let gross = Int64(to - from + 1) * item.daily * item.extent / 100
             let benefit = SampleModel.benefit(item.benefit)
-            try writer.insert(SampleRegisterWriter.Payment(
-                pnr: item.pnr, benefit: item.benefit, company: "FK", status: "preliminary", periodFrom: from, periodTo: to,
-                paymentDate: SampleCalendar.nextPayout(onOrAfter: day + 2), grossOre: gross,
-                taxOre: taxOf(gross, benefit: benefit, pnr: item.pnr), registeredDay: day, registeredSecond: second))
+            try writer.insert(
+                SampleRegisterWriter.Payment(
+                    pnr: item.pnr, benefit: item.benefit, company: "FK", status: "preliminary", periodFrom: from, periodTo: to,
+                    paymentDate: SampleCalendar.nextPayout(onOrAfter: day + 2), grossOre: gross,
+                    taxOre: taxOf(gross, benefit: benefit, pnr: item.pnr), registeredDay: day, registeredSecond: second))
         }
     }
 
@@ -205,10 +220,12 @@ struct SampleDaySimulator {
     /// back pay from the opening to the end of this month at once.
     private mutating func decidePendingCases() throws {
         var pending: [(id: Int64, pnr: String, benefit: String, opened: Int, extent: Int64?)] = []
-        try database.cached("""
+        try database.cached(
+            """
             SELECT id, pnr, benefit, opened_on, extent_pct FROM benefit_case
             WHERE decision = 'pending' AND opened_on <= ? ORDER BY id
-            """).forEachRow([calendar.text(day - 5)]) { row in
+            """
+        ).forEachRow([calendar.text(day - 5)]) { row in
             let opened = SampleCalendar.day(try row.text("opened_on")) ?? day
             pending.append((try row.int64("id"), try row.text("pnr"), try row.text("benefit"), opened, try row.optionalInt64("extent_pct")))
         }
@@ -216,8 +233,9 @@ struct SampleDaySimulator {
             tick()
             let roll = random.unit()
             if roll < 0.1 {
-                try writer.write("UPDATE benefit_case SET decision = ?, closed_on = ? WHERE id = ?",
-                                 [roll < 0.04 ? "withdrawn" : "denied", today, item.id], counting: \.caseUpdates)
+                try writer.write(
+                    "UPDATE benefit_case SET decision = ?, closed_on = ? WHERE id = ?",
+                    [roll < 0.04 ? "withdrawn" : "denied", today, item.id], counting: \.caseUpdates)
                 continue
             }
             try writer.write("UPDATE benefit_case SET decision = 'granted' WHERE id = ?", [item.id], counting: \.caseUpdates)
@@ -227,17 +245,20 @@ struct SampleDaySimulator {
             let monthly = SampleModel.monthlyAmount(benefit, extent: item.extent, &random)
             let gross = monthly * Int64(end - item.opened + 1) / 30 / 100 * 100
             let company = company(item.benefit, pnr: item.pnr)
-            try writer.insert(SampleRegisterWriter.Payment(
-                pnr: item.pnr, benefit: item.benefit, company: company, status: "preliminary",
-                periodFrom: item.opened, periodTo: end, paymentDate: SampleCalendar.nextPayout(onOrAfter: day + 2),
-                grossOre: gross, taxOre: taxOf(gross, benefit: benefit, pnr: item.pnr), registeredDay: day, registeredSecond: second))
+            try writer.insert(
+                SampleRegisterWriter.Payment(
+                    pnr: item.pnr, benefit: item.benefit, company: company, status: "preliminary",
+                    periodFrom: item.opened, periodTo: end, paymentDate: SampleCalendar.nextPayout(onOrAfter: day + 2),
+                    grossOre: gross, taxOre: taxOf(gross, benefit: benefit, pnr: item.pnr), registeredDay: day, registeredSecond: second))
             let next = end + 1
             if day >= SampleCalendar.recurringRegistration(forMonth: next) {
                 // This month's registration run is over: next month's payment comes with the decision.
-                try writer.insert(SampleRegisterWriter.Payment(
-                    pnr: item.pnr, benefit: item.benefit, company: company, status: "preliminary",
-                    periodFrom: next, periodTo: SampleCalendar.monthEnd(next), paymentDate: SampleCalendar.payoutDay(ofMonth: next),
-                    grossOre: monthly, taxOre: taxOf(monthly, benefit: benefit, pnr: item.pnr), registeredDay: day, registeredSecond: second))
+                try writer.insert(
+                    SampleRegisterWriter.Payment(
+                        pnr: item.pnr, benefit: item.benefit, company: company, status: "preliminary",
+                        periodFrom: next, periodTo: SampleCalendar.monthEnd(next), paymentDate: SampleCalendar.payoutDay(ofMonth: next),
+                        grossOre: monthly, taxOre: taxOf(monthly, benefit: benefit, pnr: item.pnr), registeredDay: day,
+                        registeredSecond: second))
             }
         }
     }
@@ -248,8 +269,10 @@ struct SampleDaySimulator {
         let benefit = SampleModel.benefit(code)
         let extent: Int64? = benefit.hasExtent ? SampleModel.extent(&random) : nil
         let daily: Int64? = benefit.rhythm == .monthly ? nil : SampleModel.dailyAmount(benefit, extent: extent ?? 100, &random)
-        try writer.insert(SampleRegisterWriter.Case(pnr: pnr, benefit: code, decision: decision, openedOn: day - random.int(0...7),
-                                                    closedOn: nil, extentPct: extent, dailyAmountOre: daily))
+        try writer.insert(
+            SampleRegisterWriter.Case(
+                pnr: pnr, benefit: code, decision: decision, openedOn: day - random.int(0...7),
+                closedOn: nil, extentPct: extent, dailyAmountOre: daily))
     }
 
     /// A child's sick day reported afterwards: a closed case and its payment at once.
@@ -261,13 +284,16 @@ struct SampleDaySimulator {
         let extent: Int64 = random.chance(0.85) ? 100 : 50
         let benefit = SampleModel.benefit("TFP")
         let daily = SampleModel.dailyAmount(benefit, extent: extent, &random)
-        try writer.insert(SampleRegisterWriter.Case(pnr: pnr, benefit: "TFP", decision: "granted", openedOn: opened,
-                                                    closedOn: opened + days - 1, extentPct: extent, dailyAmountOre: daily))
+        try writer.insert(
+            SampleRegisterWriter.Case(
+                pnr: pnr, benefit: "TFP", decision: "granted", openedOn: opened,
+                closedOn: opened + days - 1, extentPct: extent, dailyAmountOre: daily))
         let gross = Int64(days) * daily * extent / 100
-        try writer.insert(SampleRegisterWriter.Payment(
-            pnr: pnr, benefit: "TFP", company: "FK", status: "preliminary", periodFrom: opened, periodTo: opened + days - 1,
-            paymentDate: SampleCalendar.nextPayout(onOrAfter: day + 2), grossOre: gross,
-            taxOre: taxOf(gross, benefit: benefit, pnr: pnr), registeredDay: day, registeredSecond: second))
+        try writer.insert(
+            SampleRegisterWriter.Payment(
+                pnr: pnr, benefit: "TFP", company: "FK", status: "preliminary", periodFrom: opened, periodTo: opened + days - 1,
+                paymentDate: SampleCalendar.nextPayout(onOrAfter: day + 2), grossOre: gross,
+                taxOre: taxOf(gross, benefit: benefit, pnr: pnr), registeredDay: day, registeredSecond: second))
     }
 
     /// Pending cases are few and mostly new; listed once a day rather than searched for.
@@ -285,38 +311,49 @@ struct SampleDaySimulator {
     }
 
     private mutating func closeCase() throws {
-        guard let id = try randomID("""
-            SELECT id FROM benefit_case WHERE decision = 'granted' AND closed_on IS NULL AND id >= ?
-              AND benefit IN ('SJP', 'FP', 'AKS', 'UTV', 'ETE', 'BOB') ORDER BY id LIMIT 1
-            """, upTo: scale) else { return }
+        guard
+            let id = try randomID(
+                """
+                SELECT id FROM benefit_case WHERE decision = 'granted' AND closed_on IS NULL AND id >= ?
+                  AND benefit IN ('SJP', 'FP', 'AKS', 'UTV', 'ETE', 'BOB') ORDER BY id LIMIT 1
+                """, upTo: scale)
+        else { return }
         tick()
-        try writer.write("UPDATE benefit_case SET closed_on = max(opened_on, ?) WHERE id = ?",
-                         [calendar.text(day - random.int(0...3)), id], counting: \.caseUpdates)
+        try writer.write(
+            "UPDATE benefit_case SET closed_on = max(opened_on, ?) WHERE id = ?",
+            [calendar.text(day - random.int(0...3)), id], counting: \.caseUpdates)
     }
 
     /// A recently closed case extended: a later end, or open again when that is past today.
     private mutating func extendCase() throws {
-        let found = try firstFromRandomPoint("""
+        let found = try firstFromRandomPoint(
+            """
             SELECT id, closed_on FROM benefit_case WHERE decision = 'granted' AND closed_on >= ? AND id >= ?
               AND benefit IN ('SJP', 'FP', 'AKS', 'UTV', 'ETE') ORDER BY id LIMIT 1
-            """, to: scale, before: [calendar.text(day - 30)]) { row in
+            """, to: scale, before: [calendar.text(day - 30)]
+        ) { row in
             let id = try row.int64("id")
             return SampleCalendar.day(try row.text("closed_on")).map { (id, $0) }
         }
         guard let (id, closed) = found else { return }
         tick()
         let extended = closed + random.int(7...45)
-        try writer.write("UPDATE benefit_case SET closed_on = ? WHERE id = ?",
-                         [extended < day ? calendar.text(extended) : nil, id], counting: \.caseUpdates)
+        try writer.write(
+            "UPDATE benefit_case SET closed_on = ? WHERE id = ?",
+            [extended < day ? calendar.text(extended) : nil, id], counting: \.caseUpdates)
     }
 
     private mutating func changeExtent() throws {
-        guard let id = try randomID("""
-            SELECT id FROM benefit_case WHERE decision = 'granted' AND closed_on IS NULL AND benefit IN ('SJP', 'FP')
-              AND id >= ? ORDER BY id LIMIT 1
-            """, upTo: scale) else { return }
+        guard
+            let id = try randomID(
+                """
+                SELECT id FROM benefit_case WHERE decision = 'granted' AND closed_on IS NULL AND benefit IN ('SJP', 'FP')
+                  AND id >= ? ORDER BY id LIMIT 1
+                """, upTo: scale)
+        else { return }
         tick()
-        try writer.write("""
+        try writer.write(
+            """
             UPDATE benefit_case SET extent_pct = CASE WHEN extent_pct = 100 THEN ? ELSE 100 END WHERE id = ?
             """, [random.pick([25, 50, 75]), id], counting: \.caseUpdates)
     }
@@ -330,28 +367,32 @@ struct SampleDaySimulator {
         let days = selfEmployed ? random.int(1...SampleModel.karensSelfEmployedMaxDays) : 1
         let last = day - random.int(1...10)
         let gross = (selfEmployed ? SampleModel.karensSelfEmployedDailyOre : SampleModel.karensEmployeeDailyOre) * Int64(days)
-        try writer.insert(SampleRegisterWriter.Payment(
-            pnr: pnr, benefit: "SJP", company: "FK", status: "preliminary", periodFrom: last - days + 1, periodTo: last,
-            paymentDate: SampleCalendar.nextPayout(onOrAfter: day + 2), grossOre: gross,
-            taxOre: SampleModel.karensTax(grossOre: gross), registeredDay: day, registeredSecond: second))
+        try writer.insert(
+            SampleRegisterWriter.Payment(
+                pnr: pnr, benefit: "SJP", company: "FK", status: "preliminary", periodFrom: last - days + 1, periodTo: last,
+                paymentDate: SampleCalendar.nextPayout(onOrAfter: day + 2), grossOre: gross,
+                taxOre: SampleModel.karensTax(grossOre: gross), registeredDay: day, registeredSecond: second))
     }
 
     /// Back pay for a past month of a granted allowance, often with the municipality's claim
     /// for social assistance paid meanwhile.
     private mutating func retroactivePayment() throws {
-        let found = try firstFromRandomPoint("""
+        let found = try firstFromRandomPoint(
+            """
             SELECT pnr, benefit FROM benefit_case WHERE decision = 'granted' AND id >= ?
               AND benefit IN ('BOB', 'SA', 'AE', 'OMV', 'MKE') ORDER BY id LIMIT 1
-            """, to: scale) { (try $0.text("pnr"), try $0.text("benefit")) }
+            """, to: scale
+        ) { (try $0.text("pnr"), try $0.text("benefit")) }
         guard let (pnr, code) = found else { return }
         tick()
         let month = SampleCalendar.addingMonths(day, -random.int(2...8))
         let benefit = SampleModel.benefit(code)
         let gross = random.kronor(200...4_000)
-        let id = try writer.insert(SampleRegisterWriter.Payment(
-            pnr: pnr, benefit: code, company: company(code, pnr: pnr), status: "preliminary", periodFrom: month,
-            periodTo: SampleCalendar.monthEnd(month), paymentDate: SampleCalendar.nextPayout(onOrAfter: day + 2),
-            grossOre: gross, taxOre: taxOf(gross, benefit: benefit, pnr: pnr), registeredDay: day, registeredSecond: second))
+        let id = try writer.insert(
+            SampleRegisterWriter.Payment(
+                pnr: pnr, benefit: code, company: company(code, pnr: pnr), status: "preliminary", periodFrom: month,
+                periodTo: SampleCalendar.monthEnd(month), paymentDate: SampleCalendar.nextPayout(onOrAfter: day + 2),
+                grossOre: gross, taxOre: taxOf(gross, benefit: benefit, pnr: pnr), registeredDay: day, registeredSecond: second))
         if random.chance(0.4) {
             try writer.insertDeduction(paymentID: id, kind: "SOCIAL_ASSISTANCE", amountOre: gross / 2 / 100 * 100)
         }
@@ -363,7 +404,8 @@ struct SampleDaySimulator {
         guard let id = try randomPreliminaryPayment(notSickness: true) else { return }
         tick()
         let percent = random.pick([90, 95, 97, 103, 105, 110])
-        try writer.write("""
+        try writer.write(
+            """
             UPDATE payment SET gross_ore = gross_ore * ?1 / 100 / 100 * 100,
                                tax_ore = CASE WHEN tax_ore = 0 THEN 0 ELSE tax_ore * ?1 / 100 / 100 * 100 END
             WHERE id = ?2
@@ -375,15 +417,17 @@ struct SampleDaySimulator {
         guard let id = try randomPreliminaryPayment() else { return }
         tick()
         let next = SampleCalendar.payoutDay(ofMonth: SampleCalendar.addingMonths(day, 1))
-        try writer.write("UPDATE payment SET payment_date = max(payment_date, ?) WHERE id = ?",
-                         [calendar.text(next), id], counting: \.paymentUpdates)
+        try writer.write(
+            "UPDATE payment SET payment_date = max(payment_date, ?) WHERE id = ?",
+            [calendar.text(next), id], counting: \.paymentUpdates)
     }
 
     /// A claim's period shortened by a few days (a late sick note, a corrected end date).
     private mutating func changePeriod() throws {
         guard let id = try randomPreliminaryPayment(notSickness: true) else { return }
         tick()
-        try writer.write("""
+        try writer.write(
+            """
             UPDATE payment SET period_to = max(period_from, date(period_to, ?))
             WHERE id = ? AND period_to IS NOT NULL
             """, ["-\(random.int(1...5)) days", id], counting: \.paymentUpdates)
@@ -395,7 +439,8 @@ struct SampleDaySimulator {
         try writer.write("UPDATE payment SET status = 'cancelled' WHERE id = ?", [id], counting: \.paymentUpdates)
         if random.chance(0.5) {
             // A corrected replacement registered at once.
-            try writer.write("""
+            try writer.write(
+                """
                 INSERT INTO payment(pnr, benefit, company, status, period_from, period_to, payment_date, gross_ore, tax_ore, registered_at)
                 SELECT pnr, benefit, company, 'preliminary', period_from, period_to, ?, gross_ore, tax_ore, ? FROM payment WHERE id = ?
                 """, [calendar.text(SampleCalendar.nextPayout(onOrAfter: day + 2)), registeredAt, id], counting: \.paymentInserts)
@@ -415,7 +460,8 @@ struct SampleDaySimulator {
         guard let id = try randomPreliminaryPayment() else { return }
         tick()
         let kind = random.pick(["GARNISHMENT", "GARNISHMENT", "STATE_CLAIM_OFFSET", "FOREIGN_CLAIM", "SOCIAL_ASSISTANCE"])
-        try writer.write("""
+        try writer.write(
+            """
             INSERT OR IGNORE INTO payment_deduction(payment_id, kind, amount_ore)
             SELECT id, ?, (gross_ore - tax_ore) * ? / 100 / 100 * 100 FROM payment
             WHERE id = ? AND (gross_ore - tax_ore) >= 10000
@@ -426,7 +472,8 @@ struct SampleDaySimulator {
     private mutating func changeDeduction() throws {
         guard let (id, kind) = try randomDeduction() else { return }
         tick()
-        try writer.write("""
+        try writer.write(
+            """
             UPDATE payment_deduction SET amount_ore = max(100, amount_ore * ? / 100 / 100 * 100) WHERE payment_id = ? AND kind = ?
             """, [random.int(50...90), id, kind], counting: \.deductionUpdates)
     }
@@ -441,8 +488,10 @@ struct SampleDaySimulator {
 
     /// The first row at or after a random point in `low...high` that the query yields,
     /// wrapping round once. The point is the query's last parameter, after `before`.
-    private mutating func firstFromRandomPoint<T>(_ sql: String, from low: Int64 = 0, to high: Int64,
-                                                  before: [SQLiteBindable] = [], _ read: (Statement) throws -> T?) throws -> T? {
+    private mutating func firstFromRandomPoint<T>(
+        _ sql: String, from low: Int64 = 0, to high: Int64,
+        before: [SQLiteBindable] = [], _ read: (Statement) throws -> T?
+    ) throws -> T? {
         let statement = try database.cached(sql)
         for start in [low + Int64(random.int(0...Int(max(high - low, 0)))), low] {
             try statement.bind(before + [start])
@@ -459,10 +508,12 @@ struct SampleDaySimulator {
     private mutating func randomPreliminaryPayment(notSickness: Bool = false, notNewest: Bool = false) throws -> Int64? {
         let low = try database.scalarInt("SELECT min(id) FROM payment WHERE status = 'preliminary'") ?? 0
         let high = try database.scalarInt("SELECT max(id) FROM payment") ?? 0
-        let found = try firstFromRandomPoint("""
+        let found = try firstFromRandomPoint(
+            """
             SELECT id FROM payment WHERE status = 'preliminary' AND id >= ?\(notSickness ? " AND benefit <> 'SJP'" : "")
             ORDER BY id LIMIT 1
-            """, from: low, to: high) { try $0.int64("id") }
+            """, from: low, to: high
+        ) { try $0.int64("id") }
         return notNewest && found == high ? nil : found
     }
 
@@ -471,10 +522,12 @@ struct SampleDaySimulator {
     private mutating func randomDeduction() throws -> (Int64, String)? {
         if preliminaryDeductions == nil {
             var found: [(Int64, String)] = []
-            try database.cached("""
+            try database.cached(
+                """
                 SELECT d.payment_id, d.kind FROM payment_deduction d JOIN payment p ON p.id = d.payment_id
                 WHERE p.status = 'preliminary' ORDER BY d.payment_id, d.kind
-                """).forEachRow { found.append((try $0.int64("payment_id"), try $0.text("kind"))) }
+                """
+            ).forEachRow { found.append((try $0.int64("payment_id"), try $0.text("kind"))) }
             preliminaryDeductions = found
         }
         guard let count = preliminaryDeductions?.count, count > 0 else { return nil }

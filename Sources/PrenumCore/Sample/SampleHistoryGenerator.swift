@@ -20,7 +20,8 @@ struct SampleHistoryGenerator {
         self.until = until
         historyStart = SampleCalendar.addingMonths(until, -SampleModel.historyMonths)
         let month = SampleCalendar.monthStart(until)
-        lastRegisteredMonth = until >= SampleCalendar.recurringRegistration(forMonth: SampleCalendar.addingMonths(month, 1))
+        lastRegisteredMonth =
+            until >= SampleCalendar.recurringRegistration(forMonth: SampleCalendar.addingMonths(month, 1))
             ? SampleCalendar.addingMonths(month, 1) : month
     }
 
@@ -54,14 +55,18 @@ struct SampleHistoryGenerator {
 
     /// A monthly allowance: a case, a retroactive payment from the opening to the decision,
     /// then one payment per month, registered on the 15th of the month before.
-    private func monthly(_ person: SamplePerson, _ benefit: SampleModel.Benefit, _ random: inout SampleRandom,
-                         openedBeforeHistory: Bool = false) throws -> Int {
-        let opened = openedBeforeHistory || random.chance(0.6)
+    private func monthly(
+        _ person: SamplePerson, _ benefit: SampleModel.Benefit, _ random: inout SampleRandom,
+        openedBeforeHistory: Bool = false
+    ) throws -> Int {
+        let opened =
+            openedBeforeHistory || random.chance(0.6)
             ? historyStart - random.int(30...3_650) : random.int(historyStart...until)
         let extent = benefit.hasExtent ? SampleModel.extent(&random) : nil
         let decided = opened + random.int(14...120)
-        var benefitCase = SampleRegisterWriter.Case(pnr: person.pnr, benefit: benefit.code, decision: "pending", openedOn: opened,
-                                                    closedOn: nil, extentPct: extent, dailyAmountOre: nil)
+        var benefitCase = SampleRegisterWriter.Case(
+            pnr: person.pnr, benefit: benefit.code, decision: "pending", openedOn: opened,
+            closedOn: nil, extentPct: extent, dailyAmountOre: nil)
         if decided > until {
             try insertCase(benefitCase, lastChange: opened, &random)
             return 1
@@ -83,7 +88,8 @@ struct SampleHistoryGenerator {
 
         let company = companyFor(benefit.code, person)
         var amount = SampleModel.monthlyAmount(benefit, extent: extent, &random)
-        let changeMonth = random.chance(SampleModel.amountChangeShare)
+        let changeMonth =
+            random.chance(SampleModel.amountChangeShare)
             ? SampleCalendar.addingMonths(historyStart, random.int(1...SampleModel.historyMonths)) : Int.max
         let changedAmount = SampleModel.monthlyAmount(benefit, extent: extent, &random)
         let firstRegular = SampleCalendar.addingMonths(decided, 1)
@@ -92,8 +98,9 @@ struct SampleHistoryGenerator {
             // Back pay from the opening to the end of the decision's month.
             let days = firstRegular - opened
             let gross = amount * Int64(days) / 30 / 100 * 100
-            try pay(person, benefit, company: company, from: opened, to: firstRegular - 1, registered: decided,
-                    gross: gross, retroactive: true, &random)
+            try pay(
+                person, benefit, company: company, from: opened, to: firstRegular - 1, registered: decided,
+                gross: gross, retroactive: true, &random)
         }
         if benefit.code == "BOB" && opened < historyStart - 365 && random.chance(0.1) {
             // Final housing allowance for last year, settled after the tax assessment.
@@ -101,8 +108,9 @@ struct SampleHistoryGenerator {
             let lastYearStart = SampleCalendar.addingMonths(lastYearEnd, -11)
             let registered = random.int(historyStart...until)
             if registered > lastYearEnd {
-                try pay(person, benefit, company: company, from: lastYearStart, to: lastYearEnd, registered: registered,
-                        gross: random.kronor(300...6_000), retroactive: true, &random)
+                try pay(
+                    person, benefit, company: company, from: lastYearStart, to: lastYearEnd, registered: registered,
+                    gross: random.kronor(300...6_000), retroactive: true, &random)
             }
         }
         var month = max(firstRegular, historyStart)
@@ -111,11 +119,13 @@ struct SampleHistoryGenerator {
             if month >= changeMonth { amount = changedAmount }
             let registered = max(SampleCalendar.recurringRegistration(forMonth: month), decided)
             let end = min(SampleCalendar.monthEnd(month), closed ?? Int.max)
-            let gross = end == SampleCalendar.monthEnd(month)
+            let gross =
+                end == SampleCalendar.monthEnd(month)
                 ? amount : amount * Int64(end - month + 1) / Int64(SampleCalendar.monthEnd(month) - month + 1) / 100 * 100
             if registered <= until && gross > 0 {
-                try pay(person, benefit, company: company, from: month, to: end, registered: registered,
-                        paymentDate: SampleCalendar.payoutDay(ofMonth: month), gross: gross, retroactive: false, &random)
+                try pay(
+                    person, benefit, company: company, from: month, to: end, registered: registered,
+                    paymentDate: SampleCalendar.payoutDay(ofMonth: month), gross: gross, retroactive: false, &random)
             }
             month = SampleCalendar.addingMonths(month, 1)
         }
@@ -128,7 +138,8 @@ struct SampleHistoryGenerator {
         var earliest = historyStart - 60
         var records = 0
         for _ in 0..<spells where earliest < until - 3 {
-            let length = benefit.code == "SJP"
+            let length =
+                benefit.code == "SJP"
                 ? min(random.int(benefit.lengthDays), random.int(benefit.lengthDays)) : random.int(benefit.lengthDays)
             let opened = random.int(earliest...(until - 3))
             earliest = opened + length + 30
@@ -138,12 +149,15 @@ struct SampleHistoryGenerator {
         return records
     }
 
-    private func spell(_ person: SamplePerson, _ benefit: SampleModel.Benefit, opened: Int, length: Int,
-                       _ random: inout SampleRandom) throws {
+    private func spell(
+        _ person: SamplePerson, _ benefit: SampleModel.Benefit, opened: Int, length: Int,
+        _ random: inout SampleRandom
+    ) throws {
         let extent = SampleModel.extent(&random)
         let daily = SampleModel.dailyAmount(benefit, extent: extent, &random)
-        var benefitCase = SampleRegisterWriter.Case(pnr: person.pnr, benefit: benefit.code, decision: "granted", openedOn: opened,
-                                                    closedOn: nil, extentPct: extent, dailyAmountOre: daily)
+        var benefitCase = SampleRegisterWriter.Case(
+            pnr: person.pnr, benefit: benefit.code, decision: "granted", openedOn: opened,
+            closedOn: nil, extentPct: extent, dailyAmountOre: daily)
         if until - opened < 10 && random.chance(0.6) {
             benefitCase.decision = "pending"
             try insertCase(benefitCase, lastChange: opened, &random)
@@ -168,16 +182,18 @@ struct SampleHistoryGenerator {
             let registered = to + random.int(1...12)
             if registered > until { break }
             let gross = Int64(to - from + 1) * daily * extent / 100
-            try pay(person, benefit, company: company, from: from, to: to, registered: registered, gross: gross,
-                    retroactive: false, &random)
+            try pay(
+                person, benefit, company: company, from: from, to: to, registered: registered, gross: gross,
+                retroactive: false, &random)
             from = to + 1
         }
         if random.chance(0.05) {
             // A reassessment months later pays a supplement for the first weeks.
             let registered = opened + random.int(60...200)
             if registered <= until && opened + 13 <= last {
-                try pay(person, benefit, company: company, from: opened, to: opened + 13, registered: registered,
-                        gross: Int64(14) * daily * extent / 100 / 10 / 100 * 100, retroactive: true, &random)
+                try pay(
+                    person, benefit, company: company, from: opened, to: opened + 13, registered: registered,
+                    gross: Int64(14) * daily * extent / 100 / 10 / 100 * 100, retroactive: true, &random)
             }
         }
     }
@@ -192,14 +208,17 @@ struct SampleHistoryGenerator {
             guard closed < until else { continue }
             let extent: Int64 = random.chance(0.85) ? 100 : [25, 50, 75][random.int(0...2)]
             let daily = SampleModel.dailyAmount(benefit, extent: extent, &random)
-            try insertCase(SampleRegisterWriter.Case(pnr: person.pnr, benefit: benefit.code, decision: "granted", openedOn: opened,
-                                                     closedOn: closed, extentPct: extent, dailyAmountOre: daily),
-                           lastChange: closed, &random)
+            try insertCase(
+                SampleRegisterWriter.Case(
+                    pnr: person.pnr, benefit: benefit.code, decision: "granted", openedOn: opened,
+                    closedOn: closed, extentPct: extent, dailyAmountOre: daily),
+                lastChange: closed, &random)
             records += 1
             let registered = closed + random.int(2...40)
             if registered <= until {
-                try pay(person, benefit, company: "FK", from: opened, to: closed, registered: registered,
-                        gross: Int64(days) * daily * extent / 100, retroactive: false, &random)
+                try pay(
+                    person, benefit, company: "FK", from: opened, to: closed, registered: registered,
+                    gross: Int64(days) * daily * extent / 100, retroactive: false, &random)
             }
         }
         return records
@@ -217,8 +236,9 @@ struct SampleHistoryGenerator {
             guard registered <= until else { continue }
             let daily = person.isSelfEmployed ? SampleModel.karensSelfEmployedDailyOre : SampleModel.karensEmployeeDailyOre
             let gross = daily * Int64(days)
-            try pay(person, SampleModel.benefit("SJP"), company: "FK", from: first, to: last, registered: registered,
-                    gross: gross, tax: SampleModel.karensTax(grossOre: gross), retroactive: false, &random)
+            try pay(
+                person, SampleModel.benefit("SJP"), company: "FK", from: first, to: last, registered: registered,
+                gross: gross, tax: SampleModel.karensTax(grossOre: gross), retroactive: false, &random)
             records += 1
         }
         return records
@@ -241,9 +261,11 @@ struct SampleHistoryGenerator {
 
     /// Inserts a payment in its state at `until`: its status, an occasional cancellation with
     /// a corrected replacement, an occasional hard-deleted duplicate, and its deductions.
-    private func pay(_ person: SamplePerson, _ benefit: SampleModel.Benefit, company: String, from: Int, to: Int,
-                     registered: Int, paymentDate: Int? = nil, gross: Int64, tax: Int64? = nil, retroactive: Bool,
-                     _ random: inout SampleRandom) throws {
+    private func pay(
+        _ person: SamplePerson, _ benefit: SampleModel.Benefit, company: String, from: Int, to: Int,
+        registered: Int, paymentDate: Int? = nil, gross: Int64, tax: Int64? = nil, retroactive: Bool,
+        _ random: inout SampleRandom
+    ) throws {
         let date = paymentDate ?? SampleCalendar.nextPayout(onOrAfter: registered + 2)
         let second = random.int(SampleModel.workingSeconds)
         var payment = SampleRegisterWriter.Payment(
@@ -270,7 +292,8 @@ struct SampleHistoryGenerator {
                 if benefit.taxed { payment.taxOre = SampleModel.tax(grossOre: payment.grossOre, permille: person.taxPermille) }
             }
             payment.paymentDate = max(date, SampleCalendar.nextPayout(onOrAfter: corrected + 2))
-            payment.status = SampleCalendar.isExecuted(paymentDate: payment.paymentDate, registeredDay: corrected, today: until)
+            payment.status =
+                SampleCalendar.isExecuted(paymentDate: payment.paymentDate, registeredDay: corrected, today: until)
                 ? "executed" : "preliminary"
             writer.setTime(day: min(corrected, until), second: second)
         }
@@ -284,8 +307,10 @@ struct SampleHistoryGenerator {
         }
     }
 
-    private func deduct(_ id: Int64, person: SamplePerson, payment: SampleRegisterWriter.Payment, retroactive: Bool,
-                        _ random: inout SampleRandom) throws {
+    private func deduct(
+        _ id: Int64, person: SamplePerson, payment: SampleRegisterWriter.Payment, retroactive: Bool,
+        _ random: inout SampleRandom
+    ) throws {
         var left = (payment.grossOre - payment.taxOre) / 100 * 100
         func take(_ kind: String, _ amount: Int64) throws {
             let amount = min(amount / 100 * 100, left)
@@ -294,7 +319,8 @@ struct SampleHistoryGenerator {
             left -= amount
         }
         if let garnishment = person.garnishment, (garnishment.from...garnishment.to).contains(payment.paymentDate),
-           left >= 300_000 {
+            left >= 300_000
+        {
             try take("GARNISHMENT", min(garnishment.amountOre, left / 2))
         }
         if retroactive && random.chance(SampleModel.socialAssistanceShareOfRetroactive) {

@@ -72,24 +72,26 @@ enum SampleModel {
         let lengthDays: ClosedRange<Int>
     }
 
-    static let benefits: [String: Benefit] = Dictionary(uniqueKeysWithValues: [
-        Benefit(code: "SJP", rhythm: .claimed, taxed: true, hasExtent: true, amountKronor: 250...1_250, lengthDays: 14...180),
-        Benefit(code: "FP", rhythm: .claimed, taxed: true, hasExtent: true, amountKronor: 250...1_250, lengthDays: 30...300),
-        Benefit(code: "TFP", rhythm: .episodes, taxed: true, hasExtent: true, amountKronor: 250...1_250, lengthDays: 1...5),
-        Benefit(code: "AKS", rhythm: .claimed, taxed: true, hasExtent: true, amountKronor: 365...910, lengthDays: 60...365),
-        Benefit(code: "UTV", rhythm: .claimed, taxed: false, hasExtent: true, amountKronor: 58...143, lengthDays: 60...365),
-        Benefit(code: "ETE", rhythm: .claimed, taxed: false, hasExtent: true, amountKronor: 308...308, lengthDays: 90...730),
-        Benefit(code: "BOB", rhythm: .monthly, taxed: false, hasExtent: false, amountKronor: 1_000...5_500, lengthDays: 15...15),
-        Benefit(code: "BB", rhythm: .monthly, taxed: false, hasExtent: false, amountKronor: 1_250...1_250, lengthDays: 20...20),
-        Benefit(code: "ASS", rhythm: .monthly, taxed: false, hasExtent: false, amountKronor: 30_000...250_000, lengthDays: 5...5),
-        Benefit(code: "OMV", rhythm: .monthly, taxed: true, hasExtent: true, amountKronor: 11_975...11_975, lengthDays: 10...10),
-        Benefit(code: "MKE", rhythm: .monthly, taxed: false, hasExtent: false, amountKronor: 1_500...6_000, lengthDays: 8...8),
-        Benefit(code: "SA", rhythm: .monthly, taxed: true, hasExtent: true, amountKronor: 8_000...20_000, lengthDays: 4...4),
-        Benefit(code: "AE", rhythm: .monthly, taxed: true, hasExtent: true, amountKronor: 9_000...13_000, lengthDays: 15...15),
-    ].map { ($0.code, $0) })
+    static let benefits: [String: Benefit] = Dictionary(
+        uniqueKeysWithValues: [
+            Benefit(code: "SJP", rhythm: .claimed, taxed: true, hasExtent: true, amountKronor: 250...1_250, lengthDays: 14...180),
+            Benefit(code: "FP", rhythm: .claimed, taxed: true, hasExtent: true, amountKronor: 250...1_250, lengthDays: 30...300),
+            Benefit(code: "TFP", rhythm: .episodes, taxed: true, hasExtent: true, amountKronor: 250...1_250, lengthDays: 1...5),
+            Benefit(code: "AKS", rhythm: .claimed, taxed: true, hasExtent: true, amountKronor: 365...910, lengthDays: 60...365),
+            Benefit(code: "UTV", rhythm: .claimed, taxed: false, hasExtent: true, amountKronor: 58...143, lengthDays: 60...365),
+            Benefit(code: "ETE", rhythm: .claimed, taxed: false, hasExtent: true, amountKronor: 308...308, lengthDays: 90...730),
+            Benefit(code: "BOB", rhythm: .monthly, taxed: false, hasExtent: false, amountKronor: 1_000...5_500, lengthDays: 15...15),
+            Benefit(code: "BB", rhythm: .monthly, taxed: false, hasExtent: false, amountKronor: 1_250...1_250, lengthDays: 20...20),
+            Benefit(code: "ASS", rhythm: .monthly, taxed: false, hasExtent: false, amountKronor: 30_000...250_000, lengthDays: 5...5),
+            Benefit(code: "OMV", rhythm: .monthly, taxed: true, hasExtent: true, amountKronor: 11_975...11_975, lengthDays: 10...10),
+            Benefit(code: "MKE", rhythm: .monthly, taxed: false, hasExtent: false, amountKronor: 1_500...6_000, lengthDays: 8...8),
+            Benefit(code: "SA", rhythm: .monthly, taxed: true, hasExtent: true, amountKronor: 8_000...20_000, lengthDays: 4...4),
+            Benefit(code: "AE", rhythm: .monthly, taxed: true, hasExtent: true, amountKronor: 9_000...13_000, lengthDays: 15...15)
+        ].map { ($0.code, $0) })
 
     static func benefit(_ code: String) -> Benefit {
-        benefits[code] ?? Benefit(code: code, rhythm: .monthly, taxed: true, hasExtent: false, amountKronor: 1_000...1_000, lengthDays: 10...10)
+        benefits[code]
+            ?? Benefit(code: code, rhythm: .monthly, taxed: true, hasExtent: false, amountKronor: 1_000...1_000, lengthDays: 10...10)
     }
 
     static let claimedCodes = ["SJP", "FP", "AKS", "UTV", "ETE"]
@@ -100,7 +102,9 @@ enum SampleModel {
         if age >= pensionAge {
             return [("BOB", 0.30), ("MKE", 0.03), ("ASS", 0.01), ("KARENS", 0.02), ("SJP", 0.03)]
         }
-        var chances: [(String, Double)] = [("SJP", 0.22), ("KARENS", 0.15), ("BOB", 0.08), ("MKE", 0.02), ("ASS", 0.005), ("AKS", 0.05), ("ETE", 0.012)]
+        var chances: [(String, Double)] = [
+            ("SJP", 0.22), ("KARENS", 0.15), ("BOB", 0.08), ("MKE", 0.02), ("ASS", 0.005), ("AKS", 0.05), ("ETE", 0.012)
+        ]
         if age <= 45 && age >= 22 { chances.append(("FP", 0.28)) }
         if age <= 55 && age >= 22 { chances.append(("TFP", 0.25)) }
         if age <= 24 { chances.append(("UTV", 0.08)) }

@@ -45,7 +45,8 @@ struct SamplePerson {
         keys.reserveCapacity(count)
         while keys.count < count {
             // Pensioners are a minority of the register (most of their benefits are the pensions authority's).
-            let age = random.chance(SampleModel.pensionAgeShare)
+            let age =
+                random.chance(SampleModel.pensionAgeShare)
                 ? random.int(SampleModel.pensionAge...SampleModel.oldestAge)
                 : random.int(SampleModel.youngestAge...(SampleModel.pensionAge - 1))
             let birth = CalendarDate(dayNumber: until - age * 365 - age / 4 - random.int(0...364))

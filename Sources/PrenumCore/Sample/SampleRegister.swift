@@ -63,9 +63,10 @@ public enum SampleRegister {
             throw OperationFailure(.cannotCreate, "cannot move the new register into place at \(path): \(error.localizedDescription)")
         }
         let bytes = (try? files.attributesOfItem(atPath: path)[.size] as? NSNumber)??.int64Value ?? 0
-        return SampleSummary(persons: persons, coordinationNumbers: keys.filter { $0 / 1000 % 100 > 60 }.count,
-                             historyFrom: CalendarDate(dayNumber: historyStart), until: until, writes: writes,
-                             journalRows: journalRows, fileBytes: bytes)
+        return SampleSummary(
+            persons: persons, coordinationNumbers: keys.filter { $0 / 1000 % 100 > 60 }.count,
+            historyFrom: CalendarDate(dayNumber: historyStart), until: until, writes: writes,
+            journalRows: journalRows, fileBytes: bytes)
     }
 
     /// The seed `advance` uses when none is given: derived from the date alone, so that
@@ -84,7 +85,8 @@ public enum SampleRegister {
         let day = date.dayNumber
         let clock = try ConnectionClock(unixSeconds: SampleCalendar.unixSeconds(day: day, second: 0))
         let database = try Database(path: path, mode: .readWrite(create: false), clock: clock)
-        guard try database.scalarInt("SELECT count(*) FROM sqlite_schema WHERE name IN ('payment', 'benefit_case', 'change_log')") == 3 else {
+        guard try database.scalarInt("SELECT count(*) FROM sqlite_schema WHERE name IN ('payment', 'benefit_case', 'change_log')") == 3
+        else {
             throw OperationFailure(.dataError, "\(path) is not a register (no payment, benefit_case and change_log tables)")
         }
         // A payment stays preliminary on the day it is registered, so the newest registration
@@ -105,7 +107,8 @@ public enum SampleRegister {
             try simulator.run()
         }
         let after = try database.scalarInt("SELECT coalesce(max(seq), 0) FROM change_log") ?? 0
-        return SampleDaySummary(date: date, seed: seed, writes: writer.counts, journalRows: after - before,
-                                firstSeq: before + 1, lastSeq: after)
+        return SampleDaySummary(
+            date: date, seed: seed, writes: writer.counts, journalRows: after - before,
+            firstSeq: before + 1, lastSeq: after)
     }
 }

@@ -16,11 +16,13 @@ final class SampleRegisterWriter {
         self.database = database
         self.clock = clock
         self.calendar = calendar
-        insertPaymentStatement = try database.prepare("""
+        insertPaymentStatement = try database.prepare(
+            """
             INSERT INTO payment(pnr, benefit, company, status, period_from, period_to, payment_date, gross_ore, tax_ore, registered_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        insertCaseStatement = try database.prepare("""
+        insertCaseStatement = try database.prepare(
+            """
             INSERT INTO benefit_case(pnr, benefit, decision, opened_on, closed_on, extent_pct, daily_amount_ore)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """)

@@ -24,8 +24,9 @@ public enum KeyPairGenerator {
             }
         } else {
             do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                                        attributes: [.posixPermissions: 0o750])
+                try FileManager.default.createDirectory(
+                    atPath: directory, withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o750])
             } catch {
                 throw OperationFailure(.cannotCreate, "keys generate: cannot create folder '\(directory)': \(error.localizedDescription)")
             }

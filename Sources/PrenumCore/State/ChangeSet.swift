@@ -12,9 +12,15 @@ struct ChangeSet {
     /// taking it for one would deliver a wrong record, skipping it would lose a change.
     func refuseUnknownKinds(after base: Int64, upTo highWater: Int64, registerPath: String) throws {
         let known = RecordKind.allCases.map { "'\($0.journalName)'" }.joined(separator: ", ")
-        guard let seq = try database.scalarInt("""
-            SELECT seq FROM \(schema).change_log WHERE seq > ? AND seq <= ? AND entity NOT IN (\(known)) ORDER BY seq LIMIT 1
-            """, [base, highWater]) else { return }
-        throw OperationFailure(.dataError, "register \(registerPath) change_log seq \(seq) names an entity that is none of \(known). Nothing was read or delivered. Correct or remove that journal row upstream (or upgrade Prenum if the register has a new kind of record) before the next run")
+        guard
+            let seq = try database.scalarInt(
+                """
+                SELECT seq FROM \(schema).change_log WHERE seq > ? AND seq <= ? AND entity NOT IN (\(known)) ORDER BY seq LIMIT 1
+                """, [base, highWater])
+        else { return }
+        throw OperationFailure(
+            .dataError,
+            "register \(registerPath) change_log seq \(seq) names an entity that is none of \(known). Nothing was read or delivered. Correct or remove that journal row upstream (or upgrade Prenum if the register has a new kind of record) before the next run"
+        )
     }
 }

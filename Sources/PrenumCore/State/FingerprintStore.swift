@@ -12,11 +12,14 @@ struct FingerprintStore {
     /// What the recipient holds after applying window `windowFrom` to its last file.
     func held(subscriber: String, windowFrom: String) throws -> MirrorFingerprint {
         var total = MirrorFingerprint.empty
-        try database.cached("""
+        try database.cached(
+            """
             SELECT records, sum FROM fingerprint_bucket WHERE subscriber = ?1 AND (window_key = ?2 OR window_key >= ?3)
-            """).forEachRow([subscriber, FingerprintTally.openKey, windowFrom]) { row in
+            """
+        ).forEachRow([subscriber, FingerprintTally.openKey, windowFrom]) { row in
             guard let sum = Fingerprint256(bytes: row.blob(1)) else {
-                throw OperationFailure(.dataError, "state database holds a damaged fingerprint for subscriber \(subscriber); order a refresh")
+                throw OperationFailure(
+                    .dataError, "state database holds a damaged fingerprint for subscriber \(subscriber); order a refresh")
             }
             total.add(MirrorFingerprint(visible: row.int64(0), sum: sum))
         }
@@ -29,8 +32,9 @@ struct FingerprintStore {
         if replacing {
             try forget(subscriber: subscriber)
         } else {
-            try database.run("DELETE FROM fingerprint_bucket WHERE subscriber = ? AND window_key <> ? AND window_key < ?",
-                             [subscriber, FingerprintTally.openKey, windowFrom])
+            try database.run(
+                "DELETE FROM fingerprint_bucket WHERE subscriber = ? AND window_key <> ? AND window_key < ?",
+                [subscriber, FingerprintTally.openKey, windowFrom])
         }
         for (key, change) in tally.buckets.sorted(by: { $0.key < $1.key }) {
             var bucket = MirrorFingerprint.empty
@@ -44,7 +48,8 @@ struct FingerprintStore {
             if bucket.visible == 0 && bucket.sum == .zero {
                 try database.run("DELETE FROM fingerprint_bucket WHERE subscriber = ? AND window_key = ?", [subscriber, key])
             } else {
-                try database.run("""
+                try database.run(
+                    """
                     INSERT INTO fingerprint_bucket(subscriber, window_key, records, sum) VALUES (?, ?, ?, ?)
                     ON CONFLICT(subscriber, window_key) DO UPDATE SET records = excluded.records, sum = excluded.sum
                     """, [subscriber, key, bucket.visible, SQLiteValue.blob(bucket.sum.bytes)])

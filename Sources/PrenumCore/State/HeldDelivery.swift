@@ -39,12 +39,15 @@ extension RunLedger {
         var found: [HeldDelivery] = []
         try database.cached("SELECT \(Self.heldColumns) FROM held_delivery WHERE \(clause)").forEachRow(arguments) { row in
             guard let date = CalendarDate(row.text(3)) else { return }
-            let delivery = DeliveryRecord(subscriber: row.text(0), sequence: row.int64(1), runID: row.int64(2), businessDate: date,
-                                          kind: row.text(4), fileName: row.text(5), outbox: row.text(6), xmlSHA256: row.text(7),
-                                          xmlBytes: row.int64(8), signatureSHA256: row.text(9), keyID: row.text(10),
-                                          persons: row.int(11), records: row.int(12), unsubscribed: row.int(13), status: .held)
-            found.append(HeldDelivery(delivery: delivery, watermark: row.int64(14), profile: row.text(15), removed: row.int(16),
-                                      kept: row.int(17), heldAt: row.text(18)))
+            let delivery = DeliveryRecord(
+                subscriber: row.text(0), sequence: row.int64(1), runID: row.int64(2), businessDate: date,
+                kind: row.text(4), fileName: row.text(5), outbox: row.text(6), xmlSHA256: row.text(7),
+                xmlBytes: row.int64(8), signatureSHA256: row.text(9), keyID: row.text(10),
+                persons: row.int(11), records: row.int(12), unsubscribed: row.int(13), status: .held)
+            found.append(
+                HeldDelivery(
+                    delivery: delivery, watermark: row.int64(14), profile: row.text(15), removed: row.int(16),
+                    kept: row.int(17), heldAt: row.text(18)))
         }
         return found
     }
@@ -54,13 +57,17 @@ extension RunLedger {
     /// moves to the delivered side, as the held file reflects it.
     func hold(_ held: HeldDelivery) throws {
         let delivery = held.delivery
-        try database.run("""
+        try database.run(
+            """
             INSERT INTO held_delivery(\(Self.heldColumns))
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [delivery.subscriber, delivery.sequence, delivery.runID, delivery.businessDate.description, delivery.kind,
-                  delivery.fileName, delivery.outbox, delivery.xmlSHA256, delivery.xmlBytes, delivery.signatureSHA256,
-                  delivery.keyID, delivery.persons, delivery.records, delivery.unsubscribed, held.watermark, held.profile,
-                  held.removed, held.kept, held.heldAt])
+            """,
+            [
+                delivery.subscriber, delivery.sequence, delivery.runID, delivery.businessDate.description, delivery.kind,
+                delivery.fileName, delivery.outbox, delivery.xmlSHA256, delivery.xmlBytes, delivery.signatureSHA256,
+                delivery.keyID, delivery.persons, delivery.records, delivery.unsubscribed, held.watermark, held.profile,
+                held.removed, held.kept, held.heldAt
+            ])
         try markPopulationDelivered(subscriber: delivery.subscriber)
     }
 

@@ -43,9 +43,11 @@ public struct QuarantineLedger {
     /// Records held back now under persons in `subscriber`'s population: what its recipient
     /// lags behind the register in (status per subscriber).
     public func count(subscriber: String) throws -> Int {
-        Int(try database.scalarInt("""
-            SELECT COUNT(*) FROM quarantine q JOIN subscription s ON s.subscriber = ? AND s.pnr = q.pnr AND s.present = 1
-            """, [subscriber]) ?? 0)
+        Int(
+            try database.scalarInt(
+                """
+                SELECT COUNT(*) FROM quarantine q JOIN subscription s ON s.subscriber = ? AND s.pnr = q.pnr AND s.present = 1
+                """, [subscriber]) ?? 0)
     }
 
     public func count(atRun runID: Int64) throws -> Int {
@@ -56,8 +58,10 @@ public struct QuarantineLedger {
         var records: [QuarantinedRecord] = []
         try database.cached(sql).forEachRow(arguments) { row in
             let entity = RecordKind(rawValue: row.int(0))?.journalName ?? String(row.int(0))
-            records.append(QuarantinedRecord(entity: entity, id: row.int64(1), field: row.text(2),
-                                             reason: row.text(3), since: row.text(4), seen: row.text(5)))
+            records.append(
+                QuarantinedRecord(
+                    entity: entity, id: row.int64(1), field: row.text(2),
+                    reason: row.text(3), since: row.text(4), seen: row.text(5)))
         }
         return records
     }

@@ -17,9 +17,10 @@ public struct RunLedger {
 
     func decodeRun(_ row: Statement) -> RunRecord? {
         guard let date = CalendarDate(row.text(1)), let status = RunRecord.Status(rawValue: row.text(5)) else { return nil }
-        return RunRecord(id: row.int64(0), businessDate: date, createdAt: row.text(2), baseWatermark: row.int64(3),
-                         highWater: row.int64(4), status: status, startedAt: row.text(6), finishedAt: row.optionalText(7),
-                         delivered: row.int(8), failed: row.int(9))
+        return RunRecord(
+            id: row.int64(0), businessDate: date, createdAt: row.text(2), baseWatermark: row.int64(3),
+            highWater: row.int64(4), status: status, startedAt: row.text(6), finishedAt: row.optionalText(7),
+            delivered: row.int(8), failed: row.int(9))
     }
 
     private func runs(_ sql: String, _ arguments: [SQLiteBindable] = []) throws -> [RunRecord] {
@@ -53,7 +54,8 @@ public struct RunLedger {
     }
 
     func insertRun(date: CalendarDate, createdAt: String, base: Int64, highWater: Int64, startedAt: String) throws -> Int64 {
-        try database.run("""
+        try database.run(
+            """
             INSERT INTO run(business_date, created_at, base_watermark, high_water, status, started_at)
             VALUES (?, ?, ?, ?, 'delivering', ?)
             """, [date.description, createdAt, base, highWater, startedAt])
@@ -69,7 +71,8 @@ public struct RunLedger {
         """
 
     func completeRun(_ id: Int64, finishedAt: String) throws {
-        try database.run("""
+        try database.run(
+            """
             UPDATE run SET status = 'completed', finished_at = ?2,
                 delivered = (\(Self.publishedCount)),
                 failed = (\(Self.failedCount))
@@ -84,7 +87,8 @@ public struct RunLedger {
         counts.delivered = try count(Self.publishedCount)
         counts.staged = try count("SELECT COUNT(*) FROM delivery WHERE run_id = ?1 AND status = 'staged'")
         counts.failed = try count(Self.failedCount)
-        counts.retried = try count("""
+        counts.retried = try count(
+            """
             SELECT COUNT(*) FROM delivery d WHERE d.run_id = ?1 AND d.status = 'published' AND EXISTS
                 (SELECT 1 FROM run_failure f WHERE f.run_id = ?1 AND f.subscriber = d.subscriber)
             """)
@@ -94,21 +98,25 @@ public struct RunLedger {
     /// The date of a run before `businessDate` would be refused: the last completed one,
     /// unless `businessDate` itself completed (run again, it redelivers that date).
     func lastCompletedDate(unlessCompleted businessDate: CalendarDate) throws -> CalendarDate? {
-        let completed = try database.scalarInt("SELECT COUNT(*) FROM run WHERE business_date = ? AND status = 'completed'",
-                                               [businessDate.description]) ?? 0
+        let completed =
+            try database.scalarInt(
+                "SELECT COUNT(*) FROM run WHERE business_date = ? AND status = 'completed'",
+                [businessDate.description]) ?? 0
         guard completed == 0 else { return nil }
         return try database.scalarText("SELECT MAX(business_date) FROM run WHERE status = 'completed'").flatMap { CalendarDate($0) }
     }
 
     func recordFailure(run: Int64, subscriber: String, at: String, message: String) throws {
-        try database.run("INSERT INTO run_failure(run_id, subscriber, failed_at, message) VALUES (?, ?, ?, ?)",
-                         [run, subscriber, at, message])
+        try database.run(
+            "INSERT INTO run_failure(run_id, subscriber, failed_at, message) VALUES (?, ?, ?, ?)",
+            [run, subscriber, at, message])
     }
 
     /// The subscriber's latest failure that no published file has made good since, as
     /// recorded (its message may name a personnummer: the caller redacts it for display).
     func openFailure(of subscriber: String) throws -> (at: String, businessDate: String, message: String)? {
-        let statement = try database.cached("""
+        let statement = try database.cached(
+            """
             SELECT f.failed_at, r.business_date, f.message FROM run_failure f JOIN run r ON r.id = f.run_id
             WHERE f.subscriber = ?1 AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.subscriber = f.subscriber
                 AND d.status = 'published' AND d.run_id >= f.run_id)
@@ -122,22 +130,25 @@ public struct RunLedger {
     // MARK: Subscribers
 
     public func position(of subscriber: String) throws -> SubscriberPosition {
-        let statement = try database.cached("""
+        let statement = try database.cached(
+            """
             SELECT last_sequence, last_xml_sha256, last_business_date, watermark, profile, refresh_pending
             FROM subscriber_state WHERE subscriber = ?
             """)
         try statement.bind([subscriber])
         defer { statement.reset() }
         guard try statement.step() else { return .initial(subscriber) }
-        return SubscriberPosition(subscriber: subscriber, lastSequence: statement.int64(0), lastXMLSHA256: statement.text(1),
-                                  lastBusinessDate: statement.optionalText(2).flatMap { CalendarDate($0) },
-                                  watermark: statement.optionalInt64(3), profile: statement.optionalText(4),
-                                  refreshPending: statement.int64(5) != 0)
+        return SubscriberPosition(
+            subscriber: subscriber, lastSequence: statement.int64(0), lastXMLSHA256: statement.text(1),
+            lastBusinessDate: statement.optionalText(2).flatMap { CalendarDate($0) },
+            watermark: statement.optionalInt64(3), profile: statement.optionalText(4),
+            refreshPending: statement.int64(5) != 0)
     }
 
     /// Orders a FULL file at the next run.
     public func orderRefresh(subscriber: String, at: String) throws {
-        try database.run("""
+        try database.run(
+            """
             INSERT INTO subscriber_state(subscriber, refresh_pending, refresh_ordered_at) VALUES (?, 1, ?)
             ON CONFLICT(subscriber) DO UPDATE SET refresh_pending = 1, refresh_ordered_at = excluded.refresh_ordered_at
             """, [subscriber, at])
@@ -152,10 +163,11 @@ public struct RunLedger {
 
     func decodeDelivery(_ row: Statement) -> DeliveryRecord? {
         guard let date = CalendarDate(row.text(3)), let status = DeliveryRecord.Status(rawValue: row.text(14)) else { return nil }
-        return DeliveryRecord(subscriber: row.text(0), sequence: row.int64(1), runID: row.int64(2), businessDate: date,
-                              kind: row.text(4), fileName: row.text(5), outbox: row.text(6), xmlSHA256: row.text(7),
-                              xmlBytes: row.int64(8), signatureSHA256: row.text(9), keyID: row.text(10), persons: row.int(11),
-                              records: row.int(12), unsubscribed: row.int(13), status: status)
+        return DeliveryRecord(
+            subscriber: row.text(0), sequence: row.int64(1), runID: row.int64(2), businessDate: date,
+            kind: row.text(4), fileName: row.text(5), outbox: row.text(6), xmlSHA256: row.text(7),
+            xmlBytes: row.int64(8), signatureSHA256: row.text(9), keyID: row.text(10), persons: row.int(11),
+            records: row.int(12), unsubscribed: row.int(13), status: status)
     }
 
     private func deliveries(where clause: String, _ arguments: [SQLiteBindable]) throws -> [DeliveryRecord] {
@@ -190,8 +202,9 @@ public struct RunLedger {
 
     /// The subscriber's published files of business dates `from` through `to`, in their order.
     public func publishedDeliveries(of subscriber: String, from: CalendarDate, to: CalendarDate) throws -> [DeliveryRecord] {
-        try deliveries(where: "subscriber = ? AND business_date BETWEEN ? AND ? AND status = 'published' ORDER BY sequence",
-                       [subscriber, from.description, to.description])
+        try deliveries(
+            where: "subscriber = ? AND business_date BETWEEN ? AND ? AND status = 'published' ORDER BY sequence",
+            [subscriber, from.description, to.description])
     }
 
     func deliveries(ofRun run: Int64) throws -> [DeliveryRecord] {
@@ -210,21 +223,29 @@ public struct RunLedger {
     /// the caller's transaction: after this the file's bytes are fixed and will be published.
     /// A released held file passes `movesPopulation: false`: its population moved when it was held.
     func stage(_ delivery: DeliveryRecord, watermark: Int64, profile: String, stagedAt: String, movesPopulation: Bool = true) throws {
-        try database.run("""
+        try database.run(
+            """
             INSERT INTO delivery(subscriber, sequence, run_id, business_date, kind, file_name, outbox, xml_sha256, xml_bytes,
                 sig_sha256, key_id, persons, records, unsubscribed, status, staged_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'staged', ?)
-            """, [delivery.subscriber, delivery.sequence, delivery.runID, delivery.businessDate.description, delivery.kind,
-                  delivery.fileName, delivery.outbox, delivery.xmlSHA256, delivery.xmlBytes, delivery.signatureSHA256,
-                  delivery.keyID, delivery.persons, delivery.records, delivery.unsubscribed, stagedAt])
-        try database.run("""
+            """,
+            [
+                delivery.subscriber, delivery.sequence, delivery.runID, delivery.businessDate.description, delivery.kind,
+                delivery.fileName, delivery.outbox, delivery.xmlSHA256, delivery.xmlBytes, delivery.signatureSHA256,
+                delivery.keyID, delivery.persons, delivery.records, delivery.unsubscribed, stagedAt
+            ])
+        try database.run(
+            """
             INSERT INTO subscriber_state(subscriber, last_sequence, last_xml_sha256, last_business_date, watermark, profile, refresh_pending)
             VALUES (?, ?, ?, ?, ?, ?, 0)
             ON CONFLICT(subscriber) DO UPDATE SET last_sequence = excluded.last_sequence,
                 last_xml_sha256 = excluded.last_xml_sha256, last_business_date = excluded.last_business_date,
                 watermark = excluded.watermark, profile = excluded.profile, refresh_pending = 0
-            """, [delivery.subscriber, delivery.sequence, delivery.xmlSHA256, delivery.businessDate.description,
-                  watermark, profile])
+            """,
+            [
+                delivery.subscriber, delivery.sequence, delivery.xmlSHA256, delivery.businessDate.description,
+                watermark, profile
+            ])
         if movesPopulation { try markPopulationDelivered(subscriber: delivery.subscriber) }
     }
 
@@ -234,7 +255,8 @@ public struct RunLedger {
     }
 
     func markPublished(subscriber: String, sequence: Int64, at: String) throws {
-        try database.run("UPDATE delivery SET status = 'published', published_at = ? WHERE subscriber = ? AND sequence = ?",
-                         [at, subscriber, sequence])
+        try database.run(
+            "UPDATE delivery SET status = 'published', published_at = ? WHERE subscriber = ? AND sequence = ?",
+            [at, subscriber, sequence])
     }
 }

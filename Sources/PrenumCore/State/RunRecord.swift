@@ -29,8 +29,9 @@ public struct SubscriberPosition: Sendable, Equatable {
     public let refreshPending: Bool
 
     public static func initial(_ subscriber: String) -> SubscriberPosition {
-        SubscriberPosition(subscriber: subscriber, lastSequence: 0, lastXMLSHA256: String(repeating: "0", count: 64),
-                           lastBusinessDate: nil, watermark: nil, profile: nil, refreshPending: false)
+        SubscriberPosition(
+            subscriber: subscriber, lastSequence: 0, lastXMLSHA256: String(repeating: "0", count: 64),
+            lastBusinessDate: nil, watermark: nil, profile: nil, refreshPending: false)
     }
 }
 

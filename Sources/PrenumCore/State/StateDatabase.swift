@@ -47,8 +47,9 @@ public final class StateDatabase {
             try database.enableWriteAheadLog()
             try database.execute("PRAGMA foreign_keys=ON; PRAGMA cache_size=-\(Self.writerCacheKiB)")
         } catch let error as SQLiteError {
-            throw OpenFailure(exitCode: .of(error, file: .output), path: path,
-                              reason: error.isCorrupt ? "not a SQLite database or damaged (\(error.message)); restore it from backup" : error.description)
+            throw OpenFailure(
+                exitCode: .of(error, file: .output), path: path,
+                reason: error.isCorrupt ? "not a SQLite database or damaged (\(error.message)); restore it from backup" : error.description)
         }
         try migrate()
     }
@@ -90,8 +91,9 @@ public final class StateDatabase {
         let version = Int(try database.scalarInt("PRAGMA user_version") ?? 0)
         let known = StateSchema.migrations.count
         if version > known {
-            throw OpenFailure(exitCode: .configuration, path: path,
-                              reason: "schema version \(version) is newer than this prenum understands (\(known)); use the newer prenum binary")
+            throw OpenFailure(
+                exitCode: .configuration, path: path,
+                reason: "schema version \(version) is newer than this prenum understands (\(known)); use the newer prenum binary")
         }
         guard version < known else { return }
         do {
@@ -102,8 +104,9 @@ public final class StateDatabase {
                 try database.execute("PRAGMA user_version=\(known)")
             }
         } catch let error as SQLiteError {
-            throw OpenFailure(exitCode: error.isCorrupt ? .dataError : .cannotCreate, path: path,
-                              reason: "migration to version \(known) failed: \(error.description)")
+            throw OpenFailure(
+                exitCode: error.isCorrupt ? .dataError : .cannotCreate, path: path,
+                reason: "migration to version \(known) failed: \(error.description)")
         }
     }
 

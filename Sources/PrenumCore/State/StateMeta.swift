@@ -64,7 +64,8 @@ public struct StateMeta {
     /// Adds `delta` to `copyRows` in one statement (a first change creates the key).
     func adjustCopyRows(by delta: Int) throws {
         guard delta != 0 else { return }
-        try database.run("""
+        try database.run(
+            """
             INSERT INTO meta(key, value) VALUES (?1, ?2)
             ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)
             """, [Key.copyRows.rawValue, Int64(delta)])

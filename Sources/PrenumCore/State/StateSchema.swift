@@ -283,6 +283,6 @@ enum StateSchema {
         """
         DROP INDEX population_file_applied;
         CREATE INDEX population_file_applied_bytes ON population_file(subscriber, sha256) WHERE outcome = 'applied';
-        """,
+        """
     ]
 }

@@ -45,7 +45,8 @@ struct SubscriptionStore {
 
     /// A person new to the subscriber: dirty, as nothing of it was delivered.
     func insertImported(subscriber: String, pnr: String, consent: Bool, fromDate: String?) throws {
-        let insert = try database.cached("""
+        let insert = try database.cached(
+            """
             INSERT INTO subscription(subscriber, pnr, present, consent, from_date, dirty) VALUES (?1, ?2, 1, ?3, ?4, 1)
             """)
         try insert.bind(subscriber, at: 1)
@@ -56,7 +57,8 @@ struct SubscriptionStore {
     }
 
     func updateImported(subscriber: String, pnr: String, to terms: Terms) throws {
-        let statement = try database.cached("""
+        let statement = try database.cached(
+            """
             UPDATE subscription SET present = ?3, consent = ?4, from_date = ?5,
                 dirty = \(Self.dirtyAfterImport(present: "?3", consent: "?4", fromDate: "?5"))
             WHERE subscriber = ?1 AND pnr = ?2
@@ -73,11 +75,13 @@ struct SubscriptionStore {
     /// the population, each with its `removed` event of file `fileID`. Returns how many left.
     func removeUnseen(subscriber: String, seenTable: String, fileID: Int64) throws -> Int {
         let unseen = "subscriber = ?1 AND present = 1 AND pnr NOT IN (SELECT pnr FROM \(seenTable))"
-        try database.run("""
+        try database.run(
+            """
             INSERT INTO population_event(subscriber, pnr, file_id, event, consent, from_date)
             SELECT subscriber, pnr, ?2, 'removed', consent, from_date FROM subscription WHERE \(unseen)
             """, [subscriber, fileID])
-        try database.run("""
+        try database.run(
+            """
             UPDATE subscription SET present = 0,
                 dirty = \(Self.dirtyAfterImport(present: "0", consent: "consent", fromDate: "from_date"))
             WHERE \(unseen)
@@ -91,12 +95,14 @@ struct SubscriptionStore {
     /// reflects it (also a held one, which is published as made or replaced by a FULL). Persons
     /// gone from both sides leave the table and become candidates for untracking.
     func markDelivered(subscriber: String) throws {
-        try database.run("""
+        try database.run(
+            """
             INSERT OR IGNORE INTO untrack_candidate(pnr)
             SELECT pnr FROM subscription WHERE subscriber = ? AND dirty = 1 AND present = 0
             """, [subscriber])
         try database.run("DELETE FROM subscription WHERE subscriber = ? AND dirty = 1 AND present = 0", [subscriber])
-        try database.run("""
+        try database.run(
+            """
             UPDATE subscription SET delivered_present = present, delivered_consent = consent,
                 delivered_from_date = from_date, dirty = 0
             WHERE subscriber = ? AND dirty = 1
@@ -114,23 +120,28 @@ struct SubscriptionStore {
 
     /// Each present person of the subscriber with its imported terms, in pnr order.
     func forEachPresent(subscriber: String, _ body: (_ pnr: String, _ consent: Bool, _ fromDate: String?) throws -> Void) throws {
-        try database.prepare("""
+        try database.prepare(
+            """
             SELECT pnr, consent, from_date FROM subscription WHERE subscriber = ? AND present = 1 ORDER BY pnr
-            """).forEachRow([subscriber]) { row in try body(row.text(0), row.int64(1) != 0, row.optionalText(2)) }
+            """
+        ).forEachRow([subscriber]) { row in try body(row.text(0), row.int64(1) != 0, row.optionalText(2)) }
     }
 
     /// The subscriber's dirty rows in pnr order, as `SubscriptionRow`s, for the caller to step.
     func pendingRows(subscriber: String) throws -> Statement {
-        let pending = try database.prepare("SELECT \(SubscriptionRow.columns) FROM subscription s WHERE s.subscriber = ? AND s.dirty = 1 ORDER BY s.pnr")
+        let pending = try database.prepare(
+            "SELECT \(SubscriptionRow.columns) FROM subscription s WHERE s.subscriber = ? AND s.dirty = 1 ORDER BY s.pnr")
         try pending.bind([subscriber])
         return pending
     }
 
     /// Persons removed from the population since the last file, in pnr order.
     func forEachUnsubscribed(subscriber: String, _ body: (String) throws -> Void) throws {
-        try database.prepare("""
+        try database.prepare(
+            """
             SELECT pnr FROM subscription WHERE subscriber = ? AND dirty = 1 AND present = 0 AND delivered_present = 1 ORDER BY pnr
-            """).forEachRow([subscriber]) { try body($0.text(0)) }
+            """
+        ).forEachRow([subscriber]) { try body($0.text(0)) }
     }
 
     /// The subscriber's rows, counted only up to `limit`: the cost follows the smaller side.
@@ -146,7 +157,8 @@ struct SubscriptionStore {
     /// Persons in each subscriber's population as imported, whether delivered yet or not.
     func presentCounts() throws -> [String: Int] {
         var sizes: [String: Int] = [:]
-        let statement = try database.cached("SELECT subscriber, count(*) AS persons FROM subscription WHERE present = 1 GROUP BY subscriber")
+        let statement = try database.cached(
+            "SELECT subscriber, count(*) AS persons FROM subscription WHERE present = 1 GROUP BY subscriber")
         try statement.forEachRow { row in sizes[try row.text("subscriber")] = try row.int("persons") }
         return sizes
     }
@@ -163,18 +175,19 @@ struct SubscriptionStore {
         let population = try rowCount(subscriber: subscriber, upTo: changeRows + 1)
         func relevant(_ c: String) -> String { "(\(c).old_benefit IN (\(benefits)) OR \(c).new_benefit IN (\(benefits)))" }
         let columns = "\(SubscriptionRow.columns), \(RecordStore.changeColumns("c"))"
-        let statement = try database.prepare(changeRows <= population
-            ? """
-              SELECT \(columns) FROM record_change c CROSS JOIN subscription s ON s.subscriber = ?1 AND s.pnr = c.pnr
-              WHERE s.present = 1 AND \(relevant("c"))
-              ORDER BY c.pnr, c.entity, c.id
-              """
-            : """
-              SELECT \(columns) FROM subscription s CROSS JOIN record_change c ON c.pnr = s.pnr
-              WHERE s.subscriber = ?1 AND s.present = 1 AND \(relevant("c"))
-                AND EXISTS (SELECT 1 FROM record_change t WHERE t.pnr = s.pnr AND \(relevant("t")))
-              ORDER BY s.pnr, c.entity, c.id
-              """)
+        let statement = try database.prepare(
+            changeRows <= population
+                ? """
+                SELECT \(columns) FROM record_change c CROSS JOIN subscription s ON s.subscriber = ?1 AND s.pnr = c.pnr
+                WHERE s.present = 1 AND \(relevant("c"))
+                ORDER BY c.pnr, c.entity, c.id
+                """
+                : """
+                SELECT \(columns) FROM subscription s CROSS JOIN record_change c ON c.pnr = s.pnr
+                WHERE s.subscriber = ?1 AND s.present = 1 AND \(relevant("c"))
+                  AND EXISTS (SELECT 1 FROM record_change t WHERE t.pnr = s.pnr AND \(relevant("t")))
+                ORDER BY s.pnr, c.entity, c.id
+                """)
         try statement.bind([subscriber])
         return statement
     }

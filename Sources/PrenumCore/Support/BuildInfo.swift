@@ -7,22 +7,22 @@ public enum BuildInfo {
     /// `release` or `debug`: a debug build in production is worth noticing.
     public static var configuration: String {
         #if DEBUG
-        "debug"
+            "debug"
         #else
-        "release"
+            "release"
         #endif
     }
 
     /// The Swift compiler the binary was built with, to the minor version.
     public static var swiftVersion: String {
         #if compiler(>=6.3)
-        "6.3"
+            "6.3"
         #elseif compiler(>=6.2)
-        "6.2"
+            "6.2"
         #elseif compiler(>=6.1)
-        "6.1"
+            "6.1"
         #else
-        "6.0"
+            "6.0"
         #endif
     }
 

@@ -11,7 +11,8 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     /// Nil unless the numbers name a real day of the Gregorian calendar.
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
-              (1...CalendarDate.daysInMonth(year: year, month: month)).contains(day) else { return nil }
+            (1...CalendarDate.daysInMonth(year: year, month: month)).contains(day)
+        else { return nil }
         self.year = year
         self.month = month
         self.day = day
@@ -21,7 +22,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     public init?(_ text: some StringProtocol) {
         let bytes = Array(text.utf8)
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-              let y = Self.number(bytes[0..<4]), let m = Self.number(bytes[5..<7]), let d = Self.number(bytes[8..<10])
+            let y = Self.number(bytes[0..<4]), let m = Self.number(bytes[5..<7]), let d = Self.number(bytes[8..<10])
         else { return nil }
         self.init(year: y, month: m, day: d)
     }
@@ -30,7 +31,8 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
     public init?(compact text: some StringProtocol) {
         let bytes = Array(text.utf8)
         guard bytes.count == 8, let y = Self.number(bytes[0..<4]), let m = Self.number(bytes[4..<6]),
-              let d = Self.number(bytes[6..<8]) else { return nil }
+            let d = Self.number(bytes[6..<8])
+        else { return nil }
         self.init(year: y, month: m, day: d)
     }
 

@@ -1,7 +1,8 @@
 import Foundation
 import PrenumSystem
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The file-system steps that must survive a crash or a power loss at any point: folders made

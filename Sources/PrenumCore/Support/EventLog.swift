@@ -55,7 +55,8 @@ public final class EventLog: @unchecked Sendable {
         let masked = PersonnummerRedaction.redact(raw)
         let needsQuotes = masked.isEmpty || masked.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0 == "\n" })
         guard needsQuotes else { return masked }
-        let escaped = masked
+        let escaped =
+            masked
             .replacingOccurrences(of: "\\", with: "\\\\")
             .replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n")

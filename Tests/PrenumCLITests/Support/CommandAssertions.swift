@@ -5,8 +5,10 @@ import XCTest
 
 /// Parses `arguments` as `command` would be, validation included, and hands the parsed value
 /// to `check`; fails the test when the parser refuses them.
-func AssertParse<C: Command>(_ command: C.Type, _ arguments: [String], file: StaticString = #filePath, line: UInt = #line,
-                             _ check: (C) throws -> Void = { _ in }) {
+func AssertParse<C: Command>(
+    _ command: C.Type, _ arguments: [String], file: StaticString = #filePath, line: UInt = #line,
+    _ check: (C) throws -> Void = { _ in }
+) {
     do {
         try check(try C.parse(arguments))
     } catch {
@@ -16,8 +18,10 @@ func AssertParse<C: Command>(_ command: C.Type, _ arguments: [String], file: Sta
 
 /// Expects the parser (or validation) to refuse `arguments` with `exitCode` and a message that
 /// holds every one of `message`, before anything is run.
-func AssertParseFails<C: Command>(_ command: C.Type, _ arguments: [String], exitCode: ExitCode = .usage, message: String...,
-                                  file: StaticString = #filePath, line: UInt = #line) {
+func AssertParseFails<C: Command>(
+    _ command: C.Type, _ arguments: [String], exitCode: ExitCode = .usage, message: String...,
+    file: StaticString = #filePath, line: UInt = #line
+) {
     do {
         _ = try C.parse(arguments)
         XCTFail("\(C.words) \(arguments) was accepted", file: file, line: line)

@@ -1,7 +1,8 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 /// Holding, releasing and discarding keep the exactly-once promise through a SIGKILL at each
 /// of their steps: after the crash and a repeat of the command, the published files are those
@@ -50,11 +51,24 @@ final class BrakeFaultTests: XCTestCase {
             ("deliver.after-hold", "released", [(run2, kill(.deliverAfterHold, "pen-e"), 9), (run2, plain, 1), (release, plain, 0)]),
             ("release.after-stage", "released", [(run2, plain, 1), (release, kill(.releaseAfterStage, "pen-e"), 9), (release, plain, 0)]),
             // A run's recovery publishes the released file (the date itself is already completed).
-            ("release.after-stage then a run", "released", [(run2, plain, 1), (release, kill(.releaseAfterStage, "pen-e"), 9),
-                                                             (run2, plain, 0), (release, plain, 64)]),
-            ("release.after-publish", "released", [(run2, plain, 1), (release, kill(.releaseAfterPublish, "pen-e"), 9), (release, plain, 64)]),
-            ("discard.after-commit", "discarded", [(run2, plain, 1), (discard, kill(.discardAfterCommit, "enf-c"), 9),
-                                                   (discard, plain, 64), (run3, plain, 1)]),
+            (
+                "release.after-stage then a run", "released",
+                [
+                    (run2, plain, 1), (release, kill(.releaseAfterStage, "pen-e"), 9),
+                    (run2, plain, 0), (release, plain, 64)
+                ]
+            ),
+            (
+                "release.after-publish", "released",
+                [(run2, plain, 1), (release, kill(.releaseAfterPublish, "pen-e"), 9), (release, plain, 64)]
+            ),
+            (
+                "discard.after-commit", "discarded",
+                [
+                    (run2, plain, 1), (discard, kill(.discardAfterCommit, "enf-c"), 9),
+                    (discard, plain, 64), (run3, plain, 1)
+                ]
+            )
         ]
         XCTAssertEqual(Set(cases.map { $0.0.components(separatedBy: " ")[0] }), Set(BrakeTests.faultSteps.map(\.rawValue)))
         for (name, reference, steps) in cases {
@@ -64,7 +78,9 @@ final class BrakeFaultTests: XCTestCase {
             let actual = try FaultInjectionTests.publishedFiles(in: root)
             let expected = try XCTUnwrap(references[reference])
             XCTAssertEqual(Set(actual.keys), Set(expected.keys), "\(name): different files")
-            for (path, bytes) in expected where actual[path] != bytes { XCTFail("\(name): \(path) differs from the uninterrupted commands") }
+            for (path, bytes) in expected where actual[path] != bytes {
+                XCTFail("\(name): \(path) differs from the uninterrupted commands")
+            }
         }
     }
 }

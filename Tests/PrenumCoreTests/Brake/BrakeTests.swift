@@ -1,7 +1,8 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumCrypto
+import XCTest
+
+@testable import PrenumCore
 
 /// The brake on mass removals (SPEC section 4, "held"): a file that would take away much of
 /// what a recipient holds for reasons from the register waits for the operator, who releases
@@ -53,11 +54,13 @@ final class BrakeTests: XCTestCase {
             try world.collect(index, expectNew: status[world.subscribers[index].id] == .held ? 0 : 1)
         }
         let configuration = try ConfigurationLoader.load(path: world.configPath)
-        let held = try XCTUnwrap(try RunLedger(database: StateDatabase(path: configuration.stateDatabase).database).heldDelivery(of: "pen-e"))
+        let held = try XCTUnwrap(
+            try RunLedger(database: StateDatabase(path: configuration.stateDatabase).database).heldDelivery(of: "pen-e"))
         XCTAssertGreaterThan(held.removedPercent, Double(MassRemovalBrake.standard.removalPercent))
         // Not published, not archived; shown in status, metrics and the log.
         XCTAssertFalse(DurableFiles.exists(world.root.appendingPathComponent("archive/pen-e/\(held.delivery.fileName)").path))
-        XCTAssertFalse(DurableFiles.exists(world.outboxFolder(world.subscribers[Self.penE]).appendingPathComponent(held.delivery.fileName).path))
+        XCTAssertFalse(
+            DurableFiles.exists(world.outboxFolder(world.subscribers[Self.penE]).appendingPathComponent(held.delivery.fileName).path))
         let statusReport = try StatusReport.gather(configuration: configuration)
         XCTAssertEqual(statusReport.subscribers.first { $0.id == "pen-e" }?.held?.sequence, held.delivery.sequence)
         XCTAssertNil(statusReport.subscribers.first { $0.id == "mun-b" }?.held)
@@ -66,8 +69,10 @@ final class BrakeTests: XCTestCase {
         XCTAssertTrue(metrics.contains("prenum_subscriber_held{subscriber=\"pen-e\"} 1"), metrics)
         XCTAssertTrue(metrics.contains("prenum_subscriber_held{subscriber=\"mun-b\"} 0"), metrics)
         XCTAssertTrue(world.logLines.contains { $0.contains("event=delivery.held") && $0.contains("subscriber=pen-e") })
-        let stagedBytes = try Data(contentsOf: URL(fileURLWithPath: DeliveryPublisher(archiveRoot: configuration.archive, faults: .none)
-            .paths(for: held.delivery).stagedData))
+        let stagedBytes = try Data(
+            contentsOf: URL(
+                fileURLWithPath: DeliveryPublisher(archiveRoot: configuration.archive, faults: .none)
+                    .paths(for: held.delivery).stagedData))
 
         // A run on the same date and one more night: nothing further goes to a held subscriber.
         XCTAssertEqual(try world.run(day2).outcome, .alreadyCompleted)
@@ -80,7 +85,10 @@ final class BrakeTests: XCTestCase {
 
         // Release: published as made, byte for byte; the mirror then equals what is visible
         // (upstream did not change since the held file was made).
-        guard case .released(let released) = try HeldFileDecision.release(configuration: configuration, subscriber: "pen-e", log: world.makeLog()) else {
+        guard
+            case .released(let released) = try HeldFileDecision.release(
+                configuration: configuration, subscriber: "pen-e", log: world.makeLog())
+        else {
             return XCTFail("release")
         }
         XCTAssertEqual(released.fileName, held.delivery.fileName)
@@ -91,13 +99,15 @@ final class BrakeTests: XCTestCase {
         XCTAssertThrowsError(try HeldFileDecision.release(configuration: configuration, subscriber: "pen-e", log: world.makeLog()))
         // A held file whose bytes were altered is never released; discarding it still works.
         XCTAssertTrue(heldIDs.contains("ins-a"))
-        let insHeld = try XCTUnwrap(try RunLedger(database: StateDatabase(path: configuration.stateDatabase).database).heldDelivery(of: "ins-a"))
+        let insHeld = try XCTUnwrap(
+            try RunLedger(database: StateDatabase(path: configuration.stateDatabase).database).heldDelivery(of: "ins-a"))
         let insStaged = DeliveryPublisher(archiveRoot: configuration.archive, faults: .none).paths(for: insHeld.delivery).stagedData
         let handle = try XCTUnwrap(FileHandle(forWritingAtPath: insStaged))
         try handle.seekToEnd()
         try handle.write(contentsOf: Data(" ".utf8))
         try handle.close()
-        XCTAssertThrowsError(try HeldFileDecision.release(configuration: configuration, subscriber: "ins-a", log: world.makeLog())) { error in
+        XCTAssertThrowsError(try HeldFileDecision.release(configuration: configuration, subscriber: "ins-a", log: world.makeLog())) {
+            error in
             XCTAssertEqual((error as? PrenumFailure)?.exitCode, .dataError)
             XCTAssertTrue(String(describing: error).contains("prenum discard --subscriber ins-a"), String(describing: error))
         }
@@ -106,8 +116,12 @@ final class BrakeTests: XCTestCase {
 
         // Discard: the next file is a FULL under the discarded sequence, chained to the last
         // published file (collect checks sequence and previousHash).
-        let enfHeld = try XCTUnwrap(try RunLedger(database: StateDatabase(path: configuration.stateDatabase).database).heldDelivery(of: "enf-c"))
-        guard case .discarded(_, let next) = try HeldFileDecision.discard(configuration: configuration, subscriber: "enf-c", log: world.makeLog()) else {
+        let enfHeld = try XCTUnwrap(
+            try RunLedger(database: StateDatabase(path: configuration.stateDatabase).database).heldDelivery(of: "enf-c"))
+        guard
+            case .discarded(_, let next) = try HeldFileDecision.discard(
+                configuration: configuration, subscriber: "enf-c", log: world.makeLog())
+        else {
             return XCTFail("discard")
         }
         XCTAssertEqual(next, enfHeld.delivery.sequence)

@@ -1,8 +1,9 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumCrypto
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 /// `prenum run --dry-run` (SPEC section 5) through the real binary: it predicts the run's
 /// files exactly, also for a candidate configuration, and changes no file or folder.
@@ -17,7 +18,8 @@ final class DryRunTests: XCTestCase {
             let path = root.appendingPathComponent(relative).path
             var isFolder: ObjCBool = false
             FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
-            found[relative] = isFolder.boolValue
+            found[relative] =
+                isFolder.boolValue
                 ? "folder:" + (try FileManager.default.contentsOfDirectory(atPath: path)).sorted().joined(separator: "/")
                 : try SHA256Digest.hex(ofFile: path)
         }
@@ -28,25 +30,31 @@ final class DryRunTests: XCTestCase {
     static func counts(_ url: URL) throws -> [String: Int] {
         let text = try String(contentsOf: url, encoding: .utf8)
         func count(_ needle: String) -> Int { text.components(separatedBy: needle).count - 1 }
-        return ["new": count("change=\"NEW\""), "changed": count("change=\"CHANGED\""), "removed": count("change=\"REMOVED\""),
-                "unsubscribed": count("<unsubscribed "),
-                "bytes": (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? -1]
+        return [
+            "new": count("change=\"NEW\""), "changed": count("change=\"CHANGED\""), "removed": count("change=\"REMOVED\""),
+            "unsubscribed": count("<unsubscribed "),
+            "bytes": (try FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? -1
+        ]
     }
 
     static func dryRun(_ world: SimulationWorkspace, day: CalendarDate, config: URL? = nil) throws -> [[String: Any]] {
         var arguments = ["run", "--dry-run", "--json", "--date", day.description]
         if let config { arguments += ["--config", config.path] }
-        let result = try ProcessRunner.run(ProcessRunner.debugPrenum, arguments + (config == nil ? ["--config", world.configPath] : []),
-                                        environment: ProcessInfo.processInfo.environment.merging(["PRENUM_CLOCK": "\(day)T01:00:00Z"]) { $1 })
+        let result = try ProcessRunner.run(
+            ProcessRunner.debugPrenum, arguments + (config == nil ? ["--config", world.configPath] : []),
+            environment: ProcessInfo.processInfo.environment.merging(["PRENUM_CLOCK": "\(day)T01:00:00Z"]) { $1 })
         XCTAssertEqual(result.status, 0, result.errorOutput)
         return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [[String: Any]], result.output)
     }
 
     /// Runs for real and checks every prediction against the file it made.
-    func assertPredicted(_ predicted: [[String: Any]], world: SimulationWorkspace, day: CalendarDate,
-                         file: StaticString = #filePath, line: UInt = #line) throws {
-        let result = try ProcessRunner.run(ProcessRunner.debugPrenum, ["run", "--date", day.description, "--config", world.configPath],
-                                        environment: ProcessInfo.processInfo.environment.merging(["PRENUM_CLOCK": "\(day)T01:00:00Z"]) { $1 })
+    func assertPredicted(
+        _ predicted: [[String: Any]], world: SimulationWorkspace, day: CalendarDate,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
+        let result = try ProcessRunner.run(
+            ProcessRunner.debugPrenum, ["run", "--date", day.description, "--config", world.configPath],
+            environment: ProcessInfo.processInfo.environment.merging(["PRENUM_CLOCK": "\(day)T01:00:00Z"]) { $1 })
         XCTAssertEqual(result.status, 0, result.errorOutput, file: file, line: line)
         XCTAssertEqual(predicted.count, world.subscribers.count, file: file, line: line)
         for entry in predicted {
@@ -61,7 +69,8 @@ final class DryRunTests: XCTestCase {
             }
             let parsed = try DeliveryFileParser.parse(url)
             XCTAssertEqual(entry["kind"] as? String, parsed.header["kind"], file: file, line: line)
-            XCTAssertEqual(entry["records"] as? Int, parsed.persons.reduce(0) { $0 + $1.records.count }, "\(id) records", file: file, line: line)
+            XCTAssertEqual(
+                entry["records"] as? Int, parsed.persons.reduce(0) { $0 + $1.records.count }, "\(id) records", file: file, line: line)
             try world.collect(index, expectNew: 1, file: file, line: line)
             try world.assertMirror(index, on: day, file: file, line: line)
         }
@@ -92,7 +101,8 @@ final class DryRunTests: XCTestCase {
         XCTAssertEqual(try Self.fingerprint(world.root), waiting, "the dry run changed a file or folder")
         XCTAssertEqual(second.first { $0["id"] as? String == "mun-b" }?["reason"] as? String, "refresh ordered")
         XCTAssertEqual(second.first { $0["id"] as? String == "ins-a" }?["kind"] as? String, "DELTA")
-        XCTAssertGreaterThan(second.reduce(0) { $0 + (($1["new"] as? Int) ?? 0) + (($1["removed"] as? Int) ?? 0) + (($1["changed"] as? Int) ?? 0) }, 0)
+        XCTAssertGreaterThan(
+            second.reduce(0) { $0 + (($1["new"] as? Int) ?? 0) + (($1["removed"] as? Int) ?? 0) + (($1["changed"] as? Int) ?? 0) }, 0)
         try assertPredicted(second, world: world, day: day2)
 
         // A candidate configuration: a changed order, a changed format, a new subscriber.
@@ -100,7 +110,8 @@ final class DryRunTests: XCTestCase {
         let current = try Data(contentsOf: URL(fileURLWithPath: world.configPath))
         world.subscribers[0].benefits = ["SJP"]
         world.subscribers[3].formatVersion = 2
-        world.subscribers.append(SimulatedSubscriber(id: "ins-f", category: "insurance", benefits: ["SJP", "FP"], purpose: "coordination", formatVersion: 2))
+        world.subscribers.append(
+            SimulatedSubscriber(id: "ins-f", category: "insurance", benefits: ["SJP", "FP"], purpose: "coordination", formatVersion: 2))
         try world.writeConfiguration()
         try world.dropPopulationFile(for: 5, day: day3, full: true, lines: 10)
         let candidate = world.root.appendingPathComponent("config/candidate.json")

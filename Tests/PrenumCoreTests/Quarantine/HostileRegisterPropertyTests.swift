@@ -1,7 +1,8 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumSQLite
+import XCTest
+
+@testable import PrenumCore
 
 /// The property behind the quarantine: whatever values upstream writes, night after night, every
 /// file Prenum publishes is valid against its XSD (`xmllint --schema`), and every recipient holds
@@ -20,8 +21,10 @@ final class HostileRegisterPropertyTests: XCTestCase {
         var key: String { "\(entity == .payment ? "payment" : "case"):\(id)" }
     }
 
-    private static let paymentColumns = ["pnr", "benefit", "company", "status", "period_from", "period_to", "payment_date",
-                                         "gross_ore", "tax_ore", "registered_at"]
+    private static let paymentColumns = [
+        "pnr", "benefit", "company", "status", "period_from", "period_to", "payment_date",
+        "gross_ore", "tax_ore", "registered_at"
+    ]
     private static let caseColumns = ["pnr", "benefit", "decision", "opened_on", "closed_on", "extent_pct", "daily_amount_ore"]
 
     func testHostileRegisterValuesOverManyNights() throws {
@@ -51,10 +54,17 @@ final class HostileRegisterPropertyTests: XCTestCase {
                     let table = value.entity == .payment ? "payment" : "benefit_case"
                     let fresh = world.random.chance(0.3)
                     if fresh {
-                        if value.entity == .payment { try chaos.insertPayment(on: day, &world.random) } else { try chaos.insertCase(on: day, &world.random) }
+                        if value.entity == .payment {
+                            try chaos.insertPayment(on: day, &world.random)
+                        } else {
+                            try chaos.insertCase(on: day, &world.random)
+                        }
                     }
-                    guard let id = fresh ? try world.register.scalarInt("SELECT MAX(id) FROM \(table)") : try chaos.randomID(table, &world.random),
-                          corrupted[key(value.entity, id)] == nil else { continue }
+                    guard
+                        let id = fresh
+                            ? try world.register.scalarInt("SELECT MAX(id) FROM \(table)") : try chaos.randomID(table, &world.random),
+                        corrupted[key(value.entity, id)] == nil
+                    else { continue }
                     let saved = try save(value.entity, id, in: world.register, neverGood: fresh)
                     // A deduction class on a payment that has that kind already: the primary key refuses it.
                     do { try value.write(into: world.register, id: id) } catch { continue }
@@ -64,8 +74,9 @@ final class HostileRegisterPropertyTests: XCTestCase {
                 chaos.sparedCases = Set(corrupted.values.filter { $0.entity == .benefitCase }.map(\.id))
                 if night < nights { try chaos.advance(on: day, operations: 30, &world.random) }
                 for index in world.subscribers.indices where night < nights && world.random.chance(0.5) {
-                    try world.dropPopulationFile(for: index, day: day, full: world.random.chance(0.1),
-                                                 lines: Int.random(in: 1...6, using: &world.random))
+                    try world.dropPopulationFile(
+                        for: index, day: day, full: world.random.chance(0.1),
+                        lines: Int.random(in: 1...6, using: &world.random))
                 }
                 if night == nights {
                     // Upstream corrects everything; the last night must deliver it all.
@@ -95,8 +106,10 @@ final class HostileRegisterPropertyTests: XCTestCase {
     private func save(_ entity: RecordKind, _ id: Int64, in register: Database, neverGood: Bool) throws -> Corrupted {
         let columns = entity == .payment ? Self.paymentColumns : Self.caseColumns
         var row: [SQLiteValue] = []
-        try register.prepare("SELECT \(columns.joined(separator: ", ")) FROM \(entity == .payment ? "payment" : "benefit_case") WHERE id = ?")
-            .forEachRow([id]) { statement in row = columns.indices.map { statement.value(Int32($0)) } }
+        try register.prepare(
+            "SELECT \(columns.joined(separator: ", ")) FROM \(entity == .payment ? "payment" : "benefit_case") WHERE id = ?"
+        )
+        .forEachRow([id]) { statement in row = columns.indices.map { statement.value(Int32($0)) } }
         var deductions: [[SQLiteValue]] = []
         if entity == .payment {
             try register.prepare("SELECT kind, amount_ore FROM payment_deduction WHERE payment_id = ?").forEachRow([id]) {
@@ -115,24 +128,29 @@ final class HostileRegisterPropertyTests: XCTestCase {
         if record.entity == .payment {
             try register.run("DELETE FROM payment_deduction WHERE payment_id = ?", [record.id])
             for deduction in record.deductions {
-                try register.run("INSERT INTO payment_deduction(payment_id, kind, amount_ore) VALUES (?, ?, ?)",
-                                 [SQLiteValue.integer(record.id)] + deduction)
+                try register.run(
+                    "INSERT INTO payment_deduction(payment_id, kind, amount_ore) VALUES (?, ?, ?)",
+                    [SQLiteValue.integer(record.id)] + deduction)
             }
         }
     }
 
     /// The visibility oracle over the register as Prenum may deliver it: each bad record back at
     /// its last good version (or gone, if it never had one), inside a savepoint rolled back after.
-    private func assertMirror(_ world: SimulationWorkspace, _ index: Int, on day: CalendarDate,
-                              corrupted: [String: Corrupted], seed: UInt64) throws {
+    private func assertMirror(
+        _ world: SimulationWorkspace, _ index: Int, on day: CalendarDate,
+        corrupted: [String: Corrupted], seed: UInt64
+    ) throws {
         let subscriber = world.subscribers[index]
         try world.register.execute("SAVEPOINT oracle")
         let expected: [String: MirrorRecord]
         do {
             for record in corrupted.values {
                 if record.neverGood {
-                    try world.register.run("DELETE FROM payment_deduction WHERE payment_id = ? AND ?2 = 1", [record.id, Int64(record.entity.rawValue)])
-                    try world.register.run("DELETE FROM \(record.entity == .payment ? "payment" : "benefit_case") WHERE id = ?", [record.id])
+                    try world.register.run(
+                        "DELETE FROM payment_deduction WHERE payment_id = ? AND ?2 = 1", [record.id, Int64(record.entity.rawValue)])
+                    try world.register.run(
+                        "DELETE FROM \(record.entity == .payment ? "payment" : "benefit_case") WHERE id = ?", [record.id])
                 } else {
                     try restore(record, in: world.register)
                 }
@@ -151,7 +169,8 @@ final class HostileRegisterPropertyTests: XCTestCase {
                 // Held back: the version the recipient had, or nothing when the copy never had
                 // a good one while the person was subscribed.
                 if let record = held[key] {
-                    XCTAssertEqual(record, expected[key], "seed \(seed) \(day) \(subscriber.id) \(key): a bad version reached the recipient")
+                    XCTAssertEqual(
+                        record, expected[key], "seed \(seed) \(day) \(subscriber.id) \(key): a bad version reached the recipient")
                 }
             } else {
                 XCTAssertEqual(held[key], expected[key], "seed \(seed) \(day) \(subscriber.id) \(key)")

@@ -1,7 +1,8 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumSQLite
+import XCTest
+
+@testable import PrenumCore
 
 /// SPEC section 4's quarantine at the snapshot: a record version with a value no format can
 /// carry is held back (the recipient keeps the version it had; a record that was never good is
@@ -17,8 +18,9 @@ final class QuarantineTests: XCTestCase {
         XCTAssertEqual(try world.run(day).exitCode, .ok)
         for index in world.subscribers.indices { try world.collect(index, expectNew: 1) }
         let index = 0
-        let payment = try XCTUnwrap(world.subscribers[index].mirror.records.values.filter { $0.entity == "payment" }
-            .min { $0.id < $1.id }, "the first night delivered no payment")
+        let payment = try XCTUnwrap(
+            world.subscribers[index].mirror.records.values.filter { $0.entity == "payment" }
+                .min { $0.id < $1.id }, "the first night delivered no payment")
         return (world, index, payment)
     }
 
@@ -35,7 +37,8 @@ final class QuarantineTests: XCTestCase {
         // A delivered payment turns bad (and changes a good field with it); a new one is bad
         // from the start.
         try world.register.run("UPDATE payment SET payment_date = '2026-13-45', gross_ore = gross_ore + 100 WHERE id = ?", [payment.id])
-        try world.register.run("""
+        try world.register.run(
+            """
             INSERT INTO payment(pnr, benefit, company, status, period_from, period_to, payment_date, gross_ore, tax_ore, registered_at)
             VALUES (?, ?, 'XX', 'executed', NULL, NULL, '2026-03-01', 5000, 1500, '2026-03-01T12:00:00Z')
             """, [pnr, benefit])
@@ -52,14 +55,17 @@ final class QuarantineTests: XCTestCase {
 
         let lines = world.logLines.filter { $0.contains("event=record.quarantined") }
         XCTAssertEqual(lines.count, 2, lines.joined())
-        XCTAssertTrue(lines.contains { $0.contains("entity=payment id=\(payment.id) field=payment_date") && $0.contains("not a real date") }, lines.joined())
+        XCTAssertTrue(
+            lines.contains { $0.contains("entity=payment id=\(payment.id) field=payment_date") && $0.contains("not a real date") },
+            lines.joined())
         XCTAssertTrue(lines.contains { $0.contains("entity=payment id=\(fresh) field=company") }, lines.joined())
         XCTAssertFalse(PersonnummerRedaction.containsPersonnummer(world.logLines.joined()), "a personnummer in the log")
 
         let configuration = try ConfigurationLoader.load(path: world.configPath)
         var status = try StatusReport.gather(configuration: configuration)
-        XCTAssertEqual(status.quarantinedRecords.map { "\($0.entity) \($0.id) \($0.field) \($0.since)" }.sorted(),
-                       ["payment \(payment.id) payment_date 2026-03-02", "payment \(fresh) company 2026-03-02"].sorted())
+        XCTAssertEqual(
+            status.quarantinedRecords.map { "\($0.entity) \($0.id) \($0.field) \($0.since)" }.sorted(),
+            ["payment \(payment.id) payment_date 2026-03-02", "payment \(fresh) company 2026-03-02"].sorted())
         XCTAssertEqual(status.runs.first?.quarantined, 2)
         XCTAssertTrue(status.text.contains("payment \(payment.id): payment_date not a real date"), status.text)
         XCTAssertFalse(PersonnummerRedaction.containsPersonnummer(status.text + (try status.json())))
@@ -94,7 +100,8 @@ final class QuarantineTests: XCTestCase {
         let (world, index, payment) = try firstNight(seed: 1202)
         let subscriber = world.subscribers[index]
         let outsider = try XCTUnwrap(world.chaos.persons.first { subscriber.population[$0] == nil })
-        try world.register.run("""
+        try world.register.run(
+            """
             INSERT INTO benefit_case(pnr, benefit, decision, opened_on, closed_on, extent_pct, daily_amount_ore)
             VALUES (?, ?, 'granted', '2026-02-01', NULL, 33, 50000)
             """, [outsider, subscriber.benefits[0]])

@@ -1,8 +1,9 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumSQLite
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 /// Each class of register value no delivery format can carry is named by the snapshot's SQL
 /// (column and reason, never the value), and by the writer's Swift twin wherever a record
@@ -19,7 +20,8 @@ final class RegisterValueDomainTests: XCTestCase {
             try RegisterSchema.create(in: register)
         }
         try register.defineUTF8Check()
-        try register.execute("""
+        try register.execute(
+            """
             INSERT INTO payment VALUES (1, '198112189876', 'SJP', 'FK', 'executed', '2026-11-01', '2026-11-14', '2026-11-25', 1190000, 357000, '2026-11-15T00:00:00Z');
             INSERT INTO payment_deduction VALUES (1, 'GARNISHMENT', 100000);
             INSERT INTO benefit_case VALUES (9, '198112189876', 'SJP', 'granted', '2026-11-01', '2026-11-14', 100, 85000);
@@ -28,7 +30,8 @@ final class RegisterValueDomainTests: XCTestCase {
     }
 
     private func problem(_ register: Database, _ entity: RecordKind) throws -> String? {
-        let sql = entity == .payment
+        let sql =
+            entity == .payment
             ? "SELECT \(RegisterValueDomain.paymentProblem("p", schema: "main")) FROM payment p WHERE id = 1"
             : "SELECT \(RegisterValueDomain.caseProblem("c", schema: "main")) FROM benefit_case c WHERE id = 9"
         return try register.scalarText(sql)
@@ -37,7 +40,8 @@ final class RegisterValueDomainTests: XCTestCase {
     /// The version the snapshot would copy, decoded as the delta engine decodes it; nil when
     /// the stored form cannot even hold it (a REAL amount, a NULL).
     private func version(_ register: Database, _ entity: RecordKind) throws -> RecordVersion? {
-        let sql = entity == .payment
+        let sql =
+            entity == .payment
             ? "SELECT id, pnr, benefit, \(RegisterColumns.paymentFields("p", schema: "main")) FROM payment p WHERE id = 1"
             : "SELECT id, pnr, benefit, \(RegisterColumns.caseFields("c")) FROM benefit_case c WHERE id = 9"
         var version: RecordVersion?
@@ -83,13 +87,16 @@ final class RegisterValueDomainTests: XCTestCase {
         for _ in 0..<300 { try chaos.insertPayment(on: day, &random) }
         for _ in 0..<100 { try chaos.insertCase(on: day, &random) }
         try chaos.advance(on: day.adding(days: 1), operations: 200, &random)
-        let bad = try register.scalarInt("""
+        let bad = try register.scalarInt(
+            """
             SELECT (SELECT COUNT(*) FROM payment p WHERE \(RegisterValueDomain.paymentProblem("p", schema: "main")) IS NOT NULL) +
                    (SELECT COUNT(*) FROM benefit_case c WHERE \(RegisterValueDomain.caseProblem("c", schema: "main")) IS NOT NULL)
             """)
         XCTAssertEqual(bad, 0)
-        try register.prepare("SELECT id, pnr, benefit, \(RegisterColumns.paymentFields("p", schema: "main")) FROM payment p").forEachRow { row in
-            let version = RecordVersion(entity: .payment, id: row.int64(0), pnr: row.text(1), benefit: row.text(2), encodedFields: row.text(3))
+        try register.prepare("SELECT id, pnr, benefit, \(RegisterColumns.paymentFields("p", schema: "main")) FROM payment p").forEachRow {
+            row in
+            let version = RecordVersion(
+                entity: .payment, id: row.int64(0), pnr: row.text(1), benefit: row.text(2), encodedFields: row.text(3))
             XCTAssertNil(version?.undeliverableValue)
         }
     }
@@ -109,19 +116,29 @@ final class RegisterValueDomainTests: XCTestCase {
     func testTheWriterRefusesAnUndeliverableVersionBeforeAnythingIsSigned() throws {
         let scratch = try TemporaryFolder("prenum-undeliverable")
         let folder = scratch.path
-        let header = DeliveryHeader(subscriberID: "insurer-a", orgNumber: "5560000001", formatVersion: .v2, sequence: 2,
-                                    previousSequence: 1, kind: .delta, businessDate: CalendarDate("2026-11-22")!,
-                                    createdAt: "2026-11-22T01:00:04Z", keyID: "0123456789abcdef",
-                                    windowFrom: CalendarDate("2025-10-18")!, previousHash: String(repeating: "0", count: 64))
+        let header = DeliveryHeader(
+            subscriberID: "insurer-a", orgNumber: "5560000001", formatVersion: .v2, sequence: 2,
+            previousSequence: 1, kind: .delta, businessDate: CalendarDate("2026-11-22")!,
+            createdAt: "2026-11-22T01:00:04Z", keyID: "0123456789abcdef",
+            windowFrom: CalendarDate("2025-10-18")!, previousHash: String(repeating: "0", count: 64))
         let bad = [
-            RecordVersion(id: 1, pnr: "198112189876", benefit: "SJP", body: .benefitCase(CaseFields(
-                decision: "granted", openedOn: "2026-11-01", closedOn: nil, extentPct: 33, dailyAmountOre: nil))),
-            RecordVersion(id: 2, pnr: "198112189876", benefit: "SJP", body: .payment(PaymentFields(
-                company: "FK", status: "executed", periodFrom: nil, periodTo: nil, paymentDate: "2026-13-45",
-                grossOre: 1, taxOre: 0, deductions: []))),
-            RecordVersion(id: 3, pnr: "198112189876", benefit: "SJP", body: .payment(PaymentFields(
-                company: "FK", status: "executed", periodFrom: nil, periodTo: nil, paymentDate: "2026-11-01",
-                grossOre: 1, taxOre: 0, deductions: [Deduction(kind: "BAD\u{FFFD}", amountOre: 1)]))),
+            RecordVersion(
+                id: 1, pnr: "198112189876", benefit: "SJP",
+                body: .benefitCase(
+                    CaseFields(
+                        decision: "granted", openedOn: "2026-11-01", closedOn: nil, extentPct: 33, dailyAmountOre: nil))),
+            RecordVersion(
+                id: 2, pnr: "198112189876", benefit: "SJP",
+                body: .payment(
+                    PaymentFields(
+                        company: "FK", status: "executed", periodFrom: nil, periodTo: nil, paymentDate: "2026-13-45",
+                        grossOre: 1, taxOre: 0, deductions: []))),
+            RecordVersion(
+                id: 3, pnr: "198112189876", benefit: "SJP",
+                body: .payment(
+                    PaymentFields(
+                        company: "FK", status: "executed", periodFrom: nil, periodTo: nil, paymentDate: "2026-11-01",
+                        grossOre: 1, taxOre: 0, deductions: [Deduction(kind: "BAD\u{FFFD}", amountOre: 1)])))
         ]
         for version in bad {
             let path = folder + "/file-\(version.id).xml"

@@ -1,8 +1,9 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumCrypto
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 /// `prenum check` (SPEC section 5), through the real binary: what `run` validates before it
 /// touches anything, with the same exit codes, and not a byte written anywhere.
@@ -17,7 +18,8 @@ final class CheckCommandTests: XCTestCase {
             let path = base + "/" + relative
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
             switch attributes[.type] as? FileAttributeType {
-            case .typeDirectory?: hashes[relative] = try FileManager.default.contentsOfDirectory(atPath: path).sorted().joined(separator: "/")
+            case .typeDirectory?:
+                hashes[relative] = try FileManager.default.contentsOfDirectory(atPath: path).sorted().joined(separator: "/")
             case .typeSymbolicLink?: hashes[relative] = try FileManager.default.destinationOfSymbolicLink(atPath: path)
             // A WAL reader marks its reads in the shared-memory index: not data, kept by presence.
             default: hashes[relative] = relative.hasSuffix("-shm") ? "present" : try SHA256Digest.hex(ofFile: path)
@@ -26,12 +28,16 @@ final class CheckCommandTests: XCTestCase {
         return hashes
     }
 
-    func check(_ world: SimulationWorkspace, expect status: Int32, naming fragment: String, date: String? = nil,
-               environment: [String: String] = [:], file: StaticString = #filePath, line: UInt = #line) throws {
+    func check(
+        _ world: SimulationWorkspace, expect status: Int32, naming fragment: String, date: String? = nil,
+        environment: [String: String] = [:], file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         let before = try tree(world.root)
         let outcome = try ProcessRunner.prenum(["check", "--date", date ?? "2026-03-02"], in: world.root, environment: environment)
         XCTAssertEqual(outcome.status, status, outcome.errorOutput + outcome.output, file: file, line: line)
-        XCTAssertTrue((outcome.errorOutput + outcome.output).contains(fragment), "\(fragment) not in: \(outcome.errorOutput)\(outcome.output)", file: file, line: line)
+        XCTAssertTrue(
+            (outcome.errorOutput + outcome.output).contains(fragment), "\(fragment) not in: \(outcome.errorOutput)\(outcome.output)",
+            file: file, line: line)
         let after = try tree(world.root)
         let changed = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }.sorted()
         XCTAssertEqual(changed, [], "check wrote something", file: file, line: line)
@@ -47,7 +53,8 @@ final class CheckCommandTests: XCTestCase {
 
         let world = try SimulationWorkspace.afterFirstNight(seed: 1231)
         try check(world, expect: 0, naming: "journal lineage and run order consistent")
-        try check(world, expect: 64, naming: "today is 2026-03-02", date: "2026-03-05", environment: ["PRENUM_CLOCK": "2026-03-02T01:00:00Z"])
+        try check(
+            world, expect: 64, naming: "today is 2026-03-02", date: "2026-03-05", environment: ["PRENUM_CLOCK": "2026-03-02T01:00:00Z"])
         try check(world, expect: 65, naming: "before the last completed run", date: "2026-02-27")
 
         let key = world.root.appendingPathComponent("keys/private.pem").path
@@ -63,8 +70,9 @@ final class CheckCommandTests: XCTestCase {
 
         try world.register.execute("DROP TRIGGER payment_deduction_journal_delete")
         try check(world, expect: 65, naming: "no trigger journals DELETE on payment_deduction")
-        try world.register.execute(RegisterSchema.ddl.components(separatedBy: "CREATE TRIGGER payment_deduction_journal_delete")
-            .last.map { "CREATE TRIGGER payment_deduction_journal_delete" + $0 } ?? "")
+        try world.register.execute(
+            RegisterSchema.ddl.components(separatedBy: "CREATE TRIGGER payment_deduction_journal_delete")
+                .last.map { "CREATE TRIGGER payment_deduction_journal_delete" + $0 } ?? "")
         try check(world, expect: 0, naming: "ok")
 
         try world.register.execute("UPDATE change_log SET seq = seq + 500000")

@@ -1,7 +1,8 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 /// Issue 12, item 6, through the real binary: a population file still being written when the
 /// run starts is not applied (no prefix of it), and neither are that subscriber's later-named
@@ -29,7 +30,11 @@ final class InboxLookTests: XCTestCase {
             }
         }
 
-        var isStopped: Bool { lock.lock(); defer { lock.unlock() }; return stopped }
+        var isStopped: Bool {
+            lock.lock()
+            defer { lock.unlock() }
+            return stopped
+        }
 
         func stop() {
             lock.lock()
@@ -50,31 +55,44 @@ final class InboxLookTests: XCTestCase {
         try Data("action;pnr;consent;from\n".utf8).write(to: URL(fileURLWithPath: growing))
         let uploader = Uploader()
         uploader.start(path: growing, lines: world.chaos.persons.prefix(50).map { "ADD;\($0);Y;" })
-        let outcome = try ProcessRunner.prenum(["run", "--date", second.description], in: world.root,
-                                            environment: ["PRENUM_INBOX_LOOK_MS": "400"])
+        let outcome = try ProcessRunner.prenum(
+            ["run", "--date", second.description], in: world.root,
+            environment: ["PRENUM_INBOX_LOOK_MS": "400"])
         uploader.stop()
         XCTAssertEqual(outcome.status, 0, outcome.errorOutput)
-        let deferred = outcome.errorOutput.split(separator: "\n").filter { $0.contains("event=population_file") && $0.contains("outcome=deferred") }
+        let deferred = outcome.errorOutput.split(separator: "\n").filter {
+            $0.contains("event=population_file") && $0.contains("outcome=deferred")
+        }
         XCTAssertEqual(deferred.count, 1, outcome.errorOutput)
-        XCTAssertTrue(deferred.first?.contains("file=0-upload.csv") == true && deferred.first?.contains("look before it was read") == true, "\(deferred)")
+        XCTAssertTrue(
+            deferred.first?.contains("file=0-upload.csv") == true && deferred.first?.contains("look before it was read") == true,
+            "\(deferred)")
         let waiting = Set(try FileManager.default.contentsOfDirectory(atPath: inbox))
         XCTAssertTrue(waiting.isSuperset(of: Set(later + ["0-upload.csv"])), "the upload and the later-named file must wait: \(waiting)")
-        XCTAssertEqual(try world.stateQuery("SELECT COUNT(*) FROM population_file WHERE subscriber = '\(id)' AND file_name = '0-upload.csv'"), "0")
+        XCTAssertEqual(
+            try world.stateQuery("SELECT COUNT(*) FROM population_file WHERE subscriber = '\(id)' AND file_name = '0-upload.csv'"), "0")
         for index in world.subscribers.indices.dropFirst() {
             let other = world.root.appendingPathComponent("inbox/\(world.subscribers[index].id)").path
-            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: other).filter { $0.hasSuffix(".csv") }, [],
-                           "another subscriber's files were held back")
+            XCTAssertEqual(
+                try FileManager.default.contentsOfDirectory(atPath: other).filter { $0.hasSuffix(".csv") }, [],
+                "another subscriber's files were held back")
         }
-        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: world.root.appendingPathComponent("reports/run-\(second).json"))) as? [String: Any]
+        let report =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: world.root.appendingPathComponent("reports/run-\(second).json")))
+            as? [String: Any]
         XCTAssertEqual(report?["deferredPopulationFiles"] as? Int, 1, "\(report ?? [:])")
         let metrics = try String(contentsOf: world.root.appendingPathComponent("metrics/prenum.prom"), encoding: .utf8)
         XCTAssertTrue(metrics.contains("prenum_run_population_files_deferred 1\n"), metrics)
 
         // Finished and still: the next night applies both, in name order.
         let third = second.adding(days: 1)
-        let next = try ProcessRunner.prenum(["run", "--date", third.description], in: world.root, environment: ["PRENUM_INBOX_LOOK_MS": "400"])
+        let next = try ProcessRunner.prenum(
+            ["run", "--date", third.description], in: world.root, environment: ["PRENUM_INBOX_LOOK_MS": "400"])
         XCTAssertEqual(next.status, 0, next.errorOutput)
-        XCTAssertEqual(try world.stateQuery("SELECT group_concat(file_name, ',') FROM (SELECT file_name FROM population_file WHERE subscriber = '\(id)' AND received_at > '' ORDER BY id DESC LIMIT 2)"),
-                       "\(later[0]),0-upload.csv")
+        XCTAssertEqual(
+            try world.stateQuery(
+                "SELECT group_concat(file_name, ',') FROM (SELECT file_name FROM population_file WHERE subscriber = '\(id)' AND received_at > '' ORDER BY id DESC LIMIT 2)"
+            ),
+            "\(later[0]),0-upload.csv")
     }
 }

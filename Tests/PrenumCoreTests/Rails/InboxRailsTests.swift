@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import PrenumCore
 
 /// Issue 12, items 10 and 11 at the importer: a `full-` file is applied even with bytes applied
@@ -31,7 +32,8 @@ extension PopulationImporterTests {
         XCTAssertEqual(try runImport().count, 0)
         let warnings = logLines.filter { $0.contains("event=population_inbox_unknown") }
         XCTAssertEqual(warnings.count, 1, "\(logLines)")
-        XCTAssertTrue(warnings.first?.contains("folder=insurer-x") == true && warnings.first?.contains("level=warning") == true, "\(warnings)")
+        XCTAssertTrue(
+            warnings.first?.contains("folder=insurer-x") == true && warnings.first?.contains("level=warning") == true, "\(warnings)")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: stranger), ["full-1.csv"])
     }
 }

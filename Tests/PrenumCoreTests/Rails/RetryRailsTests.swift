@@ -1,7 +1,8 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 /// Issue 12, item 8, through the real binary: after a subscriber failed before staging (its
 /// outbox a dangling link), running the same date again delivers it, rather than answering
@@ -15,7 +16,8 @@ final class RetryRailsTests: XCTestCase {
         let outbox = world.outboxFolder(world.subscribers[victim])
         let saved = world.root.appendingPathComponent("saved-outbox")
         try FileManager.default.moveItem(at: outbox, to: saved)
-        try FileManager.default.createSymbolicLink(atPath: outbox.path, withDestinationPath: world.root.appendingPathComponent("nowhere/out").path)
+        try FileManager.default.createSymbolicLink(
+            atPath: outbox.path, withDestinationPath: world.root.appendingPathComponent("nowhere/out").path)
 
         let failed = try ProcessRunner.prenum(["run", "--date", second.description], in: world.root)
         XCTAssertEqual(failed.status, 1, failed.errorOutput)
@@ -27,7 +29,8 @@ final class RetryRailsTests: XCTestCase {
         let retried = try ProcessRunner.prenum(["run", "--date", second.description], in: world.root)
         XCTAssertEqual(retried.status, 0, retried.errorOutput)
         XCTAssertFalse(retried.output.contains("already-completed"), retried.output)
-        XCTAssertTrue(retried.errorOutput.contains("event=run.retry") && retried.errorOutput.contains("subscribers=\(id)"), retried.errorOutput)
+        XCTAssertTrue(
+            retried.errorOutput.contains("event=run.retry") && retried.errorOutput.contains("subscribers=\(id)"), retried.errorOutput)
         try world.collect(victim, expectNew: 1)
         let name = try XCTUnwrap(world.subscribers[victim].files.last?.lastPathComponent)
         XCTAssertTrue(name.hasPrefix("\(id)-00000002-20260302-"), name)

@@ -1,8 +1,9 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumSQLite
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 /// Issue 12, items 3, 4 and 9, through the real binary: a business date after tomorrow, a
 /// register without its journal triggers or with a journal that is not the one Prenum read, a
@@ -14,14 +15,17 @@ final class RunRailsTests: XCTestCase {
     /// Runs the second night and checks that it failed with `exit`, naming every fragment,
     /// and recorded and wrote nothing.
     @discardableResult
-    func assertRefused(_ world: SimulationWorkspace, exit expected: Int32, naming fragments: [String], date: String? = nil,
-                       environment: [String: String] = [:], file: StaticString = #filePath, line: UInt = #line) throws -> ProcessOutcome {
+    func assertRefused(
+        _ world: SimulationWorkspace, exit expected: Int32, naming fragments: [String], date: String? = nil,
+        environment: [String: String] = [:], file: StaticString = #filePath, line: UInt = #line
+    ) throws -> ProcessOutcome {
         let state = try world.stateSummary()
         let files = world.fileListing()
         let outcome = try ProcessRunner.prenum(["run", "--date", date ?? secondNight.description], in: world.root, environment: environment)
         XCTAssertEqual(outcome.status, expected, outcome.errorOutput, file: file, line: line)
         for fragment in fragments {
-            XCTAssertTrue(outcome.errorOutput.contains(fragment), "message does not say \(fragment): \(outcome.errorOutput)", file: file, line: line)
+            XCTAssertTrue(
+                outcome.errorOutput.contains(fragment), "message does not say \(fragment): \(outcome.errorOutput)", file: file, line: line)
         }
         XCTAssertEqual(try world.stateSummary(), state, "the refused run recorded progress", file: file, line: line)
         XCTAssertEqual(world.fileListing(), files, "the refused run wrote, moved or removed files", file: file, line: line)
@@ -42,11 +46,13 @@ final class RunRailsTests: XCTestCase {
     /// What a refused first run must not have created beside the state database.
     func assertNothingCreated(_ world: SimulationWorkspace, file: StaticString = #filePath, line: UInt = #line) {
         for name in ["state.db", "state.db.lock", "state.db-wal", "reports"] {
-            XCTAssertFalse(FileManager.default.fileExists(atPath: world.root.appendingPathComponent(name).path),
-                           "\(name) was created", file: file, line: line)
+            XCTAssertFalse(
+                FileManager.default.fileExists(atPath: world.root.appendingPathComponent(name).path),
+                "\(name) was created", file: file, line: line)
         }
-        XCTAssertTrue((try? FileManager.default.contentsOfDirectory(atPath: world.root.appendingPathComponent("outbox").path))?.isEmpty ?? true,
-                      "an outbox was written", file: file, line: line)
+        XCTAssertTrue(
+            (try? FileManager.default.contentsOfDirectory(atPath: world.root.appendingPathComponent("outbox").path))?.isEmpty ?? true,
+            "an outbox was written", file: file, line: line)
     }
 
     func testABusinessDateAfterTomorrowIs64NamingTodayAndCreatesNothing() throws {
@@ -54,7 +60,9 @@ final class RunRailsTests: XCTestCase {
         let clock = ["PRENUM_CLOCK": "2026-03-01T12:00:00Z"]
         let typo = try ProcessRunner.prenum(["run", "--date", "2026-03-03"], in: world.root, environment: clock)
         XCTAssertEqual(typo.status, 64, typo.errorOutput)
-        XCTAssertTrue(typo.errorOutput.contains("after tomorrow") && typo.errorOutput.contains("today is 2026-03-01 in Europe/Stockholm"), typo.errorOutput)
+        XCTAssertTrue(
+            typo.errorOutput.contains("after tomorrow") && typo.errorOutput.contains("today is 2026-03-01 in Europe/Stockholm"),
+            typo.errorOutput)
         assertNothingCreated(world)
         let tomorrow = try ProcessRunner.prenum(["run", "--date", "2026-03-02"], in: world.root, environment: clock)
         XCTAssertEqual(tomorrow.status, 0, tomorrow.errorOutput)
@@ -79,14 +87,16 @@ final class RunRailsTests: XCTestCase {
     func testARegisterWithoutAJournalTriggerIs65WithTheRemedy() throws {
         let world = try SimulationWorkspace.afterFirstNight(seed: 1203)
         try world.register.execute("DROP TRIGGER payment_journal_update")
-        try assertRefused(world, exit: 65, naming: ["no trigger journals UPDATE on payment into change_log", "RegisterSchema", "prenum refresh"])
+        try assertRefused(
+            world, exit: 65, naming: ["no trigger journals UPDATE on payment into change_log", "RegisterSchema", "prenum refresh"])
     }
 
     func testAJournalRowOfAnUnknownRecordKindIs65AndNothingIsApplied() throws {
         let world = try SimulationWorkspace.afterFirstNight(seed: 1205)
         try world.chaos.advance(on: secondNight, operations: 20, &world.random)
         let pnr = try XCTUnwrap(try world.register.scalarText("SELECT pnr FROM payment ORDER BY id LIMIT 1"))
-        try world.register.run("""
+        try world.register.run(
+            """
             INSERT INTO change_log(entity, entity_id, op, changed_at)
                 SELECT 'grant', (SELECT id FROM payment WHERE pnr = ? ORDER BY id LIMIT 1), 'I', changed_at
                 FROM change_log ORDER BY seq DESC LIMIT 1
@@ -110,8 +120,12 @@ final class RunRailsTests: XCTestCase {
         while (try world.register.scalarInt("SELECT COALESCE(MAX(seq), 0) FROM change_log") ?? 0) <= watermark + 5 {
             try world.chaos.advance(on: secondNight, operations: 20, &world.random)
         }
-        try assertRefused(world, exit: 65, naming: ["journal holds seq \(watermark)", "the last run recorded seq \(watermark)",
-                                                    "reset or renumbered, or this is another register", "prenum recover"])
+        try assertRefused(
+            world, exit: 65,
+            naming: [
+                "journal holds seq \(watermark)", "the last run recorded seq \(watermark)",
+                "reset or renumbered, or this is another register", "prenum recover"
+            ])
         // Renumbered: the row at the watermark gone.
         try world.register.execute("UPDATE change_log SET seq = seq + 1000000")
         try assertRefused(world, exit: 65, naming: ["journal has no row at seq \(watermark)"])
@@ -158,12 +172,15 @@ final class RunRailsTests: XCTestCase {
         try world.patchConfiguration { $0["stateDatabase"] = "../state/state.db" }
         let asNobody = "/usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups"
         for command in ["check", "run"] {
-            let outcome = try ProcessRunner.prenum([command, "--date", SimulationWorkspace.firstNight.description], in: world.root, shell: asNobody)
+            let outcome = try ProcessRunner.prenum(
+                [command, "--date", SimulationWorkspace.firstNight.description], in: world.root, shell: asNobody)
             XCTAssertEqual(outcome.status, 66, "\(command): \(outcome.errorOutput)")
-            XCTAssertTrue(outcome.errorOutput.contains("is in WAL mode and its folder \(world.root.path) is not writable by this user")
-                          && outcome.errorOutput.contains("journal_mode=DELETE"), outcome.errorOutput)
-            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: stateFolder).filter { $0.hasPrefix("state.db") }, [],
-                           "\(command) created state")
+            XCTAssertTrue(
+                outcome.errorOutput.contains("is in WAL mode and its folder \(world.root.path) is not writable by this user")
+                    && outcome.errorOutput.contains("journal_mode=DELETE"), outcome.errorOutput)
+            XCTAssertEqual(
+                try FileManager.default.contentsOfDirectory(atPath: stateFolder).filter { $0.hasPrefix("state.db") }, [],
+                "\(command) created state")
         }
     }
 
@@ -176,7 +193,8 @@ final class RunRailsTests: XCTestCase {
         XCTAssertNil(RegisterAccess.writeAheadLogProblem(path: path, folderWritable: { _ in true }))
         let problem = try XCTUnwrap(RegisterAccess.writeAheadLogProblem(path: path, folderWritable: { _ in false }))
         XCTAssertEqual(problem.exitCode, .noInput)
-        XCTAssertTrue(problem.description.contains("WAL mode") && problem.description.contains(path + "-shm")
-                      && problem.description.contains("journal_mode=DELETE"), problem.description)
+        XCTAssertTrue(
+            problem.description.contains("WAL mode") && problem.description.contains(path + "-shm")
+                && problem.description.contains("journal_mode=DELETE"), problem.description)
     }
 }

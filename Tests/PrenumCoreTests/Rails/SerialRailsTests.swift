@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import PrenumCore
 
 /// Issue 12, item 10: serial 000 is never issued (SPEC section 3). Recipients validate with
@@ -14,16 +15,22 @@ final class SerialRailsTests: XCTestCase {
         // A coordination number with serial 000 too.
         let coordination = Array("19811278000".utf8).map { $0 - 48 }
         XCTAssertEqual(Personnummer.validate("19811278000\(Luhn.checkDigit(for: coordination[2...]))"), .failure(.serial))
-        XCTAssertEqual(Personnummer.make(birthDate: CalendarDate(year: 1981, month: 12, day: 18)!, serial: 1000).digits.dropFirst(8).prefix(3), "001")
+        XCTAssertEqual(
+            Personnummer.make(birthDate: CalendarDate(year: 1981, month: 12, day: 18)!, serial: 1000).digits.dropFirst(8).prefix(3), "001")
     }
 
     func testTheSampleGeneratorMakesNoSerial000() throws {
         let folder = try TestFolder()
         let path = folder.path + "/serials.db"
         _ = try SampleRegister.create(path: path, persons: 5_000, seed: 12, until: CalendarDate(year: 2026, month: 11, day: 1)!)
-        let (status, output) = try TestFolder.runTool("/usr/bin/sqlite3", [path, """
-            SELECT COUNT(*), SUM(substr(pnr, 9, 3) = '000') FROM (SELECT pnr FROM payment UNION SELECT pnr FROM benefit_case)
-            """])
+        let (status, output) = try TestFolder.runTool(
+            "/usr/bin/sqlite3",
+            [
+                path,
+                """
+                SELECT COUNT(*), SUM(substr(pnr, 9, 3) = '000') FROM (SELECT pnr FROM payment UNION SELECT pnr FROM benefit_case)
+                """
+            ])
         XCTAssertEqual(status, 0)
         XCTAssertEqual(output.trimmingCharacters(in: .whitespacesAndNewlines), "5000|0")
     }

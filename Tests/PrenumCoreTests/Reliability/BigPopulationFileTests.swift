@@ -1,7 +1,8 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 /// A population file far larger than the memory Prenum may use is streamed: `prenum import`
 /// reads, hashes and checks every line of it, and its peak resident size (from
@@ -57,9 +58,10 @@ final class BigPopulationFileTests: XCTestCase {
         let measured = try ProcessRunner.run("/usr/bin/time", ["-v", ProcessRunner.prenumBinary, "import", "--config", configPath])
         let seconds = Date().timeIntervalSince(began)
         XCTAssertEqual(measured.status, 0, measured.errorOutput.suffix(2000).description)
-        let peak = try XCTUnwrap(measured.errorOutput.split(separator: "\n")
-            .first { $0.contains("Maximum resident set size") }
-            .flatMap { Int($0.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "") },
+        let peak = try XCTUnwrap(
+            measured.errorOutput.split(separator: "\n")
+                .first { $0.contains("Maximum resident set size") }
+                .flatMap { Int($0.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "") },
             "no peak RSS in: \(measured.errorOutput.suffix(1500))")
         XCTAssertLessThan(peak, Self.peakLimitKilobytes, "peak RSS \(peak) kB for a \(written / 1_000_000) MB file")
 

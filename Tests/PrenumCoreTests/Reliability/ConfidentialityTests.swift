@@ -1,7 +1,8 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 /// Nothing leaks: over random configurations (what each category may receive, what each
 /// subscriber orders, its purpose and format, populations with and without consent, and all of
@@ -35,9 +36,10 @@ final class ConfidentialityTests: XCTestCase {
         world.categories = Self.drawCategories(&world.random)
         world.subscribers = (0..<Int.random(in: 3...7, using: &world.random)).map { number in
             let category = world.random.pick(Self.categoryNames)
-            return SimulatedSubscriber(id: "s\(seed)-\(number)", category: category,
-                                       benefits: Self.someOf(world.categories[category]!, &world.random),
-                                       purpose: world.random.pick(Self.purposes), formatVersion: Int.random(in: 1...3, using: &world.random))
+            return SimulatedSubscriber(
+                id: "s\(seed)-\(number)", category: category,
+                benefits: Self.someOf(world.categories[category]!, &world.random),
+                purpose: world.random.pick(Self.purposes), formatVersion: Int.random(in: 1...3, using: &world.random))
         }
         try world.writeConfiguration()
         var day = CalendarDate("2026-04-01")!
@@ -95,7 +97,8 @@ final class ConfidentialityTests: XCTestCase {
         let run = try ProcessRunner.prenum(["run", "--date", day.description], in: world.root, shell: "umask 000; exec")
         XCTAssertEqual(run.status, 0, run.errorOutput)
         let keys = world.root.appendingPathComponent("new-keys").path
-        let generated = try ProcessRunner.prenum(["keys", "generate", "--out", keys], in: world.root, configured: false, shell: "umask 000; exec")
+        let generated = try ProcessRunner.prenum(
+            ["keys", "generate", "--out", keys], in: world.root, configured: false, shell: "umask 000; exec")
         XCTAssertEqual(generated.status, 0, generated.errorOutput)
         for outcome in [run, generated] {
             XCTAssertFalse((outcome.output + outcome.errorOutput).contains("[pnr]"))
@@ -127,7 +130,8 @@ final class ConfidentialityTests: XCTestCase {
                 }
             }
         }
-        XCTAssertGreaterThanOrEqual(checked.deliveries, 2 * 2 * world.subscribers.count, "outbox and archive copies of every file and signature")
+        XCTAssertGreaterThanOrEqual(
+            checked.deliveries, 2 * 2 * world.subscribers.count, "outbox and archive copies of every file and signature")
         XCTAssertGreaterThan(checked.folders, world.subscribers.count * 2)
     }
 

@@ -1,7 +1,8 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 /// Night after night, the real `prenum run` is killed with SIGKILL at random moments (seeded
 /// random delays, plus fault-injector steps so that population import and every publication
@@ -16,7 +17,7 @@ final class CrashSoakTests: XCTestCase {
     static let stepRotation: [FaultInjector.Step] = [
         .importBeforeCommit, .deliverAfterStage, .importAfterCommit, .deliverAfterSignatureRename,
         .snapshotBeforeCommit, .deliverAfterArchive, .deliverAfterDataRename, .deliverAfterSign,
-        .snapshotAfterCommit, .deliverAfterWrite, .runBeforeComplete, .deliverAfterPublish,
+        .snapshotAfterCommit, .deliverAfterWrite, .runBeforeComplete, .deliverAfterPublish
     ]
     static let killsPerNight = 4
 
@@ -34,7 +35,9 @@ final class CrashSoakTests: XCTestCase {
         var upstreamWrites = 0
 
         var text: String {
-            func list(_ counts: [String: Int]) -> String { counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") }
+            func list(_ counts: [String: Int]) -> String {
+                counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            }
             return """
                 crash-soak: nights=\(nights) kills=\(kills) (random-delay=\(delayKills), fault-step=\(kills - delayKills)) \
                 runs-finished-before-their-kill=\(runsCompletedBeforeKill)
@@ -68,8 +71,9 @@ final class CrashSoakTests: XCTestCase {
             for index in world.subscribers.indices where figures.nights == 0 || world.random.chance(0.7) {
                 let full = figures.nights == 0 || world.random.chance(0.1)
                 let lines = full ? Int.random(in: 100...250, using: &world.random) : Int.random(in: 20...80, using: &world.random)
-                try world.dropPopulationFile(for: index, day: day, full: full,
-                                             invalid: !full && world.random.chance(0.1), lines: lines)
+                try world.dropPopulationFile(
+                    for: index, day: day, full: full,
+                    invalid: !full && world.random.chance(0.1), lines: lines)
                 figures.populationLines += lines
             }
             if world.random.chance(0.15) {
@@ -98,8 +102,9 @@ final class CrashSoakTests: XCTestCase {
                     delay = Double.random(in: 0.0...typicalRun, using: &world.random)
                 }
                 let began = Date()
-                let outcome = try ProcessRunner.prenum(["run", "--date", day.description], in: world.root,
-                                                    environment: environment, killAfter: delay)
+                let outcome = try ProcessRunner.prenum(
+                    ["run", "--date", day.description], in: world.root,
+                    environment: environment, killAfter: delay)
                 assertNoPersonnummer(outcome)
                 guard outcome.killed else {
                     XCTAssertEqual(outcome.status, 0, "\(day): \(outcome.errorOutput.suffix(1500))")
@@ -159,8 +164,9 @@ final class CrashSoakTests: XCTestCase {
                     XCTFail("\(moment): \(name) visible without its signature")
                     continue
                 }
-                XCTAssertTrue(try world.publicKey.verifyFile(path: path, signature: [UInt8](signature)),
-                              "\(moment): \(name) visible but its signature does not match (partial file?)")
+                XCTAssertTrue(
+                    try world.publicKey.verifyFile(path: path, signature: [UInt8](signature)),
+                    "\(moment): \(name) visible but its signature does not match (partial file?)")
             }
         }
     }
@@ -187,6 +193,7 @@ final class CrashSoakTests: XCTestCase {
     func assertNoPersonnummer(_ outcome: ProcessOutcome, file: StaticString = #filePath, line: UInt = #line) {
         let text = outcome.output + outcome.errorOutput
         XCTAssertFalse(text.contains("[pnr]"), "a log line tried to carry a personnummer", file: file, line: line)
-        XCTAssertFalse(PersonnummerRedaction.containsPersonnummer(text), "output holds something shaped like a personnummer", file: file, line: line)
+        XCTAssertFalse(
+            PersonnummerRedaction.containsPersonnummer(text), "output holds something shaped like a personnummer", file: file, line: line)
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 /// `prenum explain` and `prenum disclosures` as the binary: their output, exit codes, and that
 /// the personnummer asked about reaches standard output only, never a log line.
@@ -19,11 +20,16 @@ final class ExplainCommandTests: XCTestCase {
         let records = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(explained.output.utf8)) as? [[String: Any]])
         XCTAssertFalse(records.isEmpty)
         for record in records {
-            for field in ["kind", "id", "visible", "rule", "files", "holds"] { XCTAssertNotNil(record[field], "explain --json lacks \(field)") }
+            for field in ["kind", "id", "visible", "rule", "files", "holds"] {
+                XCTAssertNotNil(record[field], "explain --json lacks \(field)")
+            }
         }
         let first = try XCTUnwrap(records.first)
-        let one = try ProcessRunner.prenum(["explain", "--subscriber", subscriber, "--pnr", pnr, "--json",
-                                         "--record", "\(first["kind"] ?? ""):\(first["id"] ?? "")"], in: world.root)
+        let one = try ProcessRunner.prenum(
+            [
+                "explain", "--subscriber", subscriber, "--pnr", pnr, "--json",
+                "--record", "\(first["kind"] ?? ""):\(first["id"] ?? "")"
+            ], in: world.root)
         XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(one.output.utf8)) as? [[String: Any]])?.count, 1, one.errorOutput)
         let text = try ProcessRunner.prenum(["explain", "--subscriber", subscriber, "--pnr", pnr, "--date", "2026-03-03"], in: world.root)
         XCTAssertEqual(text.status, 0, text.errorOutput)
@@ -46,11 +52,13 @@ final class ExplainCommandTests: XCTestCase {
         XCTAssertEqual(unknown.status, 64)
         let badRecord = try ProcessRunner.prenum(["explain", "--subscriber", subscriber, "--pnr", pnr, "--record", "4711"], in: world.root)
         XCTAssertEqual(badRecord.status, 64)
-        let backwards = try ProcessRunner.prenum(["disclosures", "--pnr", pnr, "--from", "2026-03-03", "--to", "2026-03-01"], in: world.root)
+        let backwards = try ProcessRunner.prenum(
+            ["disclosures", "--pnr", pnr, "--from", "2026-03-03", "--to", "2026-03-01"], in: world.root)
         XCTAssertEqual(backwards.status, 64)
 
         for outcome in [explained, one, text, disclosed, window, refused, unknown, badRecord, backwards] {
-            XCTAssertFalse(PersonnummerRedaction.containsPersonnummer(outcome.errorOutput), "a personnummer on standard error: \(outcome.errorOutput)")
+            XCTAssertFalse(
+                PersonnummerRedaction.containsPersonnummer(outcome.errorOutput), "a personnummer on standard error: \(outcome.errorOutput)")
             XCTAssertFalse(outcome.errorOutput.contains(invalid))
         }
     }

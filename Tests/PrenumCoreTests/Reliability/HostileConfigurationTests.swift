@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import PrenumCore
 
 /// Found by the configuration fuzzer (scripts/fuzz.sh): an unknown key that is empty, or holds

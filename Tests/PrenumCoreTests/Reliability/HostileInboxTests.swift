@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import PrenumCore
 
 /// What a subscriber (or an attacker with its upload account) can put into an inbox beyond
@@ -23,11 +24,14 @@ final class HostileInboxTests: XCTestCase {
         try body.write(to: outside.appendingPathComponent("inner.csv"))
         XCTAssertEqual(mkfifo(inbox + "/pipe.csv", 0o644), 0)
         try FileManager.default.createSymbolicLink(atPath: inbox + "/folder-link.csv", withDestinationPath: outside.path)
-        try FileManager.default.createSymbolicLink(atPath: inbox + "/dangling.csv", withDestinationPath: world.root.appendingPathComponent("nothing").path)
+        try FileManager.default.createSymbolicLink(
+            atPath: inbox + "/dangling.csv", withDestinationPath: world.root.appendingPathComponent("nothing").path)
         try body.write(to: URL(fileURLWithPath: inbox + "/line\nbreak.csv"))
         try body.write(to: URL(fileURLWithPath: inbox + "/" + String(repeating: "n", count: 240) + ".csv"))
         let latin1Name: [UInt8] = Array(inbox.utf8) + [UInt8(ascii: "/"), 0x62, 0x6c, 0xe5, UInt8(ascii: "."), 0x63, 0x73, 0x76, 0]
-        let descriptor = latin1Name.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT | O_EXCL, 0o644) } }
+        let descriptor = latin1Name.withUnsafeBufferPointer {
+            $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT | O_EXCL, 0o644) }
+        }
         XCTAssertGreaterThanOrEqual(descriptor, 0)
         _ = body.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         close(descriptor)
@@ -36,7 +40,8 @@ final class HostileInboxTests: XCTestCase {
         XCTAssertEqual(report.exitCode, .ok, "\(report.subscribers.compactMap(\.message))")
         try world.collect(victim, expectNew: 1)
         try world.assertMirror(victim, on: day)
-        let population = try world.stateQuery("SELECT COUNT(*) FROM subscription WHERE subscriber = '\(world.subscribers[victim].id)' AND present = 1")
+        let population = try world.stateQuery(
+            "SELECT COUNT(*) FROM subscription WHERE subscriber = '\(world.subscribers[victim].id)' AND present = 1")
         XCTAssertEqual(population, String(world.subscribers[victim].population.count), "a hostile entry was applied")
 
         let left = try FileManager.default.contentsOfDirectory(atPath: inbox).filter { $0 != "processed" && $0 != "rejected" }
@@ -51,7 +56,8 @@ final class HostileInboxTests: XCTestCase {
         XCTAssertEqual(receipts.count, 7, "a receipt for every entry: \(receipts.sorted())")
 
         for line in world.logLines {
-            XCTAssertTrue(line.hasPrefix("ts=") && line.hasSuffix("\n") && line.dropLast().contains("\n") == false, "a log line was split: \(line)")
+            XCTAssertTrue(
+                line.hasPrefix("ts=") && line.hasSuffix("\n") && line.dropLast().contains("\n") == false, "a log line was split: \(line)")
         }
         let refusals = world.logLines.filter { $0.contains("event=population_file") && $0.contains("outcome=rejected") }
         XCTAssertEqual(refusals.count, 6, refusals.joined())

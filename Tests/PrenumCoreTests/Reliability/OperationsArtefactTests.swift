@@ -1,7 +1,8 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 /// What an installation is made of besides the binary — the systemd unit, the crontab, the
 /// alert rules, the man page — checked with the real tools (systemd-analyze, promtool).
@@ -12,8 +13,10 @@ final class OperationsArtefactTests: XCTestCase {
     func path(_ relative: String) -> String { Self.repository.appendingPathComponent(relative).path }
 
     func testTheServiceIsRatedSafeBySystemdAnalyze() throws {
-        let result = try ProcessRunner.run("/usr/bin/systemd-analyze", ["security", "--offline=true", path("scripts/systemd/prenum-run.service")])
-        let line = try XCTUnwrap(result.output.split(separator: "\n").first { $0.contains("Overall exposure level") }, result.output + result.errorOutput)
+        let result = try ProcessRunner.run(
+            "/usr/bin/systemd-analyze", ["security", "--offline=true", path("scripts/systemd/prenum-run.service")])
+        let line = try XCTUnwrap(
+            result.output.split(separator: "\n").first { $0.contains("Overall exposure level") }, result.output + result.errorOutput)
         let score = try XCTUnwrap(line.split(separator: " ").compactMap { Double($0) }.first, String(line))
         XCTAssertLessThanOrEqual(score, 3.0, String(line))
         let verify = try ProcessRunner.run("/usr/bin/systemd-analyze", ["verify", "--man=no", path("scripts/systemd/prenum-run.timer")])
@@ -24,8 +27,10 @@ final class OperationsArtefactTests: XCTestCase {
         let result = try ProcessRunner.run("/usr/bin/promtool", ["check", "rules", path("scripts/monitoring/prenum-alerts.yml")])
         XCTAssertEqual(result.status, 0, result.output + result.errorOutput)
         let rules = try String(contentsOfFile: path("scripts/monitoring/prenum-alerts.yml"), encoding: .utf8)
-        for alert in ["PrenumRunMissing", "PrenumRunLate", "PrenumSubscriberFailed", "PrenumSubscriberHeld", "PrenumStagedFileLeft",
-                      "PrenumQuarantinedRecord", "PrenumFormatSupportEnding", "PrenumRunStuckOrKilled"] {
+        for alert in [
+            "PrenumRunMissing", "PrenumRunLate", "PrenumSubscriberFailed", "PrenumSubscriberHeld", "PrenumStagedFileLeft",
+            "PrenumQuarantinedRecord", "PrenumFormatSupportEnding", "PrenumRunStuckOrKilled"
+        ] {
             XCTAssertTrue(rules.contains("alert: \(alert)"), alert)
         }
     }

@@ -1,8 +1,9 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumSQLite
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 /// What the operator is shown — `prenum status`, `status --check`, the log events and the
 /// metrics file — for the incidents of issue 13, through the real binary.
@@ -31,7 +32,9 @@ final class OperatorViewTests: XCTestCase {
         let world = try SimulationWorkspace.afterFirstNight(seed: 1313)
         let victim = world.subscribers[1].id
         let outbox = world.outboxFolder(world.subscribers[1])
-        let blockers = ["DELTA", "FULL"].map { outbox.appendingPathComponent("\(victim)-00000002-\(Self.second.description.replacingOccurrences(of: "-", with: ""))-\($0).xml") }
+        let blockers = ["DELTA", "FULL"].map {
+            outbox.appendingPathComponent("\(victim)-00000002-\(Self.second.description.replacingOccurrences(of: "-", with: ""))-\($0).xml")
+        }
         for blocker in blockers { try FileManager.default.createDirectory(at: blocker, withIntermediateDirectories: false) }
 
         let failed = try ProcessRunner.prenum(["run", "--date", Self.second.description], in: world.root)
@@ -88,8 +91,9 @@ final class OperatorViewTests: XCTestCase {
         XCTAssertEqual(good.status, 0, good.output)
         XCTAssertTrue(try metrics(world).contains("prenum_run_in_progress 0"))
 
-        let killed = try ProcessRunner.prenum(["run", "--date", Self.second.description], in: world.root,
-                                           environment: ["PRENUM_FAULT_STEP": "deliver.after-stage"])
+        let killed = try ProcessRunner.prenum(
+            ["run", "--date", Self.second.description], in: world.root,
+            environment: ["PRENUM_FAULT_STEP": "deliver.after-stage"])
         XCTAssertTrue(killed.killed, killed.errorOutput)
         let text = try metrics(world)
         XCTAssertTrue(text.contains("prenum_run_in_progress 1"), text)
@@ -122,7 +126,9 @@ final class OperatorViewTests: XCTestCase {
         XCTAssertEqual(refused.status, 75, refused.errorOutput)
         XCTAssertTrue(refused.errorOutput.contains("process \(holder.processIdentifier)"), refused.errorOutput)
         let failedEvent = try XCTUnwrap(events(refused.errorOutput, "run.failed").first, refused.errorOutput)
-        XCTAssertTrue(failedEvent.contains("level=error") && failedEvent.contains("exitCode=75") && failedEvent.contains("reason=lock-held"), failedEvent)
+        XCTAssertTrue(
+            failedEvent.contains("level=error") && failedEvent.contains("exitCode=75") && failedEvent.contains("reason=lock-held"),
+            failedEvent)
         XCTAssertEqual(ProcessOutcome(status: 0, killed: false, output: "", errorOutput: refused.errorOutput).lastEvent, "run.end")
         XCTAssertTrue(try metrics(world).contains("prenum_run_failure_reason{reason=\"lock-held\"} 1"))
         holder.stop()
@@ -132,8 +138,9 @@ final class OperatorViewTests: XCTestCase {
         let upstream = try Database(path: world.root.appendingPathComponent("register.db").path, mode: .readWrite(create: false))
         try upstream.execute("BEGIN EXCLUSIVE")
         try upstream.run("UPDATE payment SET gross_ore = gross_ore + 1 WHERE id = 1")
-        let busy = try ProcessRunner.prenum(["run", "--date", Self.second.description], in: world.root,
-                                         environment: ["PRENUM_REGISTER_BUSY_TIMEOUT_MS": "200"])
+        let busy = try ProcessRunner.prenum(
+            ["run", "--date", Self.second.description], in: world.root,
+            environment: ["PRENUM_REGISTER_BUSY_TIMEOUT_MS": "200"])
         try upstream.execute("ROLLBACK")
         XCTAssertEqual(busy.status, 75, busy.errorOutput)
         XCTAssertTrue(events(busy.errorOutput, "run.failed").first?.contains("reason=register-busy") == true, busy.errorOutput)
@@ -180,9 +187,11 @@ final class OperatorViewTests: XCTestCase {
         XCTAssertTrue(after.contains("prenum_run_population_files_by_outcome{outcome=\"deferred\"} 0"), after)
         XCTAssertFalse(quiet.errorOutput.contains("level=debug"), quiet.errorOutput)
         XCTAssertFalse(quiet.output.contains("level="), "the summary on stdout holds no log line")
-        let chatty = try ProcessRunner.prenum(["run", "--date", Self.second.description], in: world.root, environment: ["PRENUM_LOG_LEVEL": "debug"])
+        let chatty = try ProcessRunner.prenum(
+            ["run", "--date", Self.second.description], in: world.root, environment: ["PRENUM_LOG_LEVEL": "debug"])
         XCTAssertTrue(chatty.errorOutput.contains("level=debug"), chatty.errorOutput)
-        let wrong = try ProcessRunner.prenum(["run", "--date", Self.second.description], in: world.root, environment: ["PRENUM_LOG_LEVEL": "loud"])
+        let wrong = try ProcessRunner.prenum(
+            ["run", "--date", Self.second.description], in: world.root, environment: ["PRENUM_LOG_LEVEL": "loud"])
         XCTAssertEqual(wrong.status, 64, wrong.errorOutput)
         XCTAssertTrue(events(wrong.errorOutput, "run.failed").first?.contains("reason=usage") == true, wrong.errorOutput)
         let misspelt = try ProcessRunner.prenum(["run", "--dtae", Self.second.description], in: world.root)
@@ -198,8 +207,9 @@ final class OperatorViewTests: XCTestCase {
         let late = try ProcessRunner.prenum(["status", "--check"], in: world.root, environment: ["PRENUM_CLOCK": Timestamp.format(later)])
         XCTAssertEqual(late.status, 1, late.output)
         XCTAssertTrue(late.output.contains("late:"), late.output)
-        let generous = try ProcessRunner.prenum(["status", "--check", "--max-age", "48"], in: world.root,
-                                             environment: ["PRENUM_CLOCK": Timestamp.format(later)])
+        let generous = try ProcessRunner.prenum(
+            ["status", "--check", "--max-age", "48"], in: world.root,
+            environment: ["PRENUM_CLOCK": Timestamp.format(later)])
         XCTAssertEqual(generous.status, 0, generous.output)
     }
 

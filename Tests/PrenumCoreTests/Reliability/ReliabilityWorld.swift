@@ -1,7 +1,8 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 /// Helpers the reliability tests share on top of the simulation workspace.
 extension SimulationWorkspace {

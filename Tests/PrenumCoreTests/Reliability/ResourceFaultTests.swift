@@ -1,7 +1,8 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 /// The machine lets Prenum down: an outbox that cannot be created, a full disk, a damaged state
 /// database, a missing or foreign register, a bad signing key. Each gives the SPEC's exit code
@@ -11,14 +12,17 @@ final class ResourceFaultTests: XCTestCase {
     let secondNight = SimulationWorkspace.firstNight.adding(days: 1)
 
     /// Runs the second night with the fault in place and checks that nothing moved.
-    func assertFailsWithoutTrace(_ world: SimulationWorkspace, exit expected: Int32, naming fragments: [String],
-                                 file: StaticString = #filePath, line: UInt = #line) throws {
+    func assertFailsWithoutTrace(
+        _ world: SimulationWorkspace, exit expected: Int32, naming fragments: [String],
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         let state = try world.stateSummary()
         let files = world.fileListing()
         let outcome = try ProcessRunner.prenum(["run", "--date", secondNight.description], in: world.root)
         XCTAssertEqual(outcome.status, expected, outcome.errorOutput, file: file, line: line)
         for fragment in fragments {
-            XCTAssertTrue(outcome.errorOutput.contains(fragment), "message does not name \(fragment): \(outcome.errorOutput)", file: file, line: line)
+            XCTAssertTrue(
+                outcome.errorOutput.contains(fragment), "message does not name \(fragment): \(outcome.errorOutput)", file: file, line: line)
         }
         XCTAssertEqual(try world.stateSummary(), state, "the failed run recorded progress", file: file, line: line)
         XCTAssertEqual(world.fileListing(), files, "the failed run wrote, moved or removed files", file: file, line: line)
@@ -47,7 +51,8 @@ final class ResourceFaultTests: XCTestCase {
         }
         let id = world.subscribers[victim].id
         let caughtUp = try XCTUnwrap(world.subscribers[victim].files.last?.lastPathComponent)
-        XCTAssertTrue(caughtUp.hasPrefix("\(id)-00000002-") && caughtUp.hasSuffix("-FULL.xml"), "catch-up file: \(caughtUp)", file: file, line: line)
+        XCTAssertTrue(
+            caughtUp.hasPrefix("\(id)-00000002-") && caughtUp.hasSuffix("-FULL.xml"), "catch-up file: \(caughtUp)", file: file, line: line)
     }
 
     func testAnOutboxThatIsAFileFailsOnlyItsSubscriberAndTheNextRunCatchesUpWithAFullFile() throws {
@@ -58,16 +63,23 @@ final class ResourceFaultTests: XCTestCase {
         try FileManager.default.moveItem(at: outbox, to: saved)
         try Data("not a folder\n".utf8).write(to: outbox)
         // Its delivery files; its applied population file is archived with its commit.
-        let archived = world.fileListing(["archive"]).keys.filter { $0.contains("/\(world.subscribers[victim].id)/") && !$0.contains("/population/") }
+        let archived = world.fileListing(["archive"]).keys.filter {
+            $0.contains("/\(world.subscribers[victim].id)/") && !$0.contains("/population/")
+        }
 
         let outcome = try ProcessRunner.prenum(["run", "--date", secondNight.description], in: world.root)
         XCTAssertEqual(outcome.status, 1, outcome.errorOutput)
         XCTAssertTrue(outcome.errorOutput.contains(outbox.path) && outcome.errorOutput.contains("not a folder"), outcome.errorOutput)
         XCTAssertTrue(outcome.output.contains("failed"), outcome.output)
-        let waiting = try FileManager.default.contentsOfDirectory(atPath: world.root.appendingPathComponent("inbox/\(world.subscribers[victim].id)").path)
-        XCTAssertTrue(waiting.contains { $0.hasSuffix(".csv") }, "its population file should wait in the inbox, since its receipt cannot be written: \(waiting)")
+        let waiting = try FileManager.default.contentsOfDirectory(
+            atPath: world.root.appendingPathComponent("inbox/\(world.subscribers[victim].id)").path)
+        XCTAssertTrue(
+            waiting.contains { $0.hasSuffix(".csv") },
+            "its population file should wait in the inbox, since its receipt cannot be written: \(waiting)")
         XCTAssertEqual(try Data(contentsOf: outbox), Data("not a folder\n".utf8), "the file in the way was touched")
-        XCTAssertEqual(world.fileListing(["archive"]).keys.filter { $0.contains("/\(world.subscribers[victim].id)/") && !$0.contains("/population/") }.sorted(), archived.sorted())
+        XCTAssertEqual(
+            world.fileListing(["archive"]).keys.filter { $0.contains("/\(world.subscribers[victim].id)/") && !$0.contains("/population/") }
+                .sorted(), archived.sorted())
         let id = world.subscribers[victim].id
         XCTAssertEqual(try world.stateQuery("SELECT last_sequence FROM subscriber_state WHERE subscriber = '\(id)'"), "1")
         XCTAssertEqual(try world.stateQuery("SELECT COUNT(*) FROM delivery WHERE subscriber = '\(id)'"), "1")
@@ -114,10 +126,13 @@ final class ResourceFaultTests: XCTestCase {
 
         let outcome = try ProcessRunner.prenum(["run", "--date", secondNight.description], in: world.root)
         XCTAssertEqual(outcome.status, 1, outcome.errorOutput)
-        XCTAssertTrue(outcome.errorOutput.contains(mountPoint) && outcome.errorOutput.contains("No space left on device"), outcome.errorOutput)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outbox.path).sorted(), before, "a file appeared in the full outbox")
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: DeliveryPublisher.stagingFolder(outbox: outbox.path)), [],
-                       "a partial file was left in staging")
+        XCTAssertTrue(
+            outcome.errorOutput.contains(mountPoint) && outcome.errorOutput.contains("No space left on device"), outcome.errorOutput)
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: outbox.path).sorted(), before, "a file appeared in the full outbox")
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: DeliveryPublisher.stagingFolder(outbox: outbox.path)), [],
+            "a partial file was left in staging")
         XCTAssertEqual(try world.stateQuery("SELECT last_sequence FROM subscriber_state WHERE subscriber = '\(id)'"), "1")
         XCTAssertEqual(try world.stateQuery("SELECT COUNT(*) FROM delivery WHERE subscriber = '\(id)'"), "1")
         for index in world.subscribers.indices where index != victim {
@@ -161,7 +176,8 @@ final class ResourceFaultTests: XCTestCase {
 
         try Data(repeating: 0x41, count: 8192).write(to: world.root.appendingPathComponent("foreign.db"))
         try world.patchConfiguration { $0["register"] = "../foreign.db" }
-        try assertFailsWithoutTrace(world, exit: 65, naming: [world.root.appendingPathComponent("foreign.db").path, "not a SQLite database"])
+        try assertFailsWithoutTrace(
+            world, exit: 65, naming: [world.root.appendingPathComponent("foreign.db").path, "not a SQLite database"])
 
         try world.patchConfiguration { $0["register"] = "../register.db" }
         try assertRepairedRunDelivers(world)

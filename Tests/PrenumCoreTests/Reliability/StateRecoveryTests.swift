@@ -1,8 +1,9 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumCrypto
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 /// The state database lost, emptied or restored from an older backup: the next run must stop
 /// before it writes anything (exit 65, naming the chains), and `prenum recover` must rebuild a
@@ -39,8 +40,10 @@ final class StateRecoveryTests: XCTestCase {
         }
     }
 
-    private func run(_ world: SimulationWorkspace, _ day: CalendarDate, _ command: [String]? = nil,
-                     environment: [String: String] = [:]) throws -> ProcessOutcome {
+    private func run(
+        _ world: SimulationWorkspace, _ day: CalendarDate, _ command: [String]? = nil,
+        environment: [String: String] = [:]
+    ) throws -> ProcessOutcome {
         var extra = environment
         extra["PRENUM_CLOCK"] = "\(day)T01:00:00Z"
         return try ProcessRunner.prenum(command ?? ["run", "--date", day.description], in: world.root, environment: extra)
@@ -48,8 +51,10 @@ final class StateRecoveryTests: XCTestCase {
 
     /// Applies every new file (signature, sequence and previousHash checked by `collect`) and
     /// compares every mirror with the visibility oracle.
-    private func collectAndCheck(_ world: SimulationWorkspace, _ day: CalendarDate, expectKind: String? = nil,
-                                 file: StaticString = #filePath, line: UInt = #line) throws {
+    private func collectAndCheck(
+        _ world: SimulationWorkspace, _ day: CalendarDate, expectKind: String? = nil,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         for index in world.subscribers.indices {
             let before = world.subscribers[index].files.count
             try world.collect(index, expectNew: 1, file: file, line: line)
@@ -85,12 +90,16 @@ final class StateRecoveryTests: XCTestCase {
     }
 
     /// The refused run names every subscriber with its sequence and points to `recover`.
-    private func assertRefused(_ outcome: ProcessOutcome, _ world: SimulationWorkspace, before: [String: Data],
-                               file: StaticString = #filePath, line: UInt = #line) {
+    private func assertRefused(
+        _ outcome: ProcessOutcome, _ world: SimulationWorkspace, before: [String: Data],
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         XCTAssertEqual(outcome.status, 65, outcome.errorOutput, file: file, line: line)
         XCTAssertTrue(outcome.errorOutput.contains("prenum recover"), outcome.errorOutput, file: file, line: line)
         for subscriber in world.subscribers {
-            XCTAssertTrue(outcome.errorOutput.contains("\(subscriber.id): "), "\(subscriber.id) not named: \(outcome.errorOutput)", file: file, line: line)
+            XCTAssertTrue(
+                outcome.errorOutput.contains("\(subscriber.id): "), "\(subscriber.id) not named: \(outcome.errorOutput)", file: file,
+                line: line)
         }
         let after = files(world)
         XCTAssertEqual(Set(after.keys), Set(before.keys), "files appeared or went", file: file, line: line)
@@ -118,8 +127,12 @@ final class StateRecoveryTests: XCTestCase {
         XCTAssertEqual(same.status, 0, same.errorOutput)
         XCTAssertTrue(same.output.contains("already-completed"), same.output)
         // The archived files are the state's deliveries again, so a window can be re-delivered.
-        let rerun = try run(world, day, ["rerun", "--subscriber", world.subscribers[0].id, "--from", SimulationWorkspace.night(0).description,
-                                         "--to", SimulationWorkspace.night(2).description, "--dry-run"])
+        let rerun = try run(
+            world, day,
+            [
+                "rerun", "--subscriber", world.subscribers[0].id, "--from", SimulationWorkspace.night(0).description,
+                "--to", SimulationWorkspace.night(2).description, "--dry-run"
+            ])
         XCTAssertEqual(rerun.status, 0, rerun.errorOutput)
         // All three are still in the outbox: checked against the rebuilt hashes, none published again.
         XCTAssertTrue(rerun.output.contains("0 file pair(s)") && rerun.output.contains("3 already in place"), rerun.output)
@@ -138,7 +151,8 @@ final class StateRecoveryTests: XCTestCase {
         let world = try world(seed: 52, nights: 2)
         // The backup as docs/OPERATIONS.md takes it: under the run lock, with sqlite3's .backup.
         let backup = world.root.appendingPathComponent("state-backup.db").path
-        let taken = try ProcessRunner.run("/usr/bin/flock", ["--nonblock", statePath(world) + ".lock", "/usr/bin/sqlite3", statePath(world), ".backup '\(backup)'"])
+        let taken = try ProcessRunner.run(
+            "/usr/bin/flock", ["--nonblock", statePath(world) + ".lock", "/usr/bin/sqlite3", statePath(world), ".backup '\(backup)'"])
         XCTAssertEqual(taken.status, 0, taken.errorOutput)
         for n in 2..<4 {
             let day = SimulationWorkspace.night(n)
@@ -160,7 +174,9 @@ final class StateRecoveryTests: XCTestCase {
 
         let recovered = try run(world, day, ["recover"])
         XCTAssertEqual(recovered.status, 0, recovered.errorOutput)
-        let aside = try FileManager.default.contentsOfDirectory(atPath: world.root.path).filter { $0.hasPrefix("state.db.before-recover-") && !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") }
+        let aside = try FileManager.default.contentsOfDirectory(atPath: world.root.path).filter {
+            $0.hasPrefix("state.db.before-recover-") && !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm")
+        }
         XCTAssertEqual(aside.count, 1, "the old state is moved aside: \(aside)")
         XCTAssertEqual(try Data(contentsOf: world.root.appendingPathComponent(aside[0])), restored, "the old state is kept as it was")
 
@@ -228,8 +244,12 @@ final class StateRecoveryTests: XCTestCase {
         let outcome = try run(world, day)
         XCTAssertEqual(outcome.status, 0, outcome.errorOutput)
         try collectAndCheck(world, day, expectKind: "FULL")
-        let counted = try ProcessRunner.run("/usr/bin/sqlite3", [statePath(world),
-            "SELECT COUNT(*), COUNT(DISTINCT sha256) FROM population_file WHERE outcome = 'applied'"])
+        let counted = try ProcessRunner.run(
+            "/usr/bin/sqlite3",
+            [
+                statePath(world),
+                "SELECT COUNT(*), COUNT(DISTINCT sha256) FROM population_file WHERE outcome = 'applied'"
+            ])
         let numbers = counted.output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|")
         XCTAssertEqual(numbers.count, 2)
         XCTAssertEqual(numbers.first, numbers.last, "an applied file counted twice: \(counted.output)")
@@ -245,11 +265,16 @@ final class StateRecoveryTests: XCTestCase {
         let day = SimulationWorkspace.night(2)
         try prepare(world, day)
         let first = world.subscribers[0]
-        let killed = try run(world, day, environment: ["PRENUM_FAULT_STEP": FaultInjector.Step.deliverAfterArchive.rawValue,
-                                                       "PRENUM_FAULT_SUBSCRIBER": first.id, "PRENUM_DELIVERY_WORKERS": "1"])
+        let killed = try run(
+            world, day,
+            environment: [
+                "PRENUM_FAULT_STEP": FaultInjector.Step.deliverAfterArchive.rawValue,
+                "PRENUM_FAULT_SUBSCRIBER": first.id, "PRENUM_DELIVERY_WORKERS": "1"
+            ])
         XCTAssertTrue(killed.killed, killed.errorOutput)
-        let archived = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: world.root.appendingPathComponent("archive/\(first.id)").path)
-            .filter { $0.hasSuffix(".xml") }.max())
+        let archived = try XCTUnwrap(
+            try FileManager.default.contentsOfDirectory(atPath: world.root.appendingPathComponent("archive/\(first.id)").path)
+                .filter { $0.hasSuffix(".xml") }.max())
         let staging = world.outboxFolder(first).appendingPathComponent(".prenum-staging")
         switch cut {
         case .afterArchive: break
@@ -334,8 +359,9 @@ final class StateRecoveryTests: XCTestCase {
         try FileManager.default.createDirectory(at: old, withIntermediateDirectories: true)
         try FileManager.default.moveItem(at: keys.appendingPathComponent("public.pem"), to: old.appendingPathComponent("2026.pem"))
         try FileManager.default.removeItem(at: keys.appendingPathComponent("private.pem"))
-        try SigningKey.generate().writePEM(privatePath: keys.appendingPathComponent("private.pem").path,
-                                          publicPath: keys.appendingPathComponent("public.pem").path)
+        try SigningKey.generate().writePEM(
+            privatePath: keys.appendingPathComponent("private.pem").path,
+            publicPath: keys.appendingPathComponent("public.pem").path)
         removeState(world)
         let day = SimulationWorkspace.night(2)
         let refused = try run(world, day, ["recover"])
@@ -360,8 +386,9 @@ final class StateRecoveryTests: XCTestCase {
         try FileManager.default.copyItem(atPath: backup, toPath: statePath(world))
         let refused = try run(world, day)
         XCTAssertEqual(refused.status, 65, refused.errorOutput)
-        XCTAssertTrue(refused.errorOutput.contains("\(world.subscribers[0].id): population file 4 in the archive, the state counts 2 applied"),
-                      refused.errorOutput)
+        XCTAssertTrue(
+            refused.errorOutput.contains("\(world.subscribers[0].id): population file 4 in the archive, the state counts 2 applied"),
+            refused.errorOutput)
         XCTAssertEqual(try run(world, day, ["recover"]).status, 0)
         XCTAssertEqual(try run(world, day).status, 0)
         try collectAndCheck(world, day, expectKind: "FULL")
@@ -377,11 +404,14 @@ final class StateRecoveryTests: XCTestCase {
         let day = SimulationWorkspace.night(2)
         let refused = try run(world, day)
         XCTAssertEqual(refused.status, 65, refused.errorOutput)
-        XCTAssertTrue(refused.errorOutput.contains("\(subscriber): the state is new or empty, the archive and outbox hold sequences up to 2"),
-                      refused.errorOutput)
+        XCTAssertTrue(
+            refused.errorOutput.contains("\(subscriber): the state is new or empty, the archive and outbox hold sequences up to 2"),
+            refused.errorOutput)
         let recover = try run(world, day, ["recover"])
         XCTAssertEqual(recover.status, 65, recover.errorOutput)
-        XCTAssertTrue(recover.errorOutput.contains("\(subscriber)-00000001-20260301-FULL.xml is in the outbox but not in the archive"), recover.errorOutput)
+        XCTAssertTrue(
+            recover.errorOutput.contains("\(subscriber)-00000001-20260301-FULL.xml is in the outbox but not in the archive"),
+            recover.errorOutput)
         XCTAssertFalse(FileManager.default.fileExists(atPath: statePath(world)))
     }
 }

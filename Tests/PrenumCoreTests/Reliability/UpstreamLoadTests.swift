@@ -1,8 +1,9 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumSQLite
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 /// The register is written by its owners while Prenum runs. A run must see one consistent
 /// snapshot (every pair of payments exactly as it stood at the run's journal position, never
@@ -17,11 +18,14 @@ final class UpstreamLoadTests: XCTestCase {
         var day = CalendarDate("2026-03-01")!
         for index in world.subscribers.indices { try world.dropPopulationFile(for: index, day: day, full: true, lines: 120) }
         // Pairs belong to persons that the v1 municipality and the consent-bound insurer both see.
-        let pairPersons = world.chaos.persons.filter { world.subscribers[0].population[$0] != nil && world.subscribers[1].population[$0] != nil }
+        let pairPersons = world.chaos.persons.filter {
+            world.subscribers[0].population[$0] != nil && world.subscribers[1].population[$0] != nil
+        }
         XCTAssertFalse(pairPersons.isEmpty)
 
-        let writer = UpstreamWriter(register: world.root.appendingPathComponent("register.db").path, persons: world.chaos.persons,
-                                    pairPersons: pairPersons, day: day, seed: 77)
+        let writer = UpstreamWriter(
+            register: world.root.appendingPathComponent("register.db").path, persons: world.chaos.persons,
+            pairPersons: pairPersons, day: day, seed: 77)
         writer.start()
         var concurrentJournalRows: Int64 = 0
         var pairsSeen = 0
@@ -59,24 +63,31 @@ final class UpstreamLoadTests: XCTestCase {
             _ = assertPairsAsOfSnapshot(world, world.subscribers[index], pairs: writer.pairs, highWater: try journalEnd(world), day: day)
         }
         XCTAssertGreaterThan(pairsSeen, 0, "no pair ever reached a mirror: the consistency check checked nothing")
-        print("upstream-load: \(writer.transactions) upstream transactions, \(concurrentJournalRows) journal rows written while runs ran, \(writer.pairs.count) pairs, \(pairsSeen) pair sightings in mirrors")
+        print(
+            "upstream-load: \(writer.transactions) upstream transactions, \(concurrentJournalRows) journal rows written while runs ran, \(writer.pairs.count) pairs, \(pairsSeen) pair sightings in mirrors"
+        )
     }
 
     /// Each pair in the mirror exactly as it stood at the run's snapshot (journal position
     /// `highWater`): both payments or neither, with that moment's person and fields, never an
     /// older or a newer state. Returns how many pairs the mirror holds.
-    func assertPairsAsOfSnapshot(_ world: SimulationWorkspace, _ subscriber: SimulatedSubscriber, pairs: [UpstreamWriter.Pair],
-                                 highWater: Int64, day: CalendarDate, file: StaticString = #filePath, line: UInt = #line) -> Int {
+    func assertPairsAsOfSnapshot(
+        _ world: SimulationWorkspace, _ subscriber: SimulatedSubscriber, pairs: [UpstreamWriter.Pair],
+        highWater: Int64, day: CalendarDate, file: StaticString = #filePath, line: UInt = #line
+    ) -> Int {
         let windowStart = day.adding(days: -world.historyDays).description
         var held = 0
         for pair in pairs {
             var expected: (pnr: String, attributes: [String: String])?
             if let state = pair.state(at: highWater), let member = subscriber.population[state.pnr],
-               member.consent || !subscriber.requiresConsent, subscriber.benefits.contains("SJP"),
-               state.status != "cancelled", subscriber.formatVersion >= 2 || state.status == "executed",
-               state.paymentDate >= max(windowStart, member.fromDate ?? "") {
-                var attributes = ["benefit": "SJP", "paymentDate": state.paymentDate,
-                                  "gross": VisibilityOracle.kronor(state.gross), "tax": VisibilityOracle.kronor(state.tax)]
+                member.consent || !subscriber.requiresConsent, subscriber.benefits.contains("SJP"),
+                state.status != "cancelled", subscriber.formatVersion >= 2 || state.status == "executed",
+                state.paymentDate >= max(windowStart, member.fromDate ?? "")
+            {
+                var attributes = [
+                    "benefit": "SJP", "paymentDate": state.paymentDate,
+                    "gross": VisibilityOracle.kronor(state.gross), "tax": VisibilityOracle.kronor(state.tax)
+                ]
                 if subscriber.formatVersion >= 2 {
                     attributes["company"] = "FK"
                     attributes["status"] = state.status
@@ -87,9 +98,10 @@ final class UpstreamLoadTests: XCTestCase {
             }
             for id in [pair.ids.0, pair.ids.1] {
                 let want = expected.map { MirrorRecord(entity: "payment", id: id, pnr: $0.pnr, attributes: $0.attributes, deductions: []) }
-                XCTAssertEqual(subscriber.mirror.records["payment:\(id)"], want,
-                               "\(subscriber.id) \(day): payment \(id) of a pair is not as it stood at the snapshot (seq \(highWater))",
-                               file: file, line: line)
+                XCTAssertEqual(
+                    subscriber.mirror.records["payment:\(id)"], want,
+                    "\(subscriber.id) \(day): payment \(id) of a pair is not as it stood at the snapshot (seq \(highWater))",
+                    file: file, line: line)
             }
             if expected != nil { held += 1 }
         }
@@ -124,8 +136,9 @@ final class UpstreamLoadTests: XCTestCase {
         try holder.execute("BEGIN EXCLUSIVE")
         try holder.run("UPDATE payment SET gross_ore = gross_ore + 1 WHERE id = 1")
 
-        let locked = try ProcessRunner.prenum(["run", "--date", day.description], in: world.root,
-                                           environment: ["PRENUM_REGISTER_BUSY_TIMEOUT_MS": "300"])
+        let locked = try ProcessRunner.prenum(
+            ["run", "--date", day.description], in: world.root,
+            environment: ["PRENUM_REGISTER_BUSY_TIMEOUT_MS": "300"])
         XCTAssertEqual(locked.status, 75, locked.errorOutput)
         XCTAssertTrue(locked.errorOutput.contains("register.db") && locked.errorOutput.contains("locked"), locked.errorOutput)
         XCTAssertEqual(try stateValue(world, "SELECT COUNT(*) FROM run"), 0, "a run was recorded")

@@ -1,6 +1,7 @@
 import Foundation
-@testable import PrenumCore
 import PrenumSQLite
+
+@testable import PrenumCore
 
 /// The agency's case and payment systems, writing to the register from another thread through
 /// their own connection while Prenum runs: RegisterChaos transactions of several statements,
@@ -96,11 +97,13 @@ final class UpstreamWriter: @unchecked Sendable {
                 let operations = Int.random(in: 1...5, using: &random)
                 try database.transaction { try chaos.advance(on: day, operations: operations, &random) }
             } else if roll < 7 || pairs.isEmpty {
-                let state = PairState(pnr: random.pick(pairPersons), status: "executed", paymentDate: day.description,
-                                      gross: Int64.random(in: 10_000...900_000, using: &random), tax: 0)
+                let state = PairState(
+                    pnr: random.pick(pairPersons), status: "executed", paymentDate: day.description,
+                    gross: Int64.random(in: 10_000...900_000, using: &random), tax: 0)
                 let ids: [Int64] = try database.transaction {
                     try (0..<2).map { _ in
-                        try database.run("""
+                        try database.run(
+                            """
                             INSERT INTO payment(pnr, benefit, company, status, period_from, period_to, payment_date, gross_ore, tax_ore, registered_at)
                             VALUES (?, 'SJP', 'FK', ?, NULL, NULL, ?, ?, ?, ?)
                             """, [state.pnr, state.status, state.paymentDate, state.gross, state.tax, "\(day)T12:00:00Z"])
@@ -119,7 +122,8 @@ final class UpstreamWriter: @unchecked Sendable {
                     case 0, 1:
                         state.gross += 100
                         state.tax += 25
-                        try database.run("UPDATE payment SET gross_ore = ?, tax_ore = ? WHERE id IN (?, ?)", [state.gross, state.tax, first, second])
+                        try database.run(
+                            "UPDATE payment SET gross_ore = ?, tax_ore = ? WHERE id IN (?, ?)", [state.gross, state.tax, first, second])
                     case 2:
                         state.pnr = random.pick(pairPersons)
                         try database.run("UPDATE payment SET pnr = ? WHERE id IN (?, ?)", [state.pnr, first, second])

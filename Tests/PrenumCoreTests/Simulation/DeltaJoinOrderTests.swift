@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import PrenumCore
 
 /// A delta joins the population with the run's changes from whichever side is smaller. Both
@@ -28,13 +29,16 @@ final class DeltaJoinOrderTests: XCTestCase {
             let changeRows = try state.database.scalarInt("SELECT COUNT(*) FROM record_change") ?? 0
             XCTAssertGreaterThan(changeRows, 0)
             for subscriber in configuration.subscribers {
-                let profile = DeliveryProfile(benefits: Set(subscriber.benefits), formatVersion: subscriber.formatVersion,
-                                              requiresConsent: subscriber.purpose.requiresConsent, historyDays: configuration.historyDays)
+                let profile = DeliveryProfile(
+                    benefits: Set(subscriber.benefits), formatVersion: subscriber.formatVersion,
+                    requiresConsent: subscriber.purpose.requiresConsent, historyDays: configuration.historyDays)
                 func plan(changeRows: Int64) throws -> [String: [ChangeDecision]] {
                     var decisions: [String: [ChangeDecision]] = [:]
-                    try DeltaPlanner(database: state.database, subscriber: subscriber.id,
-                                     visibility: Visibility(profile: profile, businessDate: day), changeRows: changeRows)
-                        .forEachDeltaPerson { decisions[$0] = $1 }
+                    try DeltaPlanner(
+                        database: state.database, subscriber: subscriber.id,
+                        visibility: Visibility(profile: profile, businessDate: day), changeRows: changeRows
+                    )
+                    .forEachDeltaPerson { decisions[$0] = $1 }
                     return decisions
                 }
                 // 0 rows: the change set is the outer loop; a huge count: the population is.

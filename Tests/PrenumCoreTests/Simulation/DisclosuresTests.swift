@@ -1,7 +1,8 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumSQLite
+import XCTest
+
+@testable import PrenumCore
 
 /// `prenum disclosures` against a brute-force scan of every archived file, over a long
 /// simulation with population churn, order and purpose changes, refreshes and a terminated
@@ -49,7 +50,9 @@ final class DisclosuresTests: XCTestCase {
                 filesScanned += 1
                 dates[name] = parsed.header["businessDate"]
                 for person in parsed.persons {
-                    let records = person.records.map { DisclosureReport.Record(kind: $0.record.entity, id: $0.record.id, change: $0.change) }
+                    let records = person.records.map {
+                        DisclosureReport.Record(kind: $0.record.entity, id: $0.record.id, change: $0.change)
+                    }
                     scanned[person.pnr, default: []].insert(Said(subscriber: subscriber, file: name, records: records, unsubscribed: false))
                 }
                 for pnr in parsed.unsubscribed {
@@ -64,9 +67,12 @@ final class DisclosuresTests: XCTestCase {
             try DisclosureReport.gather(state: state.database, archiveRoot: archive.path, pnr: pnr, from: from, to: to)
         }
         func said(_ report: DisclosureReport) -> Set<Said> {
-            Set(report.recipients.flatMap { recipient in
-                recipient.files.map { Said(subscriber: recipient.subscriber, file: $0.name, records: $0.records, unsubscribed: $0.unsubscribed) }
-            })
+            Set(
+                report.recipients.flatMap { recipient in
+                    recipient.files.map {
+                        Said(subscriber: recipient.subscriber, file: $0.name, records: $0.records, unsubscribed: $0.unsubscribed)
+                    }
+                })
         }
         let middle = CalendarDate("2026-03-01")!.adding(days: 12), late = CalendarDate("2026-03-01")!.adding(days: 30)
         var pairs = 0
@@ -81,7 +87,9 @@ final class DisclosuresTests: XCTestCase {
             unsubscribedSeen = unsubscribedSeen || got.contains { $0.unsubscribed }
             // A window of business dates keeps exactly the files made in it.
             let window = try reported(pnr, from: middle, to: late)
-            XCTAssertEqual(said(window), expected.filter { (dates[$0.file] ?? "") >= middle.description && (dates[$0.file] ?? "") <= late.description })
+            XCTAssertEqual(
+                said(window), expected.filter { (dates[$0.file] ?? "") >= middle.description && (dates[$0.file] ?? "") <= late.description }
+            )
 
             for recipient in report.recipients {
                 let configured = world.subscribers.first { $0.id == recipient.subscriber }
@@ -91,7 +99,9 @@ final class DisclosuresTests: XCTestCase {
                     let purpose = try XCTUnwrap(purposes["\(recipient.subscriber) \(file.businessDate)"])
                     XCTAssertEqual(file.purpose, purpose, file.name)
                     // A configured legal basis (it does not change in the simulation) stands before the purpose's.
-                    XCTAssertEqual(file.legalBasis, try configured?.legalBasis ?? LegalBasis.byPurpose(XCTUnwrap(Purpose(rawValue: purpose))), file.name)
+                    XCTAssertEqual(
+                        file.legalBasis, try configured?.legalBasis ?? LegalBasis.byPurpose(XCTUnwrap(Purpose(rawValue: purpose))),
+                        file.name)
                 }
                 // The periods say, for every night, whether the person was in the population.
                 var night = CalendarDate("2026-03-01")!
@@ -151,7 +161,8 @@ final class DisclosuresTests: XCTestCase {
         let pnr = try XCTUnwrap(world.chaos.persons.first { !(try DisclosureIndex(database: state.database).files(naming: $0)).isEmpty })
         let file = try XCTUnwrap(try DisclosureIndex(database: state.database).files(naming: pnr).first)
         try FileManager.default.removeItem(at: archive.appendingPathComponent("\(file.subscriber)/\(file.fileName)"))
-        XCTAssertThrowsError(try DisclosureReport.gather(state: state.database, archiveRoot: archive.path, pnr: pnr, from: nil, to: nil)) { error in
+        XCTAssertThrowsError(try DisclosureReport.gather(state: state.database, archiveRoot: archive.path, pnr: pnr, from: nil, to: nil)) {
+            error in
             XCTAssertEqual((error as? OperationFailure)?.exitCode, .noInput)
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import PrenumCore
 
 /// `prenum explain` against the simulation's independent visibility query and the recipients'
@@ -29,18 +30,21 @@ final class ExplainTests: XCTestCase {
                     formatVersion: simulated.formatVersion, businessDate: day.description, historyDays: world.historyDays)
                 let subscriber = try XCTUnwrap(configuration.subscriber(simulated.id))
                 for pnr in sample {
-                    let explanation = try Explanation.gather(configuration: configuration, subscriber: subscriber, pnr: pnr, record: nil,
-                                                             date: day, state: state.database, register: register)
+                    let explanation = try Explanation.gather(
+                        configuration: configuration, subscriber: subscriber, pnr: pnr, record: nil,
+                        date: day, state: state.database, register: register)
                     let keys = Set(explanation.records.map { "\($0.kind):\($0.id)" })
                     let visibleHere = Set(expected.values.filter { $0.pnr == pnr }.map(\.key))
                     XCTAssertTrue(visibleHere.isSubset(of: keys), "\(simulated.id) \(day): explain missed \(visibleHere.subtracting(keys))")
                     for record in explanation.records {
                         let key = "\(record.kind):\(record.id)"
                         explained += 1
-                        XCTAssertEqual(record.visible, visibleHere.contains(key), "\(simulated.id) \(day) \(key): rule \(record.rule ?? "none")")
+                        XCTAssertEqual(
+                            record.visible, visibleHere.contains(key), "\(simulated.id) \(day) \(key): rule \(record.rule ?? "none")")
                         XCTAssertEqual(record.visible, record.rule == nil)
-                        XCTAssertEqual(record.holding.holds, simulated.mirror.records[key] != nil ? "yes" : "no",
-                                       "\(simulated.id) \(day) \(key): what the recipient holds")
+                        XCTAssertEqual(
+                            record.holding.holds, simulated.mirror.records[key] != nil ? "yes" : "no",
+                            "\(simulated.id) \(day) \(key): what the recipient holds")
                         if let rule = record.rule { rulesHit.insert(rule) }
                     }
                 }
@@ -56,15 +60,18 @@ final class ExplainTests: XCTestCase {
             let parsed = try simulated.files.map { ($0.lastPathComponent, try DeliveryFileParser.parse($0)) }
             let subscriber = try XCTUnwrap(configuration.subscriber(simulated.id))
             for pnr in world.chaos.persons.prefix(20) {
-                let explanation = try Explanation.gather(configuration: configuration, subscriber: subscriber, pnr: pnr, record: nil,
-                                                         date: day, state: state.database, register: register)
+                let explanation = try Explanation.gather(
+                    configuration: configuration, subscriber: subscriber, pnr: pnr, record: nil,
+                    date: day, state: state.database, register: register)
                 for record in explanation.records where record.holding.underAnotherPerson != true {
                     var scanned: [Explanation.CarryingFile] = []
                     for (name, delivery) in parsed {
                         for person in delivery.persons where person.pnr == pnr {
                             for (change, found) in person.records where found.entity == record.kind && found.id == record.id {
-                                scanned.append(.init(sequence: Int64(delivery.header["sequence"] ?? "") ?? -1,
-                                                     businessDate: delivery.header["businessDate"] ?? "", change: change, file: name))
+                                scanned.append(
+                                    .init(
+                                        sequence: Int64(delivery.header["sequence"] ?? "") ?? -1,
+                                        businessDate: delivery.header["businessDate"] ?? "", change: change, file: name))
                             }
                         }
                     }
@@ -96,7 +103,8 @@ final class ExplainTests: XCTestCase {
         try world.chaos.advance(on: day, operations: 150, &world.random)
         // A file where the staging folder of the subscriber holding most belongs: its delivery
         // fails before anything is staged.
-        let failing = try XCTUnwrap(world.subscribers.indices.max { world.subscribers[$0].mirror.records.count < world.subscribers[$1].mirror.records.count })
+        let failing = try XCTUnwrap(
+            world.subscribers.indices.max { world.subscribers[$0].mirror.records.count < world.subscribers[$1].mirror.records.count })
         let staging = world.outboxFolder(world.subscribers[failing]).appendingPathComponent(".prenum-staging")
         try FileManager.default.removeItem(at: staging)
         try Data("in the way".utf8).write(to: staging)
@@ -111,14 +119,18 @@ final class ExplainTests: XCTestCase {
         let subscriber = try XCTUnwrap(configuration.subscriber(simulated.id))
         var changedAndHeld = 0
         for pnr in world.chaos.persons {
-            let explanation = try Explanation.gather(configuration: configuration, subscriber: subscriber, pnr: pnr, record: nil,
-                                                     date: day, state: state.database, register: register)
+            let explanation = try Explanation.gather(
+                configuration: configuration, subscriber: subscriber, pnr: pnr, record: nil,
+                date: day, state: state.database, register: register)
             for record in explanation.records {
                 let key = "\(record.kind):\(record.id)"
-                XCTAssertEqual(record.holding.holds, simulated.mirror.records[key] != nil ? "yes" : "no", "\(key): what the recipient holds")
+                XCTAssertEqual(
+                    record.holding.holds, simulated.mirror.records[key] != nil ? "yes" : "no", "\(key): what the recipient holds")
                 let entity = record.kind == "payment" ? RecordKind.payment : .benefitCase
-                let changed = try state.database.scalarInt("SELECT COUNT(*) FROM record_change WHERE entity = ? AND id = ?",
-                                                           [Int64(entity.rawValue), record.id]) ?? 0
+                let changed =
+                    try state.database.scalarInt(
+                        "SELECT COUNT(*) FROM record_change WHERE entity = ? AND id = ?",
+                        [Int64(entity.rawValue), record.id]) ?? 0
                 if changed > 0 && record.holding.holds == "yes" { changedAndHeld += 1 }
             }
         }
@@ -127,8 +139,9 @@ final class ExplainTests: XCTestCase {
         // moved that night, which the person's records in the register no longer list.
         for record in simulated.mirror.records.values {
             let key = try XCTUnwrap(Explanation.recordKey(record.key))
-            let explanation = try Explanation.gather(configuration: configuration, subscriber: subscriber, pnr: record.pnr, record: key,
-                                                     date: day, state: state.database, register: register)
+            let explanation = try Explanation.gather(
+                configuration: configuration, subscriber: subscriber, pnr: record.pnr, record: key,
+                date: day, state: state.database, register: register)
             XCTAssertEqual(explanation.records.map(\.holding.holds), ["yes"], "\(record.key)")
         }
     }
@@ -137,15 +150,21 @@ final class ExplainTests: XCTestCase {
         let profile = DeliveryProfile(benefits: ["SJP"], formatVersion: .v1, requiresConsent: true, historyDays: 30)
         let visibility = Visibility(profile: profile, businessDate: CalendarDate("2026-03-01")!, permittedBenefits: ["SJP", "FP"])
         func payment(_ benefit: String, _ status: String, _ date: String) -> RecordVersion {
-            RecordVersion(id: 1, pnr: "194001011234", benefit: benefit, body: .payment(PaymentFields(
-                company: "FK", status: status, periodFrom: nil, periodTo: nil, paymentDate: date, grossOre: 100, taxOre: 0, deductions: [])))
+            RecordVersion(
+                id: 1, pnr: "194001011234", benefit: benefit,
+                body: .payment(
+                    PaymentFields(
+                        company: "FK", status: status, periodFrom: nil, periodTo: nil, paymentDate: date, grossOre: 100, taxOre: 0,
+                        deductions: [])))
         }
         let member = PopulationStanding.member(PersonTerms(fromDate: "2026-02-15"))
         // Each rule decides only once every earlier one passes.
         XCTAssertEqual(visibility.decidingRule(payment("BOB", "cancelled", "2025-01-01"), standing: .absent), .notInPopulation)
         XCTAssertEqual(visibility.decidingRule(payment("BOB", "cancelled", "2025-01-01"), standing: .withoutRequiredConsent), .noConsent)
         XCTAssertEqual(visibility.decidingRule(payment("BOB", "cancelled", "2026-02-01"), standing: member), .beforeFromDate)
-        XCTAssertEqual(visibility.decidingRule(payment("BOB", "cancelled", "2026-01-01"), standing: .member(PersonTerms(fromDate: nil))), .outsideWindow)
+        XCTAssertEqual(
+            visibility.decidingRule(payment("BOB", "cancelled", "2026-01-01"), standing: .member(PersonTerms(fromDate: nil))),
+            .outsideWindow)
         XCTAssertEqual(visibility.decidingRule(payment("BOB", "cancelled", "2026-02-20"), standing: member), .notPermittedForCategory)
         XCTAssertEqual(visibility.decidingRule(payment("FP", "cancelled", "2026-02-20"), standing: member), .benefitNotOrdered)
         XCTAssertEqual(visibility.decidingRule(payment("SJP", "cancelled", "2026-02-20"), standing: member), .cancelled)

@@ -1,8 +1,9 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumCrypto
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 /// A `prenum run` killed with SIGKILL at every named step and then run again must leave the
 /// same files, byte for byte, as a run that was never interrupted: no gap, no repeat, no
@@ -14,8 +15,9 @@ final class FaultInjectionTests: XCTestCase {
         environment["PRENUM_CLOCK"] = "2026-03-02T01:00:00Z"
         environment["PRENUM_INBOX_LOOK_MS"] = "0"
         for (key, value) in extra { environment[key] = value }
-        return try ProcessRunner.run(ProcessRunner.debugPrenum, arguments + ["--config", root.appendingPathComponent("config/prenum.json").path],
-                                     environment: environment)
+        return try ProcessRunner.run(
+            ProcessRunner.debugPrenum, arguments + ["--config", root.appendingPathComponent("config/prenum.json").path],
+            environment: environment)
     }
 
     /// Every published file (data and signature) by path relative to the workspace, with its bytes.
@@ -33,7 +35,8 @@ final class FaultInjectionTests: XCTestCase {
     }
 
     func testKillAtEveryStepThenRunGivesTheSameFiles() throws {
-        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: ProcessRunner.debugPrenum), "build prenum first: \(ProcessRunner.debugPrenum)")
+        XCTAssertTrue(
+            FileManager.default.isExecutableFile(atPath: ProcessRunner.debugPrenum), "build prenum first: \(ProcessRunner.debugPrenum)")
         let world = try SimulationWorkspace(seed: 99)
         try world.writeConfiguration()
         let day1 = CalendarDate("2026-03-01")!
@@ -43,7 +46,7 @@ final class FaultInjectionTests: XCTestCase {
         let day2 = day1.adding(days: 1)
         try world.chaos.advance(on: day2, operations: 40, &world.random)
         for index in world.subscribers.indices { try world.dropPopulationFile(for: index, day: day2, lines: 4) }
-        world.subscribers[0].benefits = ["SJP", "SA"]   // one subscriber changes its order: FULL
+        world.subscribers[0].benefits = ["SJP", "SA"]  // one subscriber changes its order: FULL
         try world.writeConfiguration()
 
         let prepared = world.root
@@ -62,14 +65,20 @@ final class FaultInjectionTests: XCTestCase {
         XCTAssertEqual(expected.count, 2 * 5 * 2, "two nights, five subscribers, data and signature")
 
         // recover's steps are not reached by a run; the brake's only on a night with a mass removal (BrakeTests).
-        var cases: [(String, [String: String])] = FaultInjector.Step.allCases.filter { !$0.rawValue.hasPrefix("recover.") && !BrakeTests.faultSteps.contains($0) }
-            .map { ($0.rawValue, ["PRENUM_FAULT_STEP": $0.rawValue]) }
+        var cases: [(String, [String: String])] = FaultInjector.Step.allCases.filter {
+            !$0.rawValue.hasPrefix("recover.") && !BrakeTests.faultSteps.contains($0)
+        }
+        .map { ($0.rawValue, ["PRENUM_FAULT_STEP": $0.rawValue]) }
         // A quiet night does not compact; this one must, to reach the step.
         if let index = cases.firstIndex(where: { $0.0 == FaultInjector.Step.compactBeforeCommit.rawValue }) {
             cases[index].1["PRENUM_COMPACT_PERCENT"] = "0"
         }
         cases.append(("deliver.after-stage#3", ["PRENUM_FAULT_STEP": "deliver.after-stage", "PRENUM_FAULT_HIT": "3"]))
-        cases.append(("deliver.after-signature-rename@mun-b", ["PRENUM_FAULT_STEP": "deliver.after-signature-rename", "PRENUM_FAULT_SUBSCRIBER": "mun-b"]))
+        cases.append(
+            (
+                "deliver.after-signature-rename@mun-b",
+                ["PRENUM_FAULT_STEP": "deliver.after-signature-rename", "PRENUM_FAULT_SUBSCRIBER": "mun-b"]
+            ))
         for (name, fault) in cases {
             let crashed = try copy(name.replacingOccurrences(of: "#", with: "-").replacingOccurrences(of: "@", with: "-"))
             defer { try? FileManager.default.removeItem(at: crashed) }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import PrenumCore
 
 /// SPEC section 4's mirror invariant over many simulated days: a recipient applying every file
@@ -30,8 +31,9 @@ final class MirrorInvariantTests: XCTestCase {
                 try world.mutateOrders()
                 for index in world.subscribers.indices where world.random.chance(0.6) {
                     let roll = world.random.chance(0.1)
-                    try world.dropPopulationFile(for: index, day: day, full: roll, invalid: !roll && world.random.chance(0.08),
-                                                 lines: Int.random(in: 1...6, using: &world.random))
+                    try world.dropPopulationFile(
+                        for: index, day: day, full: roll, invalid: !roll && world.random.chance(0.08),
+                        lines: Int.random(in: 1...6, using: &world.random))
                 }
             }
             if dayNumber == 20 { world.subscribers[4].terminatedFrom = day.description }
@@ -53,18 +55,21 @@ final class MirrorInvariantTests: XCTestCase {
         }
         // The copy's row count is kept, never recounted: it must still be true.
         let state = try StateDatabase(path: world.root.appendingPathComponent("state.db").path)
-        XCTAssertEqual(try RecordStore(database: state.database).copyRows(), try state.database.scalarInt("SELECT COUNT(*) FROM record"),
-                       "seed \(seed)")
+        XCTAssertEqual(
+            try RecordStore(database: state.database).copyRows(), try state.database.scalarInt("SELECT COUNT(*) FROM record"),
+            "seed \(seed)")
         try world.assertSchemaValid()
         if seed == 7 { try world.assertOpenSSLVerifies() }
         let log = world.logLines.joined()
         let compactions = world.logLines.filter { $0.contains("event=copy.compacted") }.count
-        XCTAssertTrue(compactionPercent == 0 ? compactions >= days - 2 : (1..<days / 2).contains(compactions),
-                      "seed \(seed): \(compactions) compactions in \(days) days at \(compactionPercent) %")
+        XCTAssertTrue(
+            compactionPercent == 0 ? compactions >= days - 2 : (1..<days / 2).contains(compactions),
+            "seed \(seed): \(compactions) compactions in \(days) days at \(compactionPercent) %")
         // Repacked after the first run and after every compaction.
         let repacks = world.logLines.filter { $0.contains("event=state.repacked") }.count
         XCTAssertGreaterThanOrEqual(repacks, compactions + 1, "seed \(seed)")
-        XCTAssertFalse(log.contains("[pnr]"), "a log line tried to carry a personnummer: \(world.logLines.filter { $0.contains("[pnr]") }.prefix(3))")
+        XCTAssertFalse(
+            log.contains("[pnr]"), "a log line tried to carry a personnummer: \(world.logLines.filter { $0.contains("[pnr]") }.prefix(3))")
         XCTAssertFalse(PersonnummerRedaction.containsPersonnummer(log), "log holds something shaped like a personnummer")
     }
 }

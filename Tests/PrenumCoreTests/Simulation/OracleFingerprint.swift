@@ -5,11 +5,15 @@ import PrenumCrypto
 /// oracle's records and none of Prenum's code: the canonical text, SHA-256 from libcrypto, and
 /// the sum modulo 2^256 as byte-wise addition with carry.
 enum OracleFingerprint {
-    static let legalBasis = ["coordination": "SFB 110:39, 114:9, 114:24", "risk_assessment": "SFB 114:24",
-                             "pension_forecast": "SFB 114:25", "claims": "SFB 114:26"]
+    static let legalBasis = [
+        "coordination": "SFB 110:39, 114:9, 114:24", "risk_assessment": "SFB 114:24",
+        "pension_forecast": "SFB 114:25", "claims": "SFB 114:26"
+    ]
 
-    static let order = ["payment": ["benefit", "company", "status", "periodFrom", "periodTo", "paymentDate", "gross", "tax", "registeredAt"],
-                        "case": ["benefit", "decision", "openedOn", "closedOn", "extentPct", "dailyAmount"]]
+    static let order = [
+        "payment": ["benefit", "company", "status", "periodFrom", "periodTo", "paymentDate", "gross", "tax", "registeredAt"],
+        "case": ["benefit", "decision", "openedOn", "closedOn", "extentPct", "dailyAmount"]
+    ]
 
     static func canonicalText(_ record: MirrorRecord) -> [UInt8] {
         var fields = [record.entity, "pnr=\(record.pnr)", "id=\(record.id)"]

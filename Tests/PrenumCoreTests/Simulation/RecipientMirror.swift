@@ -1,8 +1,9 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import XCTest
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// A record as a recipient holds it: its person and its attributes exactly as delivered.
 struct MirrorRecord: Equatable, CustomStringConvertible {
@@ -36,20 +37,30 @@ final class DeliveryFileParser: NSObject, XMLParserDelegate {
         let delegate = DeliveryFileParser()
         parser.delegate = delegate
         guard parser.parse(), delegate.failure == nil else {
-            throw NSError(domain: "DeliveryFileParser", code: 1, userInfo: [NSLocalizedDescriptionKey:
-                "\(url.lastPathComponent): \(delegate.failure ?? parser.parserError.map { "\($0)" } ?? "parse error")"])
+            throw NSError(
+                domain: "DeliveryFileParser", code: 1,
+                userInfo: [
+                    NSLocalizedDescriptionKey:
+                        "\(url.lastPathComponent): \(delegate.failure ?? parser.parserError.map { "\($0)" } ?? "parse error")"
+                ])
         }
         return delegate.parsed
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
         switch name {
         case "delivery": parsed.header = attributes
         case "person": parsed.persons.append((attributes["pnr"] ?? "", []))
         case "case", "payment":
             guard let pnr = parsed.persons.last?.pnr, let idText = attributes["id"], let id = Int64(idText),
-                  let change = attributes["change"] else { failure = "record without person, id or change"; return }
+                let change = attributes["change"]
+            else {
+                failure = "record without person, id or change"
+                return
+            }
             var attrs = attributes
             attrs["id"] = nil
             attrs["change"] = nil
@@ -97,7 +108,8 @@ struct RecipientMirror {
                 let existing = records[record.key]
                 switch change {
                 case "NEW":
-                    XCTAssertTrue(kind == "FULL" || existing == nil, "\(name): NEW for \(record.key) already held", file: line, line: number)
+                    XCTAssertTrue(
+                        kind == "FULL" || existing == nil, "\(name): NEW for \(record.key) already held", file: line, line: number)
                     records[record.key] = record
                 case "CHANGED":
                     XCTAssertNotNil(existing, "\(name): CHANGED for \(record.key) not held", file: line, line: number)
@@ -106,7 +118,8 @@ struct RecipientMirror {
                 case "REMOVED":
                     XCTAssertNotNil(existing, "\(name): REMOVED for \(record.key) not held", file: line, line: number)
                     XCTAssertEqual(existing?.pnr, person.pnr, "\(name): REMOVED under another person", file: line, line: number)
-                    XCTAssertTrue(record.attributes.isEmpty && record.deductions.isEmpty, "\(name): REMOVED carries fields", file: line, line: number)
+                    XCTAssertTrue(
+                        record.attributes.isEmpty && record.deductions.isEmpty, "\(name): REMOVED carries fields", file: line, line: number)
                     records[record.key] = nil
                 default:
                     XCTFail("\(name): unknown change \(change)", file: line, line: number)
@@ -118,7 +131,8 @@ struct RecipientMirror {
         }
         XCTAssertEqual(file.trailer["persons"], String(file.persons.count), "\(name): trailer persons", file: line, line: number)
         XCTAssertEqual(file.trailer["records"], String(recordCount), "\(name): trailer records", file: line, line: number)
-        XCTAssertEqual(file.trailer["unsubscribed"], String(file.unsubscribed.count), "\(name): trailer unsubscribed", file: line, line: number)
+        XCTAssertEqual(
+            file.trailer["unsubscribed"], String(file.unsubscribed.count), "\(name): trailer unsubscribed", file: line, line: number)
         lastSequence = Int(file.header["sequence"] ?? "") ?? -1
     }
 }

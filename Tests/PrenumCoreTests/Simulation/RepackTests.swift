@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+
 @testable import PrenumCore
 
 /// When a run repacks the state file: after the first run (the copy grew from nothing), after
@@ -7,7 +8,7 @@ import XCTest
 final class RepackTests: XCTestCase {
     func testRepacksFollowGrowthCompactionAndAnOwedRepackOnly() throws {
         let world = try SimulationWorkspace(seed: 5)
-        world.compactionPercent = 10_000     // no compaction unless a test night asks for one
+        world.compactionPercent = 10_000  // no compaction unless a test night asks for one
         try world.writeConfiguration()
         var day = CalendarDate("2026-03-01")!
         for index in world.subscribers.indices { try world.dropPopulationFile(for: index, day: day, full: true, lines: 20) }

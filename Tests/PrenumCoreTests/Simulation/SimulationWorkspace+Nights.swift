@@ -1,7 +1,8 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumCrypto
+import XCTest
+
+@testable import PrenumCore
 
 /// A small driver for the operations tests (rerun, verify, apply, status, metrics, recipient
 /// script): simulated nights with upstream changes, population files and order changes.
@@ -24,8 +25,10 @@ extension SimulationWorkspace {
     }
 
     /// A workspace after `nights` runs from `firstNight`; every run must succeed.
-    static func afterNights(seed: UInt64, nights: Int, persons: Int = 60, orderChanges: Bool = true,
-                            file: StaticString = #filePath, line: UInt = #line) throws -> SimulationWorkspace {
+    static func afterNights(
+        seed: UInt64, nights: Int, persons: Int = 60, orderChanges: Bool = true,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws -> SimulationWorkspace {
         let world = try readyForNights(seed: seed, persons: persons)
         try world.runNights(from: firstNight, count: nights, orderChanges: orderChanges, file: file, line: line)
         return world
@@ -36,8 +39,10 @@ extension SimulationWorkspace {
 
     /// Runs `count` nights starting at `day`; after the first night of a fresh workspace each
     /// night brings upstream changes, population files and, optionally, changed orders.
-    func runNights(from day: CalendarDate, count: Int, orderChanges: Bool = true,
-                   file: StaticString = #filePath, line: UInt = #line) throws {
+    func runNights(
+        from day: CalendarDate, count: Int, orderChanges: Bool = true,
+        file: StaticString = #filePath, line: UInt = #line
+    ) throws {
         for offset in 0..<count {
             let today = day.adding(days: offset)
             if today > Self.firstNight {
@@ -94,7 +99,9 @@ extension SimulationWorkspace {
 extension SimulationWorkspace {
     /// Like `afterNights` without order changes, but every subscriber's file is collected into
     /// its mirror night by night, so the population checks see each file's own night.
-    static func collectingNights(seed: UInt64, nights: Int, file: StaticString = #filePath, line: UInt = #line) throws -> SimulationWorkspace {
+    static func collectingNights(seed: UInt64, nights: Int, file: StaticString = #filePath, line: UInt = #line) throws
+        -> SimulationWorkspace
+    {
         let world = try readyForNights(seed: seed)
         for night in 0..<nights {
             try world.runNights(from: Self.night(night), count: 1, orderChanges: false, file: file, line: line)

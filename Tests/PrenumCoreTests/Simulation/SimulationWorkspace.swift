@@ -1,9 +1,10 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumCrypto
 import PrenumSQLite
 import PrenumTestSupport
+import XCTest
+
+@testable import PrenumCore
 
 /// A subscriber as the simulation drives it: its order, its population, and the mirror its
 /// recipient builds from the files.
@@ -34,7 +35,7 @@ final class SimulationWorkspace {
         "municipality": RegisterChaos.benefits,
         "enforcement": ["SJP", "FP", "TFP", "AKS", "UTV", "ETE", "SA", "AE"],
         "pension": ["SA", "AE", "SJP", "FP"],
-        "agency": ["SJP", "FP", "TFP", "AKS", "UTV", "ETE", "SA", "AE", "BB"],
+        "agency": ["SJP", "FP", "TFP", "AKS", "UTV", "ETE", "SA", "AE", "BB"]
     ]
 
     /// PRENUM_KEEP_SIMULATION=1 keeps the folder for a post-mortem of a failing seed.
@@ -73,17 +74,24 @@ final class SimulationWorkspace {
         try register.enableWriteAheadLog(synchronousFull: false)
         try RegisterSchema.create(in: register)
         let key = try SigningKey.generate()
-        try key.writePEM(privatePath: root.appendingPathComponent("keys/private.pem").path,
-                         publicPath: root.appendingPathComponent("keys/public.pem").path)
+        try key.writePEM(
+            privatePath: root.appendingPathComponent("keys/private.pem").path,
+            publicPath: root.appendingPathComponent("keys/public.pem").path)
         publicKey = key.publicKey
         chaos = RegisterChaos(register: register, persons: RegisterChaos.personPool(count: persons, random: &random))
         subscribers = [
             SimulatedSubscriber(id: "ins-a", category: "insurance", benefits: ["SJP", "SA", "FP"], purpose: "claims", formatVersion: 2),
-            SimulatedSubscriber(id: "mun-b", category: "municipality", benefits: ["BOB", "SJP", "FP", "TFP", "AKS"], purpose: "coordination", formatVersion: 1),
-            SimulatedSubscriber(id: "enf-c", category: "enforcement", benefits: ["SJP", "AKS", "SA", "AE"], purpose: "coordination", formatVersion: 2, outbox: "../moved/enf-c"),
-            SimulatedSubscriber(id: "age-d", category: "agency", benefits: ["SJP", "FP", "BB", "UTV"], purpose: "risk_assessment", formatVersion: 1),
-            SimulatedSubscriber(id: "pen-e", category: "pension", benefits: ["SA", "AE", "SJP"], purpose: "coordination", formatVersion: 3,
-                                legalBasis: "SFB 110:39 (simulated agreement)"),
+            SimulatedSubscriber(
+                id: "mun-b", category: "municipality", benefits: ["BOB", "SJP", "FP", "TFP", "AKS"], purpose: "coordination",
+                formatVersion: 1),
+            SimulatedSubscriber(
+                id: "enf-c", category: "enforcement", benefits: ["SJP", "AKS", "SA", "AE"], purpose: "coordination", formatVersion: 2,
+                outbox: "../moved/enf-c"),
+            SimulatedSubscriber(
+                id: "age-d", category: "agency", benefits: ["SJP", "FP", "BB", "UTV"], purpose: "risk_assessment", formatVersion: 1),
+            SimulatedSubscriber(
+                id: "pen-e", category: "pension", benefits: ["SA", "AE", "SJP"], purpose: "coordination", formatVersion: 3,
+                legalBasis: "SFB 110:39 (simulated agreement)")
         ]
         let start = CalendarDate("2026-01-01")!
         for _ in 0..<120 { try chaos.insertPayment(on: start, &random) }
@@ -105,7 +113,7 @@ final class SimulationWorkspace {
                 "category": subscriber.category,
                 "benefits": subscriber.benefits,
                 "purpose": subscriber.purpose,
-                "formatVersion": subscriber.formatVersion,
+                "formatVersion": subscriber.formatVersion
             ]
             if let terminated = subscriber.terminatedFrom { entry["terminatedFrom"] = terminated }
             if let outbox = subscriber.outbox { entry["outbox"] = outbox }
@@ -115,7 +123,7 @@ final class SimulationWorkspace {
         var config: [String: Any] = [
             "register": "../register.db", "stateDatabase": "../state.db", "inbox": "../inbox", "outbox": "../outbox",
             "archive": "../archive", "signingKey": "../keys/private.pem", "categories": "categories.json",
-            "historyDays": historyDays, "timeZone": "Europe/Stockholm", "subscribers": list,
+            "historyDays": historyDays, "timeZone": "Europe/Stockholm", "subscribers": list
         ]
         if let formatReleases { config["formatReleases"] = formatReleases }
         config.merge(extraConfiguration) { _, extra in extra }
@@ -160,7 +168,9 @@ final class SimulationWorkspace {
         for dropped in droppedFiles {
             let folder = root.appendingPathComponent("inbox/\(dropped.subscriber)")
             let expected = folder.appendingPathComponent((dropped.valid ? "processed/" : "rejected/") + dropped.name).path
-            XCTAssertTrue(FileManager.default.fileExists(atPath: expected), "\(dropped.subscriber) \(dropped.name) should be in \(expected)", file: file, line: line)
+            XCTAssertTrue(
+                FileManager.default.fileExists(atPath: expected), "\(dropped.subscriber) \(dropped.name) should be in \(expected)",
+                file: file, line: line)
         }
         droppedFiles.removeAll()
     }
@@ -177,8 +187,10 @@ final class SimulationWorkspace {
     func run(_ day: CalendarDate, clock: Date? = nil) throws -> RunReport {
         let configuration = try ConfigurationLoader.load(path: configPath)
         let fixed = clock ?? Timestamp.parse("\(day)T01:00:00Z") ?? Date()
-        return try NightlyRun(configuration: configuration, log: makeLog(), clock: { fixed },
-                              compactionPercent: compactionPercent, inboxLookSeconds: 0).execute(businessDate: day)
+        return try NightlyRun(
+            configuration: configuration, log: makeLog(), clock: { fixed },
+            compactionPercent: compactionPercent, inboxLookSeconds: 0
+        ).execute(businessDate: day)
     }
 
     func orderRefresh(_ id: String) throws {
@@ -214,16 +226,23 @@ final class SimulationWorkspace {
             for person in parsed.persons {
                 let member = subscriber.population[person.pnr]
                 XCTAssertNotNil(member, "\(name): a person outside the population", file: file, line: line)
-                XCTAssertTrue(member?.consent == true || !subscriber.requiresConsent, "\(name): a person without required consent", file: file, line: line)
+                XCTAssertTrue(
+                    member?.consent == true || !subscriber.requiresConsent, "\(name): a person without required consent", file: file,
+                    line: line)
                 for (change, record) in person.records where change != "REMOVED" {
-                    XCTAssertTrue(subscriber.benefits.contains(record.attributes["benefit"] ?? ""), "\(name): benefit not ordered", file: file, line: line)
-                    XCTAssertTrue(categories[subscriber.category]!.contains(record.attributes["benefit"] ?? ""), "\(name): benefit not permitted", file: file, line: line)
+                    XCTAssertTrue(
+                        subscriber.benefits.contains(record.attributes["benefit"] ?? ""), "\(name): benefit not ordered", file: file,
+                        line: line)
+                    XCTAssertTrue(
+                        categories[subscriber.category]!.contains(record.attributes["benefit"] ?? ""), "\(name): benefit not permitted",
+                        file: file, line: line)
                 }
             }
             if subscriber.formatVersion >= 3 {
                 XCTAssertEqual(parsed.header["purpose"], subscriber.purpose, "\(name): purpose", file: file, line: line)
-                XCTAssertEqual(parsed.header["legalBasis"], subscriber.legalBasis ?? OracleFingerprint.legalBasis[subscriber.purpose],
-                               "\(name): legalBasis", file: file, line: line)
+                XCTAssertEqual(
+                    parsed.header["legalBasis"], subscriber.legalBasis ?? OracleFingerprint.legalBasis[subscriber.purpose],
+                    "\(name): legalBasis", file: file, line: line)
             }
             subscriber.mirror.apply(parsed, name: name, file: file, line: line)
             subscriber.lastTrailer = parsed.trailer
@@ -242,7 +261,9 @@ final class SimulationWorkspace {
         let missing = expected.keys.filter { held[$0] == nil }.sorted()
         let extra = held.keys.filter { expected[$0] == nil }.sorted()
         let differing = expected.keys.filter { held[$0] != nil && held[$0] != expected[$0] }.sorted()
-        XCTAssertTrue(missing.isEmpty && extra.isEmpty && differing.isEmpty, """
+        XCTAssertTrue(
+            missing.isEmpty && extra.isEmpty && differing.isEmpty,
+            """
             \(subscriber.id) on \(day): mirror differs from the visible set: missing \(missing), extra \(extra), \
             differing \(differing.map { "\(held[$0]!) vs expected \(expected[$0]!)" })
             \((missing + extra + differing).prefix(2).map { diagnose($0, subscriber: subscriber, expected: expected[$0]) }.joined(separator: "\n"))
@@ -250,12 +271,20 @@ final class SimulationWorkspace {
         if subscriber.formatVersion >= 3 {
             // The trailer against a fingerprint computed here from the oracle's records.
             let oracle = OracleFingerprint.of(Array(expected.values))
-            XCTAssertEqual(subscriber.lastTrailer["visible"], String(oracle.visible), "\(subscriber.id) on \(day): trailer visible", file: file, line: line)
-            XCTAssertEqual(subscriber.lastTrailer["fingerprint"], oracle.hex, "\(subscriber.id) on \(day): trailer fingerprint", file: file, line: line)
+            XCTAssertEqual(
+                subscriber.lastTrailer["visible"], String(oracle.visible), "\(subscriber.id) on \(day): trailer visible", file: file,
+                line: line)
+            XCTAssertEqual(
+                subscriber.lastTrailer["fingerprint"], oracle.hex, "\(subscriber.id) on \(day): trailer fingerprint", file: file, line: line
+            )
         }
         for record in held.values {
-            XCTAssertNotNil(subscriber.population[record.pnr], "\(subscriber.id) holds a record of a person outside its population", file: file, line: line)
-            XCTAssertTrue(subscriber.benefits.contains(record.attributes["benefit"] ?? ""), "\(subscriber.id) holds an unordered benefit", file: file, line: line)
+            XCTAssertNotNil(
+                subscriber.population[record.pnr], "\(subscriber.id) holds a record of a person outside its population", file: file,
+                line: line)
+            XCTAssertTrue(
+                subscriber.benefits.contains(record.attributes["benefit"] ?? ""), "\(subscriber.id) holds an unordered benefit", file: file,
+                line: line)
         }
     }
 
@@ -275,7 +304,10 @@ final class SimulationWorkspace {
             var person = ""
             for line in lines {
                 if line.contains("<person ") { person = String(line) }
-                if line.contains("<\(parts[0]) id=\"\(parts[1])\"") { text += "\n   \(url.lastPathComponent): \(person.trimmingCharacters(in: .whitespaces)) \(line.trimmingCharacters(in: .whitespaces))" }
+                if line.contains("<\(parts[0]) id=\"\(parts[1])\"") {
+                    text +=
+                        "\n   \(url.lastPathComponent): \(person.trimmingCharacters(in: .whitespaces)) \(line.trimmingCharacters(in: .whitespaces))"
+                }
             }
         }
         return text
@@ -285,9 +317,14 @@ final class SimulationWorkspace {
     func assertOpenSSLVerifies(file: StaticString = #filePath, line: UInt = #line) throws {
         let publicPEM = root.appendingPathComponent("keys/public.pem").path
         for url in subscribers.flatMap(\.files) {
-            let result = try ProcessRunner.run("/usr/bin/openssl", ["pkeyutl", "-verify", "-pubin", "-inkey", publicPEM, "-rawin",
-                                                                  "-in", url.path, "-sigfile", url.path + ".sig"])
-            XCTAssertEqual(result.status, 0, "\(url.lastPathComponent): openssl: \(result.output) \(result.errorOutput)", file: file, line: line)
+            let result = try ProcessRunner.run(
+                "/usr/bin/openssl",
+                [
+                    "pkeyutl", "-verify", "-pubin", "-inkey", publicPEM, "-rawin",
+                    "-in", url.path, "-sigfile", url.path + ".sig"
+                ])
+            XCTAssertEqual(
+                result.status, 0, "\(url.lastPathComponent): openssl: \(result.output) \(result.errorOutput)", file: file, line: line)
         }
     }
 

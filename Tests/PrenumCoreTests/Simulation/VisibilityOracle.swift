@@ -18,9 +18,12 @@ struct VisibilityOracle {
         return "\(sign)\(magnitude / 100).\(cents < 10 ? "0" : "")\(cents)"
     }
 
-    func visible(population: [String: Member], requiresConsent: Bool, benefits: [String], formatVersion: Int,
-                 businessDate: String, historyDays: Int) throws -> [String: MirrorRecord] {
-        try register.execute("""
+    func visible(
+        population: [String: Member], requiresConsent: Bool, benefits: [String], formatVersion: Int,
+        businessDate: String, historyDays: Int
+    ) throws -> [String: MirrorRecord] {
+        try register.execute(
+            """
             CREATE TEMP TABLE IF NOT EXISTS oracle_population(pnr TEXT PRIMARY KEY, from_date TEXT);
             CREATE TEMP TABLE IF NOT EXISTS oracle_benefit(code TEXT PRIMARY KEY);
             DELETE FROM oracle_population; DELETE FROM oracle_benefit;
@@ -32,16 +35,20 @@ struct VisibilityOracle {
         let windowStart = try register.scalarText("SELECT date(?, '-' || ? || ' days')", [businessDate, historyDays]) ?? ""
 
         var result: [String: MirrorRecord] = [:]
-        try register.prepare("""
+        try register.prepare(
+            """
             SELECT p.id, p.pnr, p.benefit, p.company, p.status, p.period_from, p.period_to, p.payment_date, p.gross_ore, p.tax_ore,
                    p.registered_at
             FROM payment p JOIN oracle_population o ON o.pnr = p.pnr
             WHERE p.benefit IN (SELECT code FROM oracle_benefit)
               AND p.status <> 'cancelled' AND (?1 >= 2 OR p.status = 'executed')
               AND p.payment_date >= max(?2, COALESCE(o.from_date, ''))
-            """).forEachRow([formatVersion, windowStart]) { row in
-            var attributes = ["benefit": row.text(2), "paymentDate": row.text(7),
-                              "gross": Self.kronor(row.int64(8)), "tax": Self.kronor(row.int64(9))]
+            """
+        ).forEachRow([formatVersion, windowStart]) { row in
+            var attributes = [
+                "benefit": row.text(2), "paymentDate": row.text(7),
+                "gross": Self.kronor(row.int64(8)), "tax": Self.kronor(row.int64(9))
+            ]
             if let from = row.optionalText(5) { attributes["periodFrom"] = from }
             if let to = row.optionalText(6) { attributes["periodTo"] = to }
             var deductions: [String] = []
@@ -55,12 +62,14 @@ struct VisibilityOracle {
             let record = MirrorRecord(entity: "payment", id: row.int64(0), pnr: row.text(1), attributes: attributes, deductions: deductions)
             result[record.key] = record
         }
-        try register.prepare("""
+        try register.prepare(
+            """
             SELECT c.id, c.pnr, c.benefit, c.decision, c.opened_on, c.closed_on, c.extent_pct, c.daily_amount_ore
             FROM benefit_case c JOIN oracle_population o ON o.pnr = c.pnr
             WHERE c.benefit IN (SELECT code FROM oracle_benefit)
               AND (c.closed_on IS NULL OR c.closed_on >= max(?1, COALESCE(o.from_date, '')))
-            """).forEachRow([windowStart]) { row in
+            """
+        ).forEachRow([windowStart]) { row in
             let record = Self.caseRecord(row)
             result[record.key] = record
         }

@@ -1,13 +1,15 @@
 import Foundation
-import XCTest
-@testable import PrenumCore
 import PrenumSQLite
+import XCTest
+
+@testable import PrenumCore
 
 /// A full disk is 73 wherever it strikes (SPEC section 5): the mapping from a SQLite error to
 /// an exit code is one function, and the run's failure event and metrics take theirs from it.
 final class FailureExitCodeTests: XCTestCase {
-    private let writeFull = SQLiteError(resultCode: .ioErrWrite, systemErrno: ENOSPC, message: "disk I/O error",
-                                        sql: "INSERT INTO delivery VALUES (?)", path: "/state/prenum.db")
+    private let writeFull = SQLiteError(
+        resultCode: .ioErrWrite, systemErrno: ENOSPC, message: "disk I/O error",
+        sql: "INSERT INTO delivery VALUES (?)", path: "/state/prenum.db")
 
     func testAFullDiskFromSQLiteIs73WhateverTheFileIs() {
         for error in [writeFull, SQLiteError(resultCode: .full, message: "database or disk is full")] {
