@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import PrenumCore
+@testable import PrenumRecipient
 import PrenumCrypto
 import PrenumSQLite
 import PrenumTestSupport

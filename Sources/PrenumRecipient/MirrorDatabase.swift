@@ -1,5 +1,6 @@
 import Foundation
 import PrenumSQLite
+import PrenumCore
 
 /// A recipient's local copy of one subscriber's records, as `prenum apply` keeps it.
 ///

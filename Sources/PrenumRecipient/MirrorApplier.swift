@@ -1,5 +1,6 @@
 import Foundation
 import PrenumCrypto
+import PrenumCore
 
 /// `prenum apply`: verifies a folder, then applies one subscriber's files in sequence order to
 /// a local mirror, each file in one transaction, as docs/DELIVERY-FORMAT.md tells recipients to.

@@ -1,5 +1,6 @@
 import Foundation
 import PrenumCrypto
+import PrenumCore
 
 /// `prenum verify`: every check a recipient should make before trusting a folder of files —
 /// signature, key, schema, the rules the schema cannot state, trailer counts, the name, and
