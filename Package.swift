@@ -25,14 +25,17 @@ let package = Package(
         .target(name: "PrenumSQLite", dependencies: ["CSQLite"]),
         .target(name: "PrenumCrypto", dependencies: ["CCrypto", "PrenumSystem"]),
         .target(name: "PrenumCore", dependencies: ["PrenumSQLite", "PrenumCrypto", "PrenumSystem"], resources: [.copy("Delivery/Schemas")]),
-        .target(name: "PrenumCLI", dependencies: ["PrenumCore"]),
+        // The subscriber's side: verifying deliveries and keeping a mirror, apart from the producer's core.
+        .target(name: "PrenumRecipient", dependencies: ["PrenumCore", "PrenumSQLite", "PrenumCrypto"]),
+        .target(name: "PrenumCLI", dependencies: ["PrenumCore", "PrenumRecipient"]),
         .executableTarget(name: "prenum", dependencies: ["PrenumCLI"]),
         // Used by test targets only: the one process runner and the one temporary folder.
         .target(name: "PrenumTestSupport", path: "Tests/PrenumTestSupport"),
         .testTarget(name: "PrenumSystemTests", dependencies: ["PrenumSystem"]),
         .testTarget(name: "PrenumSQLiteTests", dependencies: ["PrenumSQLite", "PrenumTestSupport"]),
         .testTarget(name: "PrenumCryptoTests", dependencies: ["PrenumCrypto", "PrenumTestSupport"]),
-        .testTarget(name: "PrenumCoreTests", dependencies: ["PrenumCore", "PrenumSQLite", "PrenumCrypto", "PrenumTestSupport"]),
+        .testTarget(
+            name: "PrenumCoreTests", dependencies: ["PrenumCore", "PrenumRecipient", "PrenumSQLite", "PrenumCrypto", "PrenumTestSupport"]),
         .testTarget(name: "PrenumCLITests", dependencies: ["PrenumCLI", "PrenumCore", "PrenumTestSupport"])
     ],
     swiftLanguageModes: [.v6]

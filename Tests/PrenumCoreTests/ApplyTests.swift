@@ -5,6 +5,7 @@ import PrenumTestSupport
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumRecipient
 
 /// `prenum apply`: a recipient mirror built by applying the delivered files must hold exactly
 /// what the independent visibility query says the subscriber may see, field for field.

@@ -4,6 +4,7 @@ import PrenumTestSupport
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumRecipient
 
 /// `prenum verify` over real delivered files, each test damaging a copy in one way that a
 /// recipient must notice.

@@ -1,4 +1,5 @@
 import PrenumCore
+import PrenumRecipient
 
 struct ApplyCommand: Command {
     static let words = ["apply"]

@@ -1,4 +1,5 @@
 import PrenumCore
+import PrenumRecipient
 
 struct VerifyCommand: Command {
     static let words = ["verify"]

@@ -1,4 +1,5 @@
 import Foundation
+import PrenumCore
 
 /// `prenum verify --mirror`: whether an existing mirror holds what the last format-3 file of a
 /// folder says its recipient holds after it, without applying anything.

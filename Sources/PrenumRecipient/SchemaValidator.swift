@@ -1,4 +1,5 @@
 import Foundation
+import PrenumCore
 
 /// Validates delivery files against the shipped XSDs with `xmllint`, the stock tool recipients
 /// use too, in streaming mode so that a huge FULL file is not built as a tree in memory.

@@ -1,3 +1,5 @@
+import PrenumCore
+
 /// What `prenum verify` found in a folder, file by file, in chain order.
 public struct VerificationReport: Sendable {
     public let directory: String

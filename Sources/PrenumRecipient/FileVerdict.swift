@@ -1,3 +1,5 @@
+import PrenumCore
+
 /// The verdict on one file of a folder: what it is and every reason it cannot be trusted.
 public struct FileVerdict: Sendable {
     public let name: String

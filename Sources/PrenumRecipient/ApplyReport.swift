@@ -1,3 +1,5 @@
+import PrenumCore
+
 /// What `prenum apply` did: the verification, the files applied and skipped, and why it
 /// stopped if it did.
 public struct ApplyReport: Sendable {

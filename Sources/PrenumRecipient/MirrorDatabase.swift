@@ -1,4 +1,5 @@
 import Foundation
+import PrenumCore
 import PrenumSQLite
 
 /// A recipient's local copy of one subscriber's records, as `prenum apply` keeps it.

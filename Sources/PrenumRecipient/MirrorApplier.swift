@@ -1,4 +1,5 @@
 import Foundation
+import PrenumCore
 import PrenumCrypto
 
 /// `prenum apply`: verifies a folder, then applies one subscriber's files in sequence order to

@@ -1,4 +1,5 @@
 import Foundation
+import PrenumCore
 import PrenumCrypto
 
 /// `prenum verify`: every check a recipient should make before trusting a folder of files —
