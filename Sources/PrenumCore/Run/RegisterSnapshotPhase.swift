@@ -186,17 +186,7 @@ struct RegisterSnapshotPhase {
     private func applyJournal(after base: Int64, upTo highWater: Int64) throws -> (journaled: Int, kept: Int, released: Int) {
         let database = state.database
         let r = Self.schema
-        try database.execute(
-            """
-            CREATE TEMP TABLE IF NOT EXISTS changed_key(entity INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (entity, id)) WITHOUT ROWID;
-            DELETE FROM temp.changed_key;
-            """)
-        try database.run(
-            """
-            INSERT OR IGNORE INTO temp.changed_key(entity, id)
-            SELECT CASE entity \(RecordKind.allCases.map { "WHEN '\($0.journalName)' THEN \($0.rawValue)" }.joined(separator: " ")) END, entity_id
-            FROM \(r).change_log WHERE seq > ? AND seq <= ?
-            """, [base, highWater])
+        try ChangeSet(database: database, schema: r).collectKeys(after: base, upTo: highWater)
         for entity in RecordKind.allCases { try holdJournaledRecords(entity, table: entity.registerTable) }
         let tracked = "EXISTS (SELECT 1 FROM tracked_person t WHERE t.pnr = n.pnr)"
         // The version held so far: the recent one if any (x; NULL person: gone), else the

@@ -8,6 +8,23 @@ struct ChangeSet {
     /// The schema the register is attached as.
     let schema: String
 
+    /// Fills `temp.changed_key` with the (kind, id) of every record journaled in (base, highWater],
+    /// set-wise; the snapshot's statements join it.
+    func collectKeys(after base: Int64, upTo highWater: Int64) throws {
+        try database.execute(
+            """
+            CREATE TEMP TABLE IF NOT EXISTS changed_key(entity INTEGER NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (entity, id)) WITHOUT ROWID;
+            DELETE FROM temp.changed_key;
+            """)
+        let kind = RecordKind.allCases.map { "WHEN '\($0.journalName)' THEN \($0.rawValue)" }.joined(separator: " ")
+        try database.run(
+            """
+            INSERT OR IGNORE INTO temp.changed_key(entity, id)
+            SELECT CASE entity \(kind) END, entity_id
+            FROM \(schema).change_log WHERE seq > ? AND seq <= ?
+            """, [base, highWater])
+    }
+
     /// Refuses (65) a journal row in (base, highWater] whose `entity` names no record kind:
     /// taking it for one would deliver a wrong record, skipping it would lose a change.
     func refuseUnknownKinds(after base: Int64, upTo highWater: Int64, registerPath: String) throws {
