@@ -69,20 +69,7 @@ enum JSONDuplicateKeys {
                 }
                 index += 1
                 scanValue(path: keyPath)
-                skipWhitespace()
-                guard index < bytes.count else {
-                    failed = true
-                    return
-                }
-                if bytes[index] == UInt8(ascii: ",") {
-                    index += 1
-                    continue
-                }
-                if bytes[index] == UInt8(ascii: "}") {
-                    index += 1
-                    return
-                }
-                failed = true
+                guard continuesAfterElement(closedBy: UInt8(ascii: "}")) else { return }
             }
         }
 
@@ -97,20 +84,28 @@ enum JSONDuplicateKeys {
             while !failed {
                 scanValue(path: "\(path)[\(position)]")
                 position += 1
-                skipWhitespace()
-                guard index < bytes.count else {
-                    failed = true
-                    return
-                }
-                if bytes[index] == UInt8(ascii: ",") {
-                    index += 1
-                    continue
-                }
-                if bytes[index] == UInt8(ascii: "]") {
-                    index += 1
-                    return
-                }
+                guard continuesAfterElement(closedBy: UInt8(ascii: "]")) else { return }
+            }
+        }
+
+        /// After an object member or array element: true past a `,` (another one follows), false past
+        /// the closing bracket or, with `failed` set, at anything else.
+        mutating func continuesAfterElement(closedBy closing: UInt8) -> Bool {
+            skipWhitespace()
+            guard index < bytes.count else {
                 failed = true
+                return false
+            }
+            switch bytes[index] {
+            case UInt8(ascii: ","):
+                index += 1
+                return true
+            case closing:
+                index += 1
+                return false
+            default:
+                failed = true
+                return false
             }
         }
 
