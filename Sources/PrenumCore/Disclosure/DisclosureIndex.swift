@@ -6,7 +6,10 @@ import PrenumSQLite
 /// archived files that concern the person.
 ///
 /// A file's entries are written in the same state transaction as its delivery row, so the
-/// index can never miss a file that was published, nor name one that never was.
+/// index can never miss a file that was published, nor name one that never was. They are
+/// appended clustered by file (`disclosure_recent`), which writes each page once, and folded
+/// into the person-clustered `disclosure` in bulk when due: a night's hundreds of files each
+/// inserting in person order would otherwise rewrite most of that index's pages per file.
 public struct DisclosureIndex {
     let database: Database
 
@@ -61,6 +64,7 @@ public struct DisclosureIndex {
 
     /// Records that a file names `persons`, in the caller's transaction. A file already
     /// indexed is left as it is, so recording twice (a recovery, a rebuild) changes nothing.
+    /// A person named twice by one file is kept once.
     func record(
         fileName: String, subscriber: String, sequence: Int64, businessDate: String, profile: Profile,
         persons: some Sequence<(pnr: String, offset: Int64?)>
@@ -70,10 +74,10 @@ public struct DisclosureIndex {
                 fileName: fileName, subscriber: subscriber, sequence: sequence,
                 businessDate: businessDate, profile: profile)
         else { return }
-        let insert = try database.cached("INSERT OR IGNORE INTO disclosure(pnr, file, offset) VALUES (?, ?, ?)")
+        let insert = try database.cached("INSERT OR IGNORE INTO disclosure_recent(file, pnr, offset) VALUES (?, ?, ?)")
         for person in persons {
-            try insert.bind(person.pnr, at: 1)
-            try insert.bind(file, at: 2)
+            try insert.bind(file, at: 1)
+            try insert.bind(person.pnr, at: 2)
             try insert.bind(person.offset, at: 3)
             try insert.runToCompletion()
         }
@@ -86,25 +90,45 @@ public struct DisclosureIndex {
     }
 
     /// Forgets a file that never went out (a held file the operator discarded), in the caller's
-    /// transaction, so that the FULL taking its sequence is indexed instead. The persons are
-    /// read from the discarded file itself: the index is keyed by person, not by file.
+    /// transaction, so that the FULL taking its sequence is indexed instead. A file not yet
+    /// folded is one range delete; a folded one's persons are read from the discarded file
+    /// itself, since the folded index is keyed by person, not by file.
     func forget(subscriber: String, sequence: Int64, filePath: String) throws {
         guard
             let file = try database.scalarInt(
                 "SELECT id FROM disclosure_file WHERE subscriber = ? AND sequence = ?",
                 [subscriber, sequence])
         else { return }
-        guard DurableFiles.exists(filePath) else {
-            // The file is gone: a scan of the whole index, rare and slow but complete.
-            try database.run("DELETE FROM disclosure WHERE file = ?", [file])
+        try database.run("DELETE FROM disclosure_recent WHERE file = ?", [file])
+        // A fold moves all of a file's pairs at once: found here, none are in `disclosure`.
+        guard database.changes == 0 else {
             try database.run("DELETE FROM disclosure_file WHERE id = ?", [file])
             return
         }
+        guard DurableFiles.exists(filePath) else {
+            // The file is gone: a scan of the whole index, rare and slow but complete.
+            try database.run("DELETE FROM disclosure WHERE file = ?", [file])
+            try forgetFolded(pairs: database.changes, file: file)
+            return
+        }
         let delete = try database.cached("DELETE FROM disclosure WHERE pnr = ? AND file = ?")
+        var deleted = 0
         var handler = DeliveryFileReader.Handler()
-        handler.record = { try delete.execute([$0.pnr, file]) }
-        handler.unsubscribed = { try delete.execute([$0, file]) }
+        handler.record = {
+            try delete.execute([$0.pnr, file])
+            deleted += self.database.changes
+        }
+        handler.unsubscribed = {
+            try delete.execute([$0, file])
+            deleted += self.database.changes
+        }
         _ = try DeliveryFileReader.read(path: filePath, handler: handler)
+        try forgetFolded(pairs: deleted, file: file)
+    }
+
+    private func forgetFolded(pairs: Int, file: Int64) throws {
+        let meta = StateMeta(database: database)
+        try meta.setDisclosureFoldedPairs(max(0, try meta.disclosureFoldedPairs() - Int64(pairs)))
         try database.run("DELETE FROM disclosure_file WHERE id = ?", [file])
     }
 
@@ -175,11 +199,11 @@ public struct DisclosureIndex {
                     }
                     var file: Int64?
                     var lastPnr: String?
-                    let insert = try database.cached("INSERT OR IGNORE INTO disclosure(pnr, file) VALUES (?, ?)")
+                    let insert = try database.cached("INSERT OR IGNORE INTO disclosure_recent(file, pnr) VALUES (?, ?)")
                     func add(_ pnr: String) throws {
                         guard pnr != lastPnr, let file else { return }
                         lastPnr = pnr
-                        try insert.execute([pnr, file])
+                        try insert.execute([file, pnr])
                         summary.pairs += database.changes
                     }
                     var handler = DeliveryFileReader.Handler()
@@ -219,9 +243,32 @@ public struct DisclosureIndex {
         }
     }
 
+    // MARK: Folding
+
+    /// The pairs not yet folded, if they have reached `percent` of the folded index: each fold
+    /// writes the person-ordered index about once, so folding at a fixed share of it keeps the
+    /// writes per pair bounded however large the index grows.
+    func recentPairsDue(percent: Int) throws -> Int64? {
+        let recent = try database.scalarInt("SELECT COUNT(*) FROM disclosure_recent") ?? 0
+        let folded = try StateMeta(database: database).disclosureFoldedPairs()
+        guard recent > 0, recent * 100 >= Int64(max(percent, 0)) * folded else { return nil }
+        return recent
+    }
+
+    /// Moves the recent pairs into the person-clustered index, in its key order so each of its
+    /// pages is written once, in the caller's transaction.
+    func fold() throws {
+        try database.run(
+            "INSERT OR IGNORE INTO disclosure(pnr, file, offset) SELECT pnr, file, offset FROM disclosure_recent ORDER BY pnr, file")
+        let meta = StateMeta(database: database)
+        try meta.setDisclosureFoldedPairs(try meta.disclosureFoldedPairs() + Int64(database.changes))
+        try database.run("DELETE FROM disclosure_recent")
+    }
+
     // MARK: Reading
 
-    /// Every indexed file that names `pnr`, by subscriber and sequence: one range read.
+    /// Every indexed file that names `pnr`, by subscriber and sequence: one range read in the
+    /// folded index, and one key look-up in each file not yet folded.
     public func files(naming pnr: String) throws -> [File] {
         var files: [File] = []
         try database.prepare(
@@ -229,8 +276,13 @@ public struct DisclosureIndex {
             SELECT f.subscriber, f.sequence, f.business_date, f.file_name,
                    p.subscriber AS profile_subscriber, p.org_number, p.name, p.purpose, p.legal_basis, p.format_version, p.benefits,
                    d.offset
-            FROM disclosure d JOIN disclosure_file f ON f.id = d.file JOIN disclosure_profile p ON p.id = f.profile
-            WHERE d.pnr = ? ORDER BY f.subscriber, f.sequence
+            FROM (
+                SELECT file, offset FROM disclosure WHERE pnr = ?1
+                UNION ALL
+                SELECT r.file, r.offset FROM disclosure_file u CROSS JOIN disclosure_recent r
+                WHERE u.id >= (SELECT MIN(file) FROM disclosure_recent) AND r.file = u.id AND r.pnr = ?1
+            ) d JOIN disclosure_file f ON f.id = d.file JOIN disclosure_profile p ON p.id = f.profile
+            ORDER BY f.subscriber, f.sequence
             """
         ).forEachRow([pnr]) { row in
             let benefits = try row.text("benefits").split(separator: ",").map(String.init)

@@ -144,6 +144,7 @@ public final class NightlyRun {
         log.log(.info, "run.completed", ["businessDate": run.businessDate.description, "run": run.id, "untrackedPersons": untracked])
         guard performsMaintenance else { return }
         let compacted = compactIfDue(state)
+        foldDisclosuresIfDue(state)
         repackIfDue(state, compacted: compacted)
     }
 
@@ -152,28 +153,43 @@ public final class NightlyRun {
     /// Whether it compacted.
     @discardableResult
     private func compactIfDue(_ state: StateDatabase) -> Bool {
+        maintainIfDue(state, done: "copy.compacted", deferred: "copy.compaction-deferred", count: "recentRecords") {
+            let store = RecordStore(database: state.database)
+            guard let recent = try store.recentRowsDue(percent: compactionPercent) else { return nil }
+            try store.compact()
+            faults.reach(.compactBeforeCommit)
+            return recent
+        }
+    }
+
+    /// Maintenance after the files are out: folds the nights' disclosure pairs into the
+    /// person-clustered index when they are due. Deferred to a later run if it fails; a
+    /// disclosure query reads both parts either way.
+    private func foldDisclosuresIfDue(_ state: StateDatabase) {
+        maintainIfDue(state, done: "disclosures.folded", deferred: "disclosures.fold-deferred", count: "pairs") {
+            let index = DisclosureIndex(database: state.database)
+            guard let recent = try index.recentPairsDue(percent: compactionPercent) else { return nil }
+            try index.fold()
+            return recent
+        }
+    }
+
+    /// One maintenance step in its own transaction: `step` returns how many rows it folded, or
+    /// nil when it was not due. A failure is logged and leaves the step owed to a later run.
+    /// Whether it ran.
+    @discardableResult
+    private func maintainIfDue(
+        _ state: StateDatabase, done: String, deferred: String, count: String, _ step: () throws -> Int64?
+    ) -> Bool {
         let began = Date()
         do {
-            let recent: Int64? = try state.database.transaction {
-                let store = RecordStore(database: state.database)
-                guard let recent = try store.recentRowsDue(percent: compactionPercent) else { return nil }
-                try store.compact()
-                faults.reach(.compactBeforeCommit)
-                return recent
-            }
-            if let recent {
-                log.log(
-                    .info, "copy.compacted",
-                    [
-                        "recentRecords": recent,
-                        "durationSeconds": String(format: "%.3f", Date().timeIntervalSince(began))
-                    ])
-                return true
-            }
+            guard let rows = try state.database.transaction(.immediate, step) else { return false }
+            log.log(.info, done, [count: rows, "durationSeconds": String(format: "%.3f", Date().timeIntervalSince(began))])
+            return true
         } catch {
-            log.log(.warning, "copy.compaction-deferred", ["message": String(describing: error)])
+            log.log(.warning, deferred, ["message": String(describing: error)])
+            return false
         }
-        return false
     }
 
     /// Repacks the state file after a compaction, or once the copy has grown by a quarter

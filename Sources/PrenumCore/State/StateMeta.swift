@@ -12,8 +12,9 @@ public struct StateMeta {
         self.database = database
     }
 
-    /// The keys in use. Migrations 2 and 3 (`StateSchema`) write `copyRows` and
-    /// `fieldEncodingUpgradeOwed` in SQL of their own; released migrations are never edited.
+    /// The keys in use. Migrations 2, 3 and 9 (`StateSchema`) write `copyRows`,
+    /// `fieldEncodingUpgradeOwed` and `disclosureFoldedPairs` in SQL of their own; released
+    /// migrations are never edited.
     enum Key: String, CaseIterable {
         case watermark
         case journalMark = "watermark_journal_row"
@@ -22,6 +23,7 @@ public struct StateMeta {
         case repackOwed = "repack_owed"
         case repackedCopyRows = "repacked_copy_rows"
         case recoveredAt = "recovered_at"
+        case disclosureFoldedPairs = "disclosure_folded_pairs"
     }
 
     // MARK: The journal
@@ -69,6 +71,18 @@ public struct StateMeta {
             INSERT INTO meta(key, value) VALUES (?1, ?2)
             ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)
             """, [Key.copyRows.rawValue, Int64(delta)])
+    }
+
+    // MARK: The disclosure index
+
+    /// Pairs in the person-clustered disclosure index, kept by the fold, so deciding on the
+    /// next fold needs no count of the whole index.
+    func disclosureFoldedPairs() throws -> Int64 {
+        try integer(.disclosureFoldedPairs)
+    }
+
+    func setDisclosureFoldedPairs(_ pairs: Int64) throws {
+        try set(.disclosureFoldedPairs, String(pairs))
     }
 
     /// Rows written before the stored field encoding carried a version tag are still there:

@@ -283,6 +283,19 @@ enum StateSchema {
         """
         DROP INDEX population_file_applied;
         CREATE INDEX population_file_applied_bytes ON population_file(subscriber, sha256) WHERE outcome = 'applied';
+        """,
+        // 9: a file's disclosure pairs are first written clustered by file, at the end of the
+        // tree, and folded into the person-clustered index in bulk once they are due.
+        """
+        -- The pairs not yet folded into `disclosure`: a staging transaction appends its file's
+        -- pairs here instead of touching every page of the person-ordered index.
+        CREATE TABLE disclosure_recent(
+            file INTEGER NOT NULL,
+            pnr TEXT NOT NULL,
+            offset INTEGER,
+            PRIMARY KEY (file, pnr)
+        ) WITHOUT ROWID;
+        INSERT INTO meta(key, value) SELECT 'disclosure_folded_pairs', COUNT(*) FROM disclosure;
         """
     ]
 }

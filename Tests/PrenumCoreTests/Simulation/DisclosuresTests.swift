@@ -122,7 +122,11 @@ final class DisclosuresTests: XCTestCase {
 
         // Every pair written with its file knows where the person's element is, and that
         // element alone is read; an offset that points elsewhere falls back to the stream.
-        XCTAssertEqual(try state.database.scalarInt("SELECT COUNT(*) FROM disclosure WHERE offset IS NULL"), 0)
+        XCTAssertEqual(
+            try state.database.scalarInt(
+                "SELECT (SELECT COUNT(*) FROM disclosure WHERE offset IS NULL) + (SELECT COUNT(*) FROM disclosure_recent WHERE offset IS NULL)"
+            ),
+            0)
         for pnr in world.chaos.persons.prefix(10) {
             for file in try DisclosureIndex(database: state.database).files(naming: pnr) {
                 let path = ArchivedDelivery.path(archiveRoot: archive.path, subscriber: file.subscriber, fileName: file.fileName)
@@ -138,10 +142,23 @@ final class DisclosuresTests: XCTestCase {
             }
         }
 
+        // The answers above read both parts of the index: pairs folded by person, and the
+        // latest nights' by file. Folded whole, it says the same.
+        let before = try world.chaos.persons.map { said(try reported($0)) }
+        let recentPairs = try XCTUnwrap(try state.database.scalarInt("SELECT COUNT(*) FROM disclosure_recent"))
+        let foldedPairs = try XCTUnwrap(try state.database.scalarInt("SELECT COUNT(*) FROM disclosure"))
+        XCTAssertGreaterThan(recentPairs, 0)
+        XCTAssertGreaterThan(foldedPairs, 0)
+        XCTAssertEqual(try StateMeta(database: state.database).disclosureFoldedPairs(), foldedPairs)
+        try state.database.transaction { try DisclosureIndex(database: state.database).fold() }
+        XCTAssertEqual(try state.database.scalarInt("SELECT COUNT(*) FROM disclosure_recent"), 0)
+        XCTAssertEqual(try StateMeta(database: state.database).disclosureFoldedPairs(), foldedPairs + recentPairs)
+        XCTAssertEqual(try world.chaos.persons.map { said(try reported($0)) }, before)
+
         // Rebuilt from the archive alone, the index says the same (the profile then comes
         // from the configuration, so only the files and records are compared).
-        let before = try world.chaos.persons.map { said(try reported($0)) }
-        try state.database.execute("DELETE FROM disclosure; DELETE FROM disclosure_file; DELETE FROM disclosure_profile;")
+        try state.database.execute(
+            "DELETE FROM disclosure; DELETE FROM disclosure_recent; DELETE FROM disclosure_file; DELETE FROM disclosure_profile;")
         XCTAssertEqual(try reported(world.chaos.persons[0]).recipients.count, 0)
         let configuration = try ConfigurationLoader.load(path: world.configPath)
         let rebuilt = try DisclosureIndex(database: state.database).rebuild(archiveRoot: archive.path, configuration: configuration)
