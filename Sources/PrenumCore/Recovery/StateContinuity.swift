@@ -205,9 +205,8 @@ struct StatePositions {
     init(_ database: Database) throws {
         let tables = try Set(RegisterReader.tableNames(database))
         guard tables.contains("subscriber_state"), tables.contains("population_file"), tables.contains("run") else { return }
-        try database.prepare("SELECT subscriber, last_sequence, last_xml_sha256 FROM subscriber_state").forEachRow { row in
-            deliveries[try row.text("subscriber")] = (try row.int64("last_sequence"), try row.text("last_xml_sha256"))
-        }
+        let ledger = RunLedger(database: database)
+        deliveries = try ledger.chainPositions()
         try database.prepare(
             """
             SELECT subscriber, COUNT(*) AS files FROM population_file WHERE outcome = 'applied' GROUP BY subscriber
@@ -233,7 +232,7 @@ struct StatePositions {
                 }
             }
         }
-        let runs = try database.scalarInt("SELECT COUNT(*) FROM run") ?? 0
+        let runs = try ledger.runCount()
         isEmpty = runs == 0 && populations.isEmpty && deliveries.values.allSatisfy { $0.sequence == 0 }
     }
 }

@@ -16,7 +16,9 @@ public struct QuarantinedRecord: Codable, Sendable, Equatable {
     public let seen: String
 }
 
-/// Reads the quarantine the snapshot keeps in state (`RegisterSnapshotPhase`).
+/// The quarantine the snapshot keeps in state (`RegisterSnapshotPhase`), and the versions one
+/// snapshot holds back (`temp.held`: entity, id, and the problem as `<column> <reason>`) until
+/// it files them here.
 public struct QuarantineLedger {
     let database: Database
 
@@ -39,19 +41,19 @@ public struct QuarantineLedger {
         Int(try database.scalarInt("SELECT COUNT(*) FROM quarantine") ?? 0)
     }
 
-    /// How many records run `runID` held back when it took its snapshot.
     /// Records held back now under persons in `subscriber`'s population: what its recipient
     /// lags behind the register in (status per subscriber).
     public func count(subscriber: String) throws -> Int {
         Int(
             try database.scalarInt(
                 """
-                SELECT COUNT(*) FROM quarantine q JOIN subscription s ON s.subscriber = ? AND s.pnr = q.pnr AND s.present = 1
+                SELECT COUNT(*) FROM quarantine q \(SubscriptionStore.presentPersonJoin("s", pnr: "q.pnr"))
                 """, [subscriber]) ?? 0)
     }
 
+    /// How many records run `runID` held back when it took its snapshot.
     public func count(atRun runID: Int64) throws -> Int {
-        Int(try database.scalarInt("SELECT quarantined FROM run WHERE id = ?", [runID]) ?? 0)
+        try RunLedger(database: database).quarantined(atRun: runID)
     }
 
     private func read(_ sql: String, _ arguments: [SQLiteBindable]) throws -> [QuarantinedRecord] {
@@ -64,5 +66,116 @@ public struct QuarantineLedger {
                     reason: row.text(3), since: row.text(4), seen: row.text(5)))
         }
         return records
+    }
+
+    // MARK: One snapshot's held-back versions
+
+    /// Readies `temp.held` and forgets the quarantine of persons nobody subscribes any more
+    /// (checked afresh should they come back). Before new persons are tracked.
+    func beginSnapshot() throws {
+        try database.execute(
+            """
+            CREATE TEMP TABLE IF NOT EXISTS held(entity INTEGER NOT NULL, id INTEGER NOT NULL, pnr TEXT, problem TEXT NOT NULL,
+                                                 PRIMARY KEY (entity, id)) WITHOUT ROWID;
+            DELETE FROM temp.held;
+            DELETE FROM quarantine WHERE pnr IS NULL OR NOT EXISTS (SELECT 1 FROM tracked_person t WHERE t.pnr = quarantine.pnr);
+            """)
+    }
+
+    /// The problem expression of row `alias` of `entity`'s table in the register attached as `schema`.
+    private static func problem(_ entity: RecordKind, _ alias: String, schema: String) -> String {
+        RegisterValueDomain.problem(entity, alias, schema: schema)
+    }
+
+    /// SQL condition: register row `alias` of `entity` is not held back in this snapshot.
+    static func notHeld(_ entity: RecordKind, _ alias: String) -> String {
+        "NOT EXISTS (SELECT 1 FROM temp.held h WHERE h.entity = \(entity.rawValue) AND h.id = \(alias).id)"
+    }
+
+    /// Holds back the bad current records of the newly tracked persons (`temp.new_person`,
+    /// `RecordCopy.trackNewPersons`) in the register attached as `schema`.
+    func holdNewPersonsRecords(_ entity: RecordKind, schema: String) throws {
+        try database.execute(
+            """
+            INSERT OR REPLACE INTO temp.held(entity, id, pnr, problem)
+                SELECT \(entity.rawValue), id, pnr, problem FROM (
+                    SELECT c.id, c.pnr, \(Self.problem(entity, "c", schema: schema)) AS problem
+                    FROM temp.new_person n CROSS JOIN \(schema).\(entity.registerTable) c ON c.pnr = n.pnr)
+                WHERE problem IS NOT NULL
+            """)
+    }
+
+    /// Holds back the bad new versions among the night's journaled records: those of tracked
+    /// persons, and those the copy holds that moved to a person given as garbage (they stay
+    /// with the one they had). Filed under the person of the copy's version, else the register's.
+    func holdJournaledRecords(_ entity: RecordKind, schema: String) throws {
+        let e = entity.rawValue
+        // Only versions of tracked persons are classified (a version moved to a person nobody
+        // subscribes is visible to no one, so it is removed as usual), and versions whose person
+        // is garbage, held back only if the copy has the record. LIMIT keeps SQLite from
+        // folding the subquery in, so the copy is looked at for bad versions only.
+        try database.execute(
+            """
+            INSERT OR REPLACE INTO temp.held(entity, id, pnr, problem)
+                SELECT \(e), bad.id, COALESCE(bad.copied, bad.pnr), bad.problem FROM (
+                    SELECT found.id, found.pnr, found.problem,
+                           COALESCE((SELECT x.pnr FROM record_recent x WHERE x.entity = \(e) AND x.id = found.id),
+                                    (SELECT b.pnr FROM record b WHERE b.entity = \(e) AND b.id = found.id
+                                     AND NOT EXISTS (SELECT 1 FROM record_recent x WHERE x.entity = \(e) AND x.id = found.id))) AS copied
+                    FROM (SELECT a.id, a.pnr, \(Self.problem(entity, "a", schema: schema)) AS problem
+                          FROM temp.changed_key k JOIN \(schema).\(entity.registerTable) a ON a.id = k.id
+                          WHERE k.entity = \(e)
+                            AND (EXISTS (SELECT 1 FROM tracked_person t WHERE t.pnr = a.pnr) OR (\(RegisterValueDomain.personnummerShape("a.pnr"))) IS NOT 1)
+                            AND \(Self.problem(entity, "a", schema: schema)) IS NOT NULL
+                          LIMIT -1) found) bad
+                WHERE bad.copied IS NOT NULL OR EXISTS (SELECT 1 FROM tracked_person t WHERE t.pnr = bad.pnr)
+            """)
+    }
+
+    /// Journaled records no longer held back (corrected or deleted upstream) leave the
+    /// quarantine; their change was copied like any other. How many left.
+    func releaseCorrected() throws -> Int {
+        try database.execute(
+            """
+            DELETE FROM quarantine
+            WHERE EXISTS (SELECT 1 FROM temp.changed_key k WHERE k.entity = quarantine.entity AND k.id = quarantine.id)
+              AND NOT EXISTS (SELECT 1 FROM temp.held h WHERE h.entity = quarantine.entity AND h.id = quarantine.id)
+            """)
+        return database.changes
+    }
+
+    /// This snapshot's held-back versions in (entity, id) order: the entity's raw value, the
+    /// id, the problem (`<column> <reason>`) and, if already quarantined, since when.
+    func forEachHeld(_ body: (_ entity: Int, _ id: Int64, _ problem: String, _ since: String?) throws -> Void) throws {
+        try database.prepare(
+            """
+            SELECT h.entity, h.id, h.problem, q.since FROM temp.held h
+            LEFT JOIN quarantine q ON q.entity = h.entity AND q.id = h.id ORDER BY h.entity, h.id
+            """
+        ).forEachRow { row in
+            try body(try row["entity"], try row["id"], try row["problem"], try row["since"])
+        }
+    }
+
+    /// Files this snapshot's held-back versions in the quarantine: new ones since
+    /// `businessDate`, all seen then.
+    func fileHeld(businessDate: CalendarDate) throws {
+        try database.run(
+            """
+            INSERT INTO quarantine(entity, id, pnr, field, reason, since, seen)
+                SELECT entity, id, pnr, substr(problem, 1, instr(problem, ' ') - 1), substr(problem, instr(problem, ' ') + 1), ?1, ?1
+                FROM temp.held WHERE true
+            ON CONFLICT(entity, id) DO UPDATE SET pnr = excluded.pnr, field = excluded.field, reason = excluded.reason, seen = excluded.seen
+            """, [businessDate.description])
+    }
+
+    /// How many versions this snapshot held back.
+    func heldCount() throws -> Int {
+        Int(try database.scalarInt("SELECT COUNT(*) FROM temp.held") ?? 0)
+    }
+
+    /// Empties `temp.held` once filed.
+    func forgetHeld() throws {
+        try database.execute("DELETE FROM temp.held")
     }
 }

@@ -259,4 +259,30 @@ public struct RunLedger {
             "UPDATE delivery SET status = 'published', published_at = ? WHERE subscriber = ? AND sequence = ?",
             [at, subscriber, sequence])
     }
+
+    // MARK: Quarantine and continuity
+
+    /// Records on run `runID` how many records were quarantined at its snapshot.
+    func setQuarantined(_ count: Int64, ofRun runID: Int64) throws {
+        try database.run("UPDATE run SET quarantined = ? WHERE id = ?", [count, runID])
+    }
+
+    /// How many records run `runID` held back when it took its snapshot (0 for no such run).
+    func quarantined(atRun runID: Int64) throws -> Int {
+        Int(try database.scalarInt("SELECT quarantined FROM run WHERE id = ?", [runID]) ?? 0)
+    }
+
+    /// Every subscriber's last sequence and that file's SHA-256, as recorded (`StateContinuity`).
+    func chainPositions() throws -> [String: (sequence: Int64, sha256: String)] {
+        var positions: [String: (sequence: Int64, sha256: String)] = [:]
+        try database.prepare("SELECT subscriber, last_sequence, last_xml_sha256 FROM subscriber_state").forEachRow { row in
+            positions[try row.text("subscriber")] = (try row.int64("last_sequence"), try row.text("last_xml_sha256"))
+        }
+        return positions
+    }
+
+    /// How many runs the state records.
+    func runCount() throws -> Int64 {
+        try database.scalarInt("SELECT COUNT(*) FROM run") ?? 0
+    }
 }

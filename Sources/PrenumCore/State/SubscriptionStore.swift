@@ -191,4 +191,11 @@ struct SubscriptionStore {
         try statement.bind([subscriber])
         return statement
     }
+
+    /// SQL join clause: `alias` is the row of subscriber `?` (the statement's first parameter)
+    /// for the person `pnr` (an SQL expression), if that person is in its population as
+    /// imported. For owners that count their rows per population (`QuarantineLedger`).
+    static func presentPersonJoin(_ alias: String, pnr: String) -> String {
+        "JOIN subscription \(alias) ON \(alias).subscriber = ? AND \(alias).pnr = \(pnr) AND \(alias).present = 1"
+    }
 }
