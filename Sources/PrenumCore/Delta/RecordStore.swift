@@ -23,7 +23,7 @@ public struct RecordStore {
     /// a compaction rewrites the copy, so it pays for that many changes at least.
     public static let defaultCompactionPercent = 25
 
-    // MARK: Run bookkeeping (the snapshot itself is copied set-wise by RegisterSnapshotPhase)
+    // MARK: Run bookkeeping (the snapshot itself is copied set-wise by RecordCopy)
 
     /// Empties the previous run's change set; only called once every subscriber of that run
     /// has its file.
