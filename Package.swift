@@ -39,6 +39,7 @@ let package = Package(
         .testTarget(
             name: "PrenumCoreTests",
             dependencies: ["PrenumCore", "PrenumRecipient", "PrenumSample", "PrenumSQLite", "PrenumCrypto", "PrenumTestSupport"]),
+        .testTarget(name: "PrenumSampleTests", dependencies: ["PrenumSample", "PrenumCore", "PrenumTestSupport"]),
         .testTarget(name: "PrenumCLITests", dependencies: ["PrenumCLI", "PrenumCore", "PrenumTestSupport"])
     ],
     swiftLanguageModes: [.v6]
