@@ -27,7 +27,9 @@ let package = Package(
         .target(name: "PrenumCore", dependencies: ["PrenumSQLite", "PrenumCrypto", "PrenumSystem"], resources: [.copy("Delivery/Schemas")]),
         // The subscriber's side: verifying deliveries and keeping a mirror, apart from the producer's core.
         .target(name: "PrenumRecipient", dependencies: ["PrenumCore", "PrenumSQLite", "PrenumCrypto"]),
-        .target(name: "PrenumCLI", dependencies: ["PrenumCore", "PrenumRecipient"]),
+        // The sample register generator behind `prenum sample`, apart from the producer's core.
+        .target(name: "PrenumSample", dependencies: ["PrenumCore", "PrenumSQLite"]),
+        .target(name: "PrenumCLI", dependencies: ["PrenumCore", "PrenumRecipient", "PrenumSample"]),
         .executableTarget(name: "prenum", dependencies: ["PrenumCLI"]),
         // Used by test targets only: the one process runner and the one temporary folder.
         .target(name: "PrenumTestSupport", path: "Tests/PrenumTestSupport"),
@@ -35,7 +37,9 @@ let package = Package(
         .testTarget(name: "PrenumSQLiteTests", dependencies: ["PrenumSQLite", "PrenumTestSupport"]),
         .testTarget(name: "PrenumCryptoTests", dependencies: ["PrenumCrypto", "PrenumTestSupport"]),
         .testTarget(
-            name: "PrenumCoreTests", dependencies: ["PrenumCore", "PrenumRecipient", "PrenumSQLite", "PrenumCrypto", "PrenumTestSupport"]),
+            name: "PrenumCoreTests",
+            dependencies: ["PrenumCore", "PrenumRecipient", "PrenumSample", "PrenumSQLite", "PrenumCrypto", "PrenumTestSupport"]),
+        .testTarget(name: "PrenumSampleTests", dependencies: ["PrenumSample", "PrenumCore", "PrenumTestSupport"]),
         .testTarget(name: "PrenumCLITests", dependencies: ["PrenumCLI", "PrenumCore", "PrenumTestSupport"])
     ],
     swiftLanguageModes: [.v6]

@@ -5,22 +5,6 @@ import XCTest
 
 @testable import PrenumCore
 
-/// Runs the stock `sqlite3` shell on a database file, so that tests look at registers with
-/// a tool that shares no code with Prenum.
-enum RegisterShell {
-    static func run(_ path: String, _ arguments: [String]) throws -> String {
-        let result = try ProcessRunner.run("/usr/bin/env", ["sqlite3", "-batch", path] + arguments)
-        guard result.status == 0 else {
-            throw OperationFailure(.dataError, "sqlite3 failed: \(result.errorOutput)")
-        }
-        return result.output
-    }
-
-    static func query(_ path: String, _ sql: String) throws -> String {
-        try run(path, [sql]).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-}
-
 final class RegisterSchemaTests: XCTestCase {
     private var scratch: TemporaryFolder?
     private var folder: URL!

@@ -1,4 +1,5 @@
 import PrenumCore
+import PrenumSample
 
 struct SampleAdvanceCommand: Command {
     static let words = ["sample", "advance"]

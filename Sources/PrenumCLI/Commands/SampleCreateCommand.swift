@@ -1,5 +1,6 @@
 import Foundation
 import PrenumCore
+import PrenumSample
 
 struct SampleCreateCommand: Command {
     static let words = ["sample", "create"]

@@ -9,8 +9,9 @@ import Foundation
 ///
 /// Set `PRENUM_FAULT_STEP` to a step name (and optionally `PRENUM_FAULT_SUBSCRIBER` to a
 /// subscriber id, `PRENUM_FAULT_HIT` to the n-th time the step is reached). Only a debug build
-/// reads them: a release binary ignores them, so a stray variable in production cannot kill a
-/// run. Unset, it costs one comparison per step.
+/// has the switch: there it reads them and, unset, costs one comparison per step. A release
+/// build compiles none of it (no variable read, no kill; `reach` is an inlined no-op), so a
+/// stray variable in production cannot kill a run.
 public struct FaultInjector: Sendable {
     /// Every step at which a fault can be injected, in the order a run reaches them.
     public enum Step: String, CaseIterable, Sendable {
@@ -37,24 +38,6 @@ public struct FaultInjector: Sendable {
         case discardAfterCommit = "discard.after-commit"
     }
 
-    let step: String?
-    let subscriber: String?
-    let hit: Int
-    private let counter = Counter()
-
-    private final class Counter: @unchecked Sendable {
-        let lock = NSLock()
-        var count = 0
-        func next() -> Int {
-            lock.lock()
-            defer { lock.unlock() }
-            count += 1
-            return count
-        }
-    }
-
-    public static let none = FaultInjector(step: nil, subscriber: nil, hit: 1)
-
     /// True in a debug build, the one the crash tests drive; a release build has no faults.
     static let isCompiledIn: Bool = {
         #if DEBUG
@@ -64,25 +47,57 @@ public struct FaultInjector: Sendable {
         #endif
     }()
 
-    /// The switch `environment` (the executable's `PRENUM_FAULT_*` variables) asks for, in a debug
-    /// build; `.none` in a release build.
-    public static func fromEnvironment(_ environment: [String: String]) -> FaultInjector {
-        guard isCompiledIn else { return .none }
-        return parsing(environment)
-    }
+    #if DEBUG
+        let step: String?
+        let subscriber: String?
+        let hit: Int
+        private let counter = Counter()
 
-    static func parsing(_ environment: [String: String]) -> FaultInjector {
-        FaultInjector(
-            step: environment["PRENUM_FAULT_STEP"], subscriber: environment["PRENUM_FAULT_SUBSCRIBER"],
-            hit: environment["PRENUM_FAULT_HIT"].flatMap(Int.init) ?? 1)
-    }
+        private final class Counter: @unchecked Sendable {
+            let lock = NSLock()
+            var count = 0
+            func next() -> Int {
+                lock.lock()
+                defer { lock.unlock() }
+                count += 1
+                return count
+            }
+        }
 
-    /// Dies here if this is the configured step.
-    public func reach(_ reached: Step, subscriber reachedSubscriber: String? = nil) {
-        guard let step, step == reached.rawValue else { return }
-        if let subscriber, subscriber != reachedSubscriber { return }
-        guard counter.next() == hit else { return }
-        FileHandle.standardError.write(Data("prenum: fault injected at \(step)\n".utf8))
-        kill(getpid(), SIGKILL)
-    }
+        public static let none = FaultInjector(step: nil, subscriber: nil, hit: 1)
+
+        /// The switch `environment` (the executable's `PRENUM_FAULT_*` variables) asks for.
+        public static func fromEnvironment(_ environment: [String: String]) -> FaultInjector {
+            parsing(environment)
+        }
+
+        static func parsing(_ environment: [String: String]) -> FaultInjector {
+            FaultInjector(
+                step: environment["PRENUM_FAULT_STEP"], subscriber: environment["PRENUM_FAULT_SUBSCRIBER"],
+                hit: environment["PRENUM_FAULT_HIT"].flatMap(Int.init) ?? 1)
+        }
+
+        /// Dies here if this is the configured step.
+        public func reach(_ reached: Step, subscriber reachedSubscriber: String? = nil) {
+            guard let step, step == reached.rawValue else { return }
+            if let subscriber, subscriber != reachedSubscriber { return }
+            guard counter.next() == hit else { return }
+            FileHandle.standardError.write(Data("prenum: fault injected at \(step)\n".utf8))
+            kill(getpid(), SIGKILL)
+        }
+    #else
+        // A release build: no stored switch, no environment read, no crash path; every step is a no-op.
+        var step: String? { nil }
+        var subscriber: String? { nil }
+        var hit: Int { 1 }
+
+        public static let none = FaultInjector()
+
+        /// `.none` whatever `environment` holds: a release build ignores `PRENUM_FAULT_*`.
+        public static func fromEnvironment(_ environment: [String: String]) -> FaultInjector { .none }
+
+        /// Nothing: a release build has no fault steps.
+        @inlinable @inline(__always)
+        public func reach(_ reached: Step, subscriber reachedSubscriber: String? = nil) {}
+    #endif
 }

@@ -3,6 +3,7 @@ import PrenumSQLite
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSample
 
 /// The property behind the quarantine: whatever values upstream writes, night after night, every
 /// file Prenum publishes is valid against its XSD (`xmllint --schema`), and every recipient holds

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSample
 
 /// Issue 12, item 10: serial 000 is never issued (SPEC section 3). Recipients validate with
 /// libraries such as PyPI's `personnummer`, which refuse it; so must Prenum, and the sample

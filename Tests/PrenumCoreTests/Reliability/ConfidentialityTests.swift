@@ -3,6 +3,7 @@ import PrenumTestSupport
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSample
 
 /// Nothing leaks: over random configurations (what each category may receive, what each
 /// subscriber orders, its purpose and format, populations with and without consent, and all of

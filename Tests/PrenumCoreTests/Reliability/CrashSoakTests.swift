@@ -3,6 +3,7 @@ import PrenumTestSupport
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSample
 
 /// Night after night, the real `prenum run` is killed with SIGKILL at random moments (seeded
 /// random delays, plus fault-injector steps so that population import and every publication

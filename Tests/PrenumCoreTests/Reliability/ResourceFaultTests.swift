@@ -3,6 +3,7 @@ import PrenumTestSupport
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSample
 
 /// The machine lets Prenum down: an outbox that cannot be created, a full disk, a damaged state
 /// database, a missing or foreign register, a bad signing key. Each gives the SPEC's exit code

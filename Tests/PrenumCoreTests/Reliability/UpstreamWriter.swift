@@ -2,6 +2,7 @@ import Foundation
 import PrenumSQLite
 
 @testable import PrenumCore
+@testable import PrenumSample
 
 /// The agency's case and payment systems, writing to the register from another thread through
 /// their own connection while Prenum runs: RegisterChaos transactions of several statements,

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSample
 
 /// `prenum explain` against the simulation's independent visibility query and the recipients'
 /// own mirrors: for every record of sampled persons, over many nights of churn.

@@ -2,6 +2,7 @@ import Foundation
 import PrenumSQLite
 
 @testable import PrenumCore
+@testable import PrenumSample
 
 /// Upstream activity for the simulation: random inserts, updates (status, dates, amounts, moves
 /// between persons), deletes and deduction changes, written through the journal triggers, with

@@ -3,6 +3,7 @@ import PrenumCrypto
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSample
 
 /// A small driver for the operations tests (rerun, verify, apply, status, metrics, recipient
 /// script): simulated nights with upstream changes, population files and order changes.

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSample
 
 extension SimulationWorkspace {
     /// Random changes of what the subscribers order, how they want it, and refreshes.

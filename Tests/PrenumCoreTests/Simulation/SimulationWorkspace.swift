@@ -5,6 +5,7 @@ import PrenumTestSupport
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSample
 
 /// A subscriber as the simulation drives it: its order, its population, and the mirror its
 /// recipient builds from the files.

@@ -1,3 +1,5 @@
+import PrenumCore
+
 /// Writes one person's benefit history, from about 13 months before the end date to the end
 /// date, as it stands at the end of that day.
 ///

@@ -3,6 +3,7 @@ import PrenumTestSupport
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSample
 
 /// The sample generator, checked from outside with the stock `sqlite3` shell: determinism by
 /// `.dump`, validity of every personnummer, the karens and tax rules, the status rule, and

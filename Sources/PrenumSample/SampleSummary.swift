@@ -1,3 +1,5 @@
+import PrenumCore
+
 /// What `SampleRegister.create` wrote.
 public struct SampleSummary: Sendable, Equatable {
     public let persons: Int

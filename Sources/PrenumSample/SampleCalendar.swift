@@ -1,3 +1,5 @@
+import PrenumCore
+
 /// Dates as day numbers (days since 1970-01-01) and the register's monthly rhythm: the
 /// payout day, the cut-off after which a month's payments are executed, and fast text forms.
 struct SampleCalendar {

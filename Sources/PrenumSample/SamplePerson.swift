@@ -1,3 +1,5 @@
+import PrenumCore
+
 /// One synthetic person: identity number and the traits that shape their benefits.
 ///
 /// Everything but the identity is drawn from the person's own random stream, so a person's

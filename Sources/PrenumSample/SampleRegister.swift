@@ -1,4 +1,5 @@
 import Foundation
+import PrenumCore
 import PrenumSQLite
 
 /// Synthetic registers for tests, demos and benchmarks: `create` writes a register with

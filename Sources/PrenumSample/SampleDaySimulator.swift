@@ -1,3 +1,4 @@
+import PrenumCore
 import PrenumSQLite
 
 /// One simulated day of upstream activity on an existing register: the cut-off run, the
