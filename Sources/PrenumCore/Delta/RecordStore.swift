@@ -125,7 +125,8 @@ public struct RecordStore {
     /// Every version of one record as of before the run's changes (nil: absent then); nil when
     /// the run did not change it.
     func versionBeforeChanges(_ key: RecordKey) throws -> RecordVersion?? {
-        try found("""
+        try found(
+            """
             SELECT old_pnr AS pnr, old_benefit AS benefit, old_fields AS fields FROM record_change WHERE entity = ? AND id = ? LIMIT 1
             """, key)
     }
@@ -136,8 +137,8 @@ public struct RecordStore {
         return try found("SELECT pnr, benefit, fields FROM record WHERE entity = ? AND id = ?", key) ?? nil
     }
 
-    /// The version a query of columns `pnr`, `benefit` and `fields` finds: nil without a row, `.some(nil)` for a
-    /// row that says the record is absent.
+    /// The version a query of columns `pnr`, `benefit` and `fields` finds: nil without a row,
+    /// `.some(nil)` for a row that says the record is absent (a NULL `pnr`).
     private func found(_ sql: String, _ key: RecordKey) throws -> RecordVersion?? {
         let statement = try database.cached(sql)
         try statement.bind([Int64(key.entity.rawValue), key.id])

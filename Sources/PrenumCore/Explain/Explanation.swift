@@ -185,7 +185,9 @@ public struct Explanation: Codable, Sendable {
 
     private static func decode(_ entity: RecordKind, _ row: Statement, pnr: String) throws -> RecordVersion {
         let id = try row.int64("id")
-        guard let version = RecordVersion(entity: entity, id: id, pnr: pnr, benefit: try row.text("benefit"), encodedFields: try row.text("fields"))
+        guard
+            let version = RecordVersion(
+                entity: entity, id: id, pnr: pnr, benefit: try row.text("benefit"), encodedFields: try row.text("fields"))
         else {
             throw OperationFailure(.dataError, "register holds a \(entity.journalName) \(id) with a value Prenum cannot read")
         }
