@@ -83,8 +83,8 @@ public final class MirrorDatabase {
         defer { statement.reset() }
         guard try statement.step() else { return nil }
         return State(
-            subscriber: statement.text(0), lastSequence: statement.int64(1), lastHash: statement.text(2),
-            lastFile: statement.text(3))
+            subscriber: try statement.text("subscriber"), lastSequence: try statement.int64("last_sequence"),
+            lastHash: try statement.text("last_hash"), lastFile: try statement.text("last_file"))
     }
 
     /// The hash recorded for an applied sequence, to recognise a substituted old file.
@@ -188,34 +188,45 @@ public final class MirrorDatabase {
         var total = MirrorFingerprint.empty
         func add(_ text: [UInt8]) { total.add(MirrorFingerprint(visible: 1, sum: Fingerprint256(digestOf: text))) }
         var pending: PendingPayment?
-        try database.prepare(
+        // Every row of the mirror passes here: columns are found by name once per statement and
+        // read by the found index per row.
+        let cases = try database.prepare(
             """
             SELECT id, pnr, benefit, decision, opened_on, closed_on, extent_pct, daily_amount_ore FROM mirror_case
-            """
-        ).forEachRow([]) { row in
+            """)
+        let id = try cases.columnIndex("id"), pnr = try cases.columnIndex("pnr"), benefit = try cases.columnIndex("benefit")
+        let decision = try cases.columnIndex("decision"), openedOn = try cases.columnIndex("opened_on")
+        let closedOn = try cases.columnIndex("closed_on"), extent = try cases.columnIndex("extent_pct")
+        let daily = try cases.columnIndex("daily_amount_ore")
+        try cases.forEachRow([]) { row in
             add(
                 CanonicalRecordText.text(
-                    element: RecordKind.benefitCase.elementName, pnr: row.text(1),
+                    element: RecordKind.benefitCase.elementName, pnr: row.text(pnr),
                     attributes: [
-                        ("id", String(row.int64(0))), ("benefit", row.text(2)), ("decision", row.text(3)), ("openedOn", row.text(4)),
-                        ("closedOn", row.optionalText(5)), ("extentPct", row.isNull(6) ? nil : String(row.int64(6))),
-                        ("dailyAmount", row.isNull(7) ? nil : KronorAmount.text(ore: row.int64(7)))
+                        ("id", String(row.int64(id))), ("benefit", row.text(benefit)), ("decision", row.text(decision)),
+                        ("openedOn", row.text(openedOn)), ("closedOn", row.optionalText(closedOn)),
+                        ("extentPct", row.isNull(extent) ? nil : String(row.int64(extent))),
+                        ("dailyAmount", row.isNull(daily) ? nil : KronorAmount.text(ore: row.int64(daily)))
                     ], deductions: []))
         }
-        try database.prepare(
+        let payments = try database.prepare(
             """
             SELECT p.id, p.pnr, p.benefit, p.company, p.status, p.period_from, p.period_to, p.payment_date, p.gross_ore, p.tax_ore,
-                   p.registered_at, d.kind, d.amount_ore
+                   p.registered_at, d.kind AS deduction_kind, d.amount_ore AS deduction_ore
             FROM mirror_payment p LEFT JOIN mirror_deduction d ON d.payment_id = p.id ORDER BY p.id
-            """
-        ).forEachRow([]) { row in
+            """)
+        let columns = try PendingPayment.Columns(payments)
+        let deductionKind = try payments.columnIndex("deduction_kind"), deductionOre = try payments.columnIndex("deduction_ore")
+        try payments.forEachRow([]) { row in
             // One row per deduction: a payment is complete when the next id begins.
-            let id = row.int64(0)
+            let id = row.int64(columns.id)
             if pending?.id != id {
                 if let done = pending { add(done.text) }
-                pending = PendingPayment(row)
+                pending = PendingPayment(row, columns)
             }
-            if !row.isNull(11) { pending?.deductions.append((row.text(11), KronorAmount.text(ore: row.int64(12)))) }
+            if !row.isNull(deductionKind) {
+                pending?.deductions.append((row.text(deductionKind), KronorAmount.text(ore: row.int64(deductionOre))))
+            }
         }
         if let done = pending { add(done.text) }
         return total
@@ -228,14 +239,34 @@ public final class MirrorDatabase {
         let attributes: [(String, String?)]
         var deductions: [(kind: String, amount: String)] = []
 
-        init(_ row: Statement) {
-            id = row.int64(0)
-            pnr = row.text(1)
+        /// Where a payment's columns sit in the statement's rows, found by name once.
+        struct Columns {
+            let id, pnr, benefit, company, status, periodFrom, periodTo, paymentDate, gross, tax, registeredAt: Int32
+
+            init(_ statement: Statement) throws {
+                id = try statement.columnIndex("id")
+                pnr = try statement.columnIndex("pnr")
+                benefit = try statement.columnIndex("benefit")
+                company = try statement.columnIndex("company")
+                status = try statement.columnIndex("status")
+                periodFrom = try statement.columnIndex("period_from")
+                periodTo = try statement.columnIndex("period_to")
+                paymentDate = try statement.columnIndex("payment_date")
+                gross = try statement.columnIndex("gross_ore")
+                tax = try statement.columnIndex("tax_ore")
+                registeredAt = try statement.columnIndex("registered_at")
+            }
+        }
+
+        init(_ row: Statement, _ columns: Columns) {
+            id = row.int64(columns.id)
+            pnr = row.text(columns.pnr)
             attributes = [
-                ("id", String(id)), ("benefit", row.text(2)), ("company", row.optionalText(3)), ("status", row.optionalText(4)),
-                ("periodFrom", row.optionalText(5)), ("periodTo", row.optionalText(6)), ("paymentDate", row.text(7)),
-                ("gross", KronorAmount.text(ore: row.int64(8))), ("tax", KronorAmount.text(ore: row.int64(9))),
-                ("registeredAt", row.optionalText(10))
+                ("id", String(id)), ("benefit", row.text(columns.benefit)), ("company", row.optionalText(columns.company)),
+                ("status", row.optionalText(columns.status)), ("periodFrom", row.optionalText(columns.periodFrom)),
+                ("periodTo", row.optionalText(columns.periodTo)), ("paymentDate", row.text(columns.paymentDate)),
+                ("gross", KronorAmount.text(ore: row.int64(columns.gross))), ("tax", KronorAmount.text(ore: row.int64(columns.tax))),
+                ("registeredAt", row.optionalText(columns.registeredAt))
             ]
         }
 

@@ -62,8 +62,12 @@ public struct DeltaPlanner {
         let changed = try subscriptions.changesOfPresentPersons(
             subscriber: subscriber, benefits: orderedBenefitList, changeRows: changeRows)
         let pending = try subscriptions.pendingRows(subscriber: subscriber)
-        var changedPnr: String? = try changed.step() ? changed.text(0) : nil
-        var pendingRow: SubscriptionRow? = try pending.step() ? SubscriptionRow(pending) : nil
+        // Both streams run over a whole population: their columns are found by name once, here.
+        let changedColumns = try SubscriptionRow.Columns(changed)
+        let changeColumns = try RecordStore.ChangeColumns(changed)
+        let pendingColumns = try SubscriptionRow.Columns(pending)
+        var changedPnr: String? = try changed.step() ? changed.text(changedColumns.pnr) : nil
+        var pendingRow: SubscriptionRow? = try pending.step() ? SubscriptionRow(pending, pendingColumns) : nil
         while changedPnr != nil || pendingRow != nil {
             // The smaller pnr in SQLite's byte order, the order both streams come in.
             let pnr: String
@@ -75,16 +79,16 @@ public struct DeltaPlanner {
             var subscription: SubscriptionRow?
             var candidates: [RecordKey: (old: RecordVersion?, new: RecordVersion?)] = [:]
             if changedPnr == pnr {
-                subscription = SubscriptionRow(changed)
+                subscription = SubscriptionRow(changed, changedColumns)
                 repeat {
-                    let change = try RecordStore.change(changed, from: SubscriptionRow.columnCount)
+                    let change = try RecordStore.change(changed, changeColumns)
                     candidates[change.key] = (change.old, change.new)
-                    changedPnr = try changed.step() ? changed.text(0) : nil
+                    changedPnr = try changed.step() ? changed.text(changedColumns.pnr) : nil
                 } while changedPnr == pnr
             }
             if let row = pendingRow, row.pnr == pnr {
                 subscription = row
-                pendingRow = try pending.step() ? SubscriptionRow(pending) : nil
+                pendingRow = try pending.step() ? SubscriptionRow(pending, pendingColumns) : nil
             }
             guard let subscription, subscription.present else { continue }
             let decisions = try decisions(for: subscription, changes: candidates)

@@ -100,17 +100,24 @@ public struct RecordStore {
     /// Every current record of a person, cases first, each by id.
     public func records(ofPerson pnr: String) throws -> [RecordVersion] {
         var versions: [RecordVersion] = []
-        try database.cached(
+        let statement = try database.cached(
             """
             SELECT entity, id, benefit, fields FROM record_recent WHERE pnr = ?1
             UNION ALL
             SELECT b.entity, b.id, b.benefit, b.fields FROM record b WHERE b.pnr = ?1
                 AND NOT EXISTS (SELECT 1 FROM record_recent x WHERE x.entity = b.entity AND x.id = b.id)
-            ORDER BY 1, 2
+            ORDER BY entity, id
             """
-        ).forEachRow([pnr]) { row in
-            guard let entity = RecordKind(rawValue: row.int(0)) else { return }
-            versions.append(try Self.decode(entity, row.int64(1), pnr, row.text(2), row.text(3)))
+        )
+        // Resolved by name once per call, not per row: a person's records are read for
+        // every person of a FULL file.
+        let entityColumn = try statement.columnIndex("entity")
+        let idColumn = try statement.columnIndex("id")
+        let benefitColumn = try statement.columnIndex("benefit")
+        let fieldsColumn = try statement.columnIndex("fields")
+        try statement.forEachRow([pnr]) { row in
+            guard let entity = RecordKind(rawValue: row.int(entityColumn)) else { return }
+            versions.append(try Self.decode(entity, row.int64(idColumn), pnr, row.text(benefitColumn), row.text(fieldsColumn)))
         }
         return versions
     }
@@ -118,7 +125,10 @@ public struct RecordStore {
     /// Every version of one record as of before the run's changes (nil: absent then); nil when
     /// the run did not change it.
     func versionBeforeChanges(_ key: RecordKey) throws -> RecordVersion?? {
-        try found("SELECT old_pnr, old_benefit, old_fields FROM record_change WHERE entity = ? AND id = ? LIMIT 1", key)
+        try found(
+            """
+            SELECT old_pnr AS pnr, old_benefit AS benefit, old_fields AS fields FROM record_change WHERE entity = ? AND id = ? LIMIT 1
+            """, key)
     }
 
     /// The record's current version in the copy (nil: absent or not tracked).
@@ -127,15 +137,18 @@ public struct RecordStore {
         return try found("SELECT pnr, benefit, fields FROM record WHERE entity = ? AND id = ?", key) ?? nil
     }
 
-    /// The version a (pnr, benefit, fields) query finds: nil without a row, `.some(nil)` for a
-    /// row that says the record is absent.
+    /// The version a query of columns `pnr`, `benefit` and `fields` finds: nil without a row,
+    /// `.some(nil)` for a row that says the record is absent (a NULL `pnr`).
     private func found(_ sql: String, _ key: RecordKey) throws -> RecordVersion?? {
         let statement = try database.cached(sql)
         try statement.bind([Int64(key.entity.rawValue), key.id])
         defer { statement.reset() }
         guard try statement.step() else { return nil }
-        if statement.isNull(0) { return .some(nil) }
-        return .some(try Self.decode(key.entity, key.id, statement.text(0), statement.text(1), statement.text(2)))
+        guard let pnr = try statement.optionalText("pnr") else { return .some(nil) }
+        guard let benefit = try statement.optionalText("benefit"), let fields = try statement.optionalText("fields") else {
+            throw DamagedRecord(key: key)
+        }
+        return .some(try Self.decode(key.entity, key.id, pnr, benefit, fields))
     }
 
     /// Rows in the run's change set: counted once per run, as every subscriber's delta weighs
@@ -147,26 +160,50 @@ public struct RecordStore {
     /// The run's changes filed under a person (as its old or new holder).
     func forEachChange(ofPerson pnr: String, _ body: (_ key: RecordKey, _ old: RecordVersion?, _ new: RecordVersion?) throws -> Void) throws
     {
-        try database.cached("SELECT \(Self.changeColumns("c")) FROM record_change c WHERE c.pnr = ?").forEachRow([pnr]) { row in
-            let change = try Self.change(row, from: 0)
+        let statement = try database.cached("SELECT \(Self.changeColumns("c")) FROM record_change c WHERE c.pnr = ?")
+        let columns = try ChangeColumns(statement)
+        try statement.forEachRow([pnr]) { row in
+            let change = try Self.change(row, columns)
             try body(change.key, change.old, change.new)
         }
     }
 
-    /// The columns of a `record_change` row (alias `c`) that `change(_:from:)` reads.
+    /// The columns of a `record_change` row (alias `c`) that `change(_:_:)` reads, by the names
+    /// `ChangeColumns` finds them under.
     static func changeColumns(_ c: String) -> String {
         "\(c).entity, \(c).id, \(c).old_pnr, \(c).old_benefit, \(c).old_fields, \(c).new_pnr, \(c).new_benefit, \(c).new_fields"
     }
 
-    /// One change of the run (NULL person: absent in that version), read from `changeColumns`
-    /// starting at column `first` of `row`.
-    static func change(_ row: Statement, from first: Int32) throws -> (key: RecordKey, old: RecordVersion?, new: RecordVersion?) {
-        let id = row.int64(first + 1)
-        guard let entity = RecordKind(rawValue: row.int(first)) else {
-            throw DamagedRecord(record: "record \(id) of unknown kind \(row.int(first))")
+    /// Where `changeColumns` sit in a statement's rows: looked up by name once per statement,
+    /// so the per-row reads in a delta's inner loop hash no names.
+    struct ChangeColumns {
+        let entity, id, oldPnr, oldBenefit, oldFields, newPnr, newBenefit, newFields: Int32
+
+        init(_ statement: Statement) throws {
+            entity = try statement.columnIndex("entity")
+            id = try statement.columnIndex("id")
+            oldPnr = try statement.columnIndex("old_pnr")
+            oldBenefit = try statement.columnIndex("old_benefit")
+            oldFields = try statement.columnIndex("old_fields")
+            newPnr = try statement.columnIndex("new_pnr")
+            newBenefit = try statement.columnIndex("new_benefit")
+            newFields = try statement.columnIndex("new_fields")
         }
-        let old = try row.isNull(first + 2) ? nil : decode(entity, id, row.text(first + 2), row.text(first + 3), row.text(first + 4))
-        let new = try row.isNull(first + 5) ? nil : decode(entity, id, row.text(first + 5), row.text(first + 6), row.text(first + 7))
+    }
+
+    /// One change of the run (NULL person: absent in that version), read from the row's
+    /// `changeColumns` at the places `columns` found.
+    static func change(_ row: Statement, _ columns: ChangeColumns) throws -> (key: RecordKey, old: RecordVersion?, new: RecordVersion?) {
+        let id = row.int64(columns.id)
+        guard let entity = RecordKind(rawValue: row.int(columns.entity)) else {
+            throw DamagedRecord(record: "record \(id) of unknown kind \(row.int(columns.entity))")
+        }
+        let old =
+            try row.isNull(columns.oldPnr)
+            ? nil : decode(entity, id, row.text(columns.oldPnr), row.text(columns.oldBenefit), row.text(columns.oldFields))
+        let new =
+            try row.isNull(columns.newPnr)
+            ? nil : decode(entity, id, row.text(columns.newPnr), row.text(columns.newBenefit), row.text(columns.newFields))
         return (RecordKey(entity, id), old, new)
     }
 

@@ -14,18 +14,40 @@ struct SubscriptionRow {
 
     static let columns =
         "s.pnr, s.present, s.consent, s.from_date, s.delivered_present, s.delivered_consent, s.delivered_from_date, s.dirty"
-    /// How many result columns `columns` takes: what follows them in a row starts here.
-    static let columnCount: Int32 = 8
 
-    init(_ row: Statement) {
-        pnr = row.text(0)
-        present = row.int64(1) != 0
-        consent = row.int64(2) != 0
-        fromDate = row.optionalText(3)
-        deliveredPresent = row.int64(4) != 0
-        deliveredConsent = row.int64(5) != 0
-        deliveredFromDate = row.optionalText(6)
-        dirty = row.int64(7) != 0
+    /// Where `columns` sit in a statement's rows: looked up by name once per statement, so a
+    /// stream of rows is read without hashing a name per row.
+    struct Columns {
+        let pnr, present, consent, fromDate, deliveredPresent, deliveredConsent, deliveredFromDate, dirty: Int32
+
+        init(_ statement: Statement) throws {
+            pnr = try statement.columnIndex("pnr")
+            present = try statement.columnIndex("present")
+            consent = try statement.columnIndex("consent")
+            fromDate = try statement.columnIndex("from_date")
+            deliveredPresent = try statement.columnIndex("delivered_present")
+            deliveredConsent = try statement.columnIndex("delivered_consent")
+            deliveredFromDate = try statement.columnIndex("delivered_from_date")
+            dirty = try statement.columnIndex("dirty")
+        }
+    }
+
+    /// The row `row` stands on, its `columns` found by name.
+    init(_ row: Statement) throws {
+        self.init(row, try Columns(row))
+    }
+
+    /// The row `row` stands on, at the places `columns` found (every column but the two
+    /// from-dates is NOT NULL in the schema).
+    init(_ row: Statement, _ columns: Columns) {
+        pnr = row.text(columns.pnr)
+        present = row.int64(columns.present) != 0
+        consent = row.int64(columns.consent) != 0
+        fromDate = row.optionalText(columns.fromDate)
+        deliveredPresent = row.int64(columns.deliveredPresent) != 0
+        deliveredConsent = row.int64(columns.deliveredConsent) != 0
+        deliveredFromDate = row.optionalText(columns.deliveredFromDate)
+        dirty = row.int64(columns.dirty) != 0
     }
 
     /// Terms on which the recipient got this person's records in its last file.

@@ -149,12 +149,11 @@ public struct Explanation: Codable, Sendable {
 
     /// The person's standing in the population as imported.
     static func standing(state: Database, subscriber: Subscriber, pnr: String) throws -> PopulationStanding {
-        let row = try state.prepare("SELECT present, consent, from_date FROM subscription WHERE subscriber = ? AND pnr = ?")
-        try row.bind([subscriber.id, pnr])
-        guard try row.step() else { return .absent }
+        guard let terms = try SubscriptionStore(database: state).importedTerms(subscriber: subscriber.id, pnr: pnr) else {
+            return .absent
+        }
         return .of(
-            present: row.int64(0) != 0, consent: row.int64(1) != 0, fromDate: row.optionalText(2),
-            requiresConsent: subscriber.purpose.requiresConsent)
+            present: terms.present, consent: terms.consent, fromDate: terms.fromDate, requiresConsent: subscriber.purpose.requiresConsent)
     }
 
     /// The person's records in the register now, cases first, each by id, read in one read
@@ -165,14 +164,14 @@ public struct Explanation: Codable, Sendable {
             return try database.readTransaction {
                 var versions: [RecordVersion] = []
                 try database.prepare(
-                    "SELECT c.id, c.benefit, \(RegisterColumns.caseFields("c")) FROM benefit_case c WHERE c.pnr = ? ORDER BY c.id"
+                    "SELECT c.id, c.benefit, \(RegisterColumns.caseFields("c")) AS fields FROM benefit_case c WHERE c.pnr = ? ORDER BY c.id"
                 )
                 .forEachRow([pnr]) { row in
                     try versions.append(decode(.benefitCase, row, pnr: pnr))
                 }
                 try database.prepare(
                     """
-                    SELECT p.id, p.benefit, \(RegisterColumns.paymentFields("p", schema: "main")) FROM payment p WHERE p.pnr = ? ORDER BY p.id
+                    SELECT p.id, p.benefit, \(RegisterColumns.paymentFields("p", schema: "main")) AS fields FROM payment p WHERE p.pnr = ? ORDER BY p.id
                     """
                 ).forEachRow([pnr]) { row in
                     try versions.append(decode(.payment, row, pnr: pnr))
@@ -185,9 +184,12 @@ public struct Explanation: Codable, Sendable {
     }
 
     private static func decode(_ entity: RecordKind, _ row: Statement, pnr: String) throws -> RecordVersion {
-        guard let version = RecordVersion(entity: entity, id: row.int64(0), pnr: pnr, benefit: row.text(1), encodedFields: row.text(2))
+        let id = try row.int64("id")
+        guard
+            let version = RecordVersion(
+                entity: entity, id: id, pnr: pnr, benefit: try row.text("benefit"), encodedFields: try row.text("fields"))
         else {
-            throw OperationFailure(.dataError, "register holds a \(entity.journalName) \(row.int64(0)) with a value Prenum cannot read")
+            throw OperationFailure(.dataError, "register holds a \(entity.journalName) \(id) with a value Prenum cannot read")
         }
         return version
     }

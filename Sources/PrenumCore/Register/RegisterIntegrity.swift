@@ -26,7 +26,7 @@ enum RegisterIntegrity {
         var problems: [String] = []
         for (table, expected) in columns {
             var found: Set<String> = []
-            try database.cached("SELECT name FROM pragma_table_info(?)").forEachRow([table]) { found.insert($0.text(0)) }
+            try database.cached("SELECT name FROM pragma_table_info(?)").forEachRow([table]) { found.insert(try $0.text("name")) }
             if found.isEmpty {
                 problems.append("table \(table) is missing")
             } else if case let missing = expected.filter({ !found.contains($0) }), !missing.isEmpty {
@@ -34,8 +34,8 @@ enum RegisterIntegrity {
             }
         }
         var triggers: [(table: String, sql: String)] = []
-        try database.cached("SELECT tbl_name, COALESCE(sql, '') FROM sqlite_schema WHERE type = 'trigger'").forEachRow {
-            triggers.append(($0.text(0), $0.text(1)))
+        try database.cached("SELECT tbl_name, COALESCE(sql, '') AS sql FROM sqlite_schema WHERE type = 'trigger'").forEachRow {
+            triggers.append((try $0.text("tbl_name"), try $0.text("sql")))
         }
         for table in journaledTables {
             for event in events where !triggers.contains(where: { $0.table == table && journals(event, sql: $0.sql) }) {
@@ -79,8 +79,8 @@ public struct JournalMark: Equatable, Sendable, CustomStringConvertible {
         defer { statement.reset() }
         guard try statement.step() else { return nil }
         return JournalMark(
-            seq: seq, entity: statement.text(0), entityID: statement.int64(1), op: statement.text(2),
-            changedAt: statement.text(3))
+            seq: seq, entity: try statement.text("entity"), entityID: try statement.int64("entity_id"), op: try statement.text("op"),
+            changedAt: try statement.text("changed_at"))
     }
 
     /// As kept in the state's `meta` table.

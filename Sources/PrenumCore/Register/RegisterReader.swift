@@ -37,24 +37,22 @@ public final class RegisterReader {
 
     static func tableNames(_ database: Database) throws -> [String] {
         var names: [String] = []
-        try database.cached("SELECT name FROM sqlite_schema WHERE type = 'table'").forEachRow { names.append($0.text(0)) }
+        try database.cached("SELECT name FROM sqlite_schema WHERE type = 'table'").forEachRow { names.append(try $0.text("name")) }
         return names
     }
 
     static func failure(_ error: SQLiteError, path: String) -> Failure {
+        let description: String
         if error.isBusy {
-            return Failure(
-                exitCode: .temporaryFailure,
-                description:
-                    "register \(path) stayed locked by an upstream writer past the busy timeout; try again later (\(error.message))")
+            description = "register \(path) stayed locked by an upstream writer past the busy timeout; try again later (\(error.message))"
+        } else if error.isCorrupt {
+            description = "register \(path) is not a SQLite database or is damaged (\(error.message))"
+        } else if error.isCannotOpen {
+            description = "register \(path) cannot be opened (\(error.message))"
+        } else {
+            description = "register \(path): \(error.description)"
         }
-        if error.isCorrupt {
-            return Failure(exitCode: .dataError, description: "register \(path) is not a SQLite database or is damaged (\(error.message))")
-        }
-        if error.isCannotOpen {
-            return Failure(exitCode: .noInput, description: "register \(path) cannot be opened (\(error.message))")
-        }
-        return Failure(exitCode: .dataError, description: "register \(path): \(error.description)")
+        return Failure(exitCode: ExitCode.of(error, file: .input), description: description)
     }
 
     /// The register as a `file:` URI that SQLite opens read-only when attached, so even an

@@ -17,11 +17,11 @@ struct FingerprintStore {
             SELECT records, sum FROM fingerprint_bucket WHERE subscriber = ?1 AND (window_key = ?2 OR window_key >= ?3)
             """
         ).forEachRow([subscriber, FingerprintTally.openKey, windowFrom]) { row in
-            guard let sum = Fingerprint256(bytes: row.blob(1)) else {
+            guard let sum = Fingerprint256(bytes: try row.blob("sum")) else {
                 throw OperationFailure(
                     .dataError, "state database holds a damaged fingerprint for subscriber \(subscriber); order a refresh")
             }
-            total.add(MirrorFingerprint(visible: row.int64(0), sum: sum))
+            total.add(MirrorFingerprint(visible: try row.int64("records"), sum: sum))
         }
         return total
     }
@@ -40,10 +40,12 @@ struct FingerprintStore {
             var bucket = MirrorFingerprint.empty
             let existing = try database.cached("SELECT records, sum FROM fingerprint_bucket WHERE subscriber = ? AND window_key = ?")
             try existing.bind([subscriber, key])
-            if try existing.step(), let sum = Fingerprint256(bytes: existing.blob(1)) {
-                bucket = MirrorFingerprint(visible: existing.int64(0), sum: sum)
+            do {
+                defer { existing.reset() }
+                if try existing.step(), let sum = Fingerprint256(bytes: try existing.blob("sum")) {
+                    bucket = MirrorFingerprint(visible: try existing.int64("records"), sum: sum)
+                }
             }
-            existing.reset()
             bucket.add(change)
             if bucket.visible == 0 && bucket.sum == .zero {
                 try database.run("DELETE FROM fingerprint_bucket WHERE subscriber = ? AND window_key = ?", [subscriber, key])

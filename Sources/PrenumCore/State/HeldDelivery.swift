@@ -38,16 +38,11 @@ extension RunLedger {
     private func heldDeliveries(where clause: String, _ arguments: [SQLiteBindable]) throws -> [HeldDelivery] {
         var found: [HeldDelivery] = []
         try database.cached("SELECT \(Self.heldColumns) FROM held_delivery WHERE \(clause)").forEachRow(arguments) { row in
-            guard let date = CalendarDate(row.text(3)) else { return }
-            let delivery = DeliveryRecord(
-                subscriber: row.text(0), sequence: row.int64(1), runID: row.int64(2), businessDate: date,
-                kind: row.text(4), fileName: row.text(5), outbox: row.text(6), xmlSHA256: row.text(7),
-                xmlBytes: row.int64(8), signatureSHA256: row.text(9), keyID: row.text(10),
-                persons: row.int(11), records: row.int(12), unsubscribed: row.int(13), status: .held)
+            guard let delivery = try DeliveryRecord(row: row, status: .held) else { return }
             found.append(
                 HeldDelivery(
-                    delivery: delivery, watermark: row.int64(14), profile: row.text(15), removed: row.int(16),
-                    kept: row.int(17), heldAt: row.text(18)))
+                    delivery: delivery, watermark: try row.int64("watermark"), profile: try row.text("profile"),
+                    removed: try row.int("removed"), kept: try row.int("kept"), heldAt: try row.text("held_at")))
         }
         return found
     }

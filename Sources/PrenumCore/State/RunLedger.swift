@@ -1,6 +1,28 @@
 import Foundation
 import PrenumSQLite
 
+extension DeliveryRecord {
+    /// A row of `delivery` (`RunLedger.deliveryColumns`) or of `held_delivery`, read by column
+    /// name; nil for a business date or status Prenum cannot read. A `held_delivery` row has
+    /// no status column: its caller gives the status (`.held`).
+    init?(row: Statement, status given: Status? = nil) throws {
+        guard let date = CalendarDate(try row.text("business_date")) else { return nil }
+        let status: Status
+        if let given {
+            status = given
+        } else {
+            guard let read = Status(rawValue: try row.text("status")) else { return nil }
+            status = read
+        }
+        self.init(
+            subscriber: try row.text("subscriber"), sequence: try row.int64("sequence"), runID: try row.int64("run_id"),
+            businessDate: date, kind: try row.text("kind"), fileName: try row.text("file_name"), outbox: try row.text("outbox"),
+            xmlSHA256: try row.text("xml_sha256"), xmlBytes: try row.int64("xml_bytes"), signatureSHA256: try row.text("sig_sha256"),
+            keyID: try row.text("key_id"), persons: try row.int("persons"), records: try row.int("records"),
+            unsubscribed: try row.int("unsubscribed"), status: status)
+    }
+}
+
 /// Reads and writes runs, deliveries, failures and subscriber positions in Prenum's state
 /// (`run`, `delivery`, `run_failure`, `subscriber_state`, and `held_delivery` in
 /// `HeldDelivery.swift`): the one place their SQL is written.
@@ -15,18 +37,20 @@ public struct RunLedger {
 
     static let runColumns = "id, business_date, created_at, base_watermark, high_water, status, started_at, finished_at, delivered, failed"
 
-    func decodeRun(_ row: Statement) -> RunRecord? {
-        guard let date = CalendarDate(row.text(1)), let status = RunRecord.Status(rawValue: row.text(5)) else { return nil }
+    func decodeRun(_ row: Statement) throws -> RunRecord? {
+        guard let date = CalendarDate(try row.text("business_date")), let status = RunRecord.Status(rawValue: try row.text("status"))
+        else { return nil }
         return RunRecord(
-            id: row.int64(0), businessDate: date, createdAt: row.text(2), baseWatermark: row.int64(3),
-            highWater: row.int64(4), status: status, startedAt: row.text(6), finishedAt: row.optionalText(7),
-            delivered: row.int(8), failed: row.int(9))
+            id: try row.int64("id"), businessDate: date, createdAt: try row.text("created_at"),
+            baseWatermark: try row.int64("base_watermark"), highWater: try row.int64("high_water"), status: status,
+            startedAt: try row.text("started_at"), finishedAt: try row.optionalText("finished_at"),
+            delivered: try row.int("delivered"), failed: try row.int("failed"))
     }
 
     private func runs(_ sql: String, _ arguments: [SQLiteBindable] = []) throws -> [RunRecord] {
         var runs: [RunRecord] = []
         try database.cached("SELECT \(Self.runColumns) FROM run \(sql)").forEachRow(arguments) { row in
-            if let run = decodeRun(row) { runs.append(run) }
+            if let run = try decodeRun(row) { runs.append(run) }
         }
         return runs
     }
@@ -123,7 +147,9 @@ public struct RunLedger {
             ORDER BY f.id DESC LIMIT 1
             """)
         var failure: (at: String, businessDate: String, message: String)?
-        try statement.forEachRow([subscriber]) { row in failure = (row.text(0), row.text(1), row.text(2)) }
+        try statement.forEachRow([subscriber]) { row in
+            failure = (try row.text("failed_at"), try row.text("business_date"), try row.text("message"))
+        }
         return failure
     }
 
@@ -139,10 +165,11 @@ public struct RunLedger {
         defer { statement.reset() }
         guard try statement.step() else { return .initial(subscriber) }
         return SubscriberPosition(
-            subscriber: subscriber, lastSequence: statement.int64(0), lastXMLSHA256: statement.text(1),
-            lastBusinessDate: statement.optionalText(2).flatMap { CalendarDate($0) },
-            watermark: statement.optionalInt64(3), profile: statement.optionalText(4),
-            refreshPending: statement.int64(5) != 0)
+            subscriber: subscriber, lastSequence: try statement.int64("last_sequence"),
+            lastXMLSHA256: try statement.text("last_xml_sha256"),
+            lastBusinessDate: try statement.optionalText("last_business_date").flatMap { CalendarDate($0) },
+            watermark: try statement.optionalInt64("watermark"), profile: try statement.optionalText("profile"),
+            refreshPending: try statement.bool("refresh_pending"))
     }
 
     /// Orders a FULL file at the next run.
@@ -161,19 +188,10 @@ public struct RunLedger {
         persons, records, unsubscribed, status
         """
 
-    func decodeDelivery(_ row: Statement) -> DeliveryRecord? {
-        guard let date = CalendarDate(row.text(3)), let status = DeliveryRecord.Status(rawValue: row.text(14)) else { return nil }
-        return DeliveryRecord(
-            subscriber: row.text(0), sequence: row.int64(1), runID: row.int64(2), businessDate: date,
-            kind: row.text(4), fileName: row.text(5), outbox: row.text(6), xmlSHA256: row.text(7),
-            xmlBytes: row.int64(8), signatureSHA256: row.text(9), keyID: row.text(10), persons: row.int(11),
-            records: row.int(12), unsubscribed: row.int(13), status: status)
-    }
-
     private func deliveries(where clause: String, _ arguments: [SQLiteBindable]) throws -> [DeliveryRecord] {
         var found: [DeliveryRecord] = []
         try database.cached("SELECT \(Self.deliveryColumns) FROM delivery WHERE \(clause)").forEachRow(arguments) { row in
-            if let delivery = decodeDelivery(row) { found.append(delivery) }
+            if let delivery = try DeliveryRecord(row: row) { found.append(delivery) }
         }
         return found
     }

@@ -105,7 +105,7 @@ public final class StateDatabase {
             }
         } catch let error as SQLiteError {
             throw OpenFailure(
-                exitCode: error.isCorrupt ? .dataError : .cannotCreate, path: path,
+                exitCode: ExitCode.of(error, file: .output), path: path,
                 reason: "migration to version \(known) failed: \(error.description)")
         }
     }
