@@ -33,6 +33,10 @@ extension ExitCode {
     public static func of(_ error: SQLiteError, file role: FileRole?) -> ExitCode {
         if error.isFull { return .cannotCreate }
         if error.isBusy { return .temporaryFailure }
+        // Prenum's own files: one it cannot write (read-only, an I/O error) is 73, as a full one.
+        if role == .output, error.resultCode ~= .readOnly || error.resultCode ~= .ioErr || error.resultCode ~= .permission {
+            return .cannotCreate
+        }
         if error.isCannotOpen {
             switch role {
             case .input: return .noInput

@@ -37,6 +37,18 @@ final class FailureExitCodeTests: XCTestCase {
         XCTAssertEqual(ExitCode.of(cantOpen), .dataError)
     }
 
+    func testPrenumsOwnFileThatCannotBeWrittenIs73() {
+        // The state database: a migration on a read-only file or a failing disk cannot write its output.
+        let readOnly = SQLiteError(resultCode: .readOnly, message: "attempt to write a readonly database")
+        let readError = SQLiteError(resultCode: .ioErr, extendedResultCode: .ioErrRead, systemErrno: EIO, message: "disk I/O error")
+        for error in [readOnly, readError] {
+            XCTAssertEqual(ExitCode.of(error, file: .output), .cannotCreate, "\(error)")
+            XCTAssertEqual(ExitCode.of(error, file: .input), .dataError, "\(error)")
+        }
+        let corrupt = SQLiteError(resultCode: .corrupt, message: "database disk image is malformed")
+        XCTAssertEqual(ExitCode.of(corrupt, file: .output), .dataError, "a damaged state is bad data, restored from backup")
+    }
+
     func testATypedFailureKeepsItsOwnCode() {
         XCTAssertEqual(ExitCode.of(OperationFailure(.configuration, "bad")), .configuration)
         XCTAssertEqual(ExitCode.of(NSError(domain: NSPOSIXErrorDomain, code: Int(ENOSPC))), .cannotCreate)
