@@ -38,7 +38,8 @@ final class StateDatabaseTests: XCTestCase {
         XCTAssertEqual(
             tables.split(separator: "\n").map(String.init),
             [
-                "delivery", "disclosure", "disclosure_file", "disclosure_profile", "disclosure_recent", "fingerprint_bucket", "held_delivery", "meta",
+                "delivery", "disclosure", "disclosure_file", "disclosure_profile", "disclosure_recent", "fingerprint_bucket",
+                "held_delivery", "meta",
                 "population_event", "population_file", "quarantine", "record", "record_change", "record_recent",
                 "run", "run_failure", "subscriber_state", "subscription", "tracked_person", "untrack_candidate"
             ])

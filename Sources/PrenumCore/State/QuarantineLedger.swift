@@ -59,11 +59,11 @@ public struct QuarantineLedger {
     private func read(_ sql: String, _ arguments: [SQLiteBindable]) throws -> [QuarantinedRecord] {
         var records: [QuarantinedRecord] = []
         try database.cached(sql).forEachRow(arguments) { row in
-            let entity = RecordKind(rawValue: row.int(0))?.journalName ?? String(row.int(0))
+            let kind: Int = try row["entity"]
             records.append(
                 QuarantinedRecord(
-                    entity: entity, id: row.int64(1), field: row.text(2),
-                    reason: row.text(3), since: row.text(4), seen: row.text(5)))
+                    entity: RecordKind(rawValue: kind)?.journalName ?? String(kind), id: try row["id"], field: try row.text("field"),
+                    reason: try row.text("reason"), since: try row.text("since"), seen: try row.text("seen")))
         }
         return records
     }

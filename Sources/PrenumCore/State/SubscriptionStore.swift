@@ -40,7 +40,8 @@ struct SubscriptionStore {
         try lookup.bind(pnr, at: 2)
         defer { lookup.reset() }
         guard try lookup.step() else { return nil }
-        return (lookup.int(0) != 0, lookup.int(1) != 0, lookup.optionalText(2))
+        let present: Bool = try lookup["present"], consent: Bool = try lookup["consent"]
+        return (present, consent, try lookup["from_date"])
     }
 
     /// A person new to the subscriber: dirty, as nothing of it was delivered.
@@ -124,7 +125,7 @@ struct SubscriptionStore {
             """
             SELECT pnr, consent, from_date FROM subscription WHERE subscriber = ? AND present = 1 ORDER BY pnr
             """
-        ).forEachRow([subscriber]) { row in try body(row.text(0), row.int64(1) != 0, row.optionalText(2)) }
+        ).forEachRow([subscriber]) { row in try body(try row.text("pnr"), try row["consent"], try row["from_date"]) }
     }
 
     /// The subscriber's dirty rows in pnr order, as `SubscriptionRow`s, for the caller to step.
