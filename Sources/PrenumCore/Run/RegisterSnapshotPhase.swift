@@ -36,7 +36,7 @@ struct RegisterSnapshotPhase {
                 let trackedBefore = try copy.anyTracked()
                 // The first read of the attached register starts its read transaction: every
                 // statement below sees this high-water mark and the rows as of it.
-                let highWater = try copy.journalEnd()
+                let highWater = try ChangeSet(database: database, schema: Self.schema).journalEnd()
                 guard highWater >= base else {
                     throw OperationFailure(
                         .dataError,
@@ -144,13 +144,14 @@ struct RegisterSnapshotPhase {
     private func applyJournal(
         _ copy: RecordCopy, _ quarantine: QuarantineLedger, after base: Int64, upTo highWater: Int64
     ) throws -> (journaled: Int, kept: Int, released: Int) {
-        try ChangeSet(database: state.database, schema: Self.schema).collectKeys(after: base, upTo: highWater)
+        let changes = ChangeSet(database: state.database, schema: Self.schema)
+        try changes.collectKeys(after: base, upTo: highWater)
         for entity in RecordKind.allCases { try quarantine.holdJournaledRecords(entity, schema: Self.schema) }
         try copy.copyJournaledRecords()
-        let journaled = try copy.journaledCount()
+        let journaled = try changes.journaledCount()
         let kept = try copy.keptChangeCount()
         let released = try quarantine.releaseCorrected()
-        try copy.forgetJournaledKeys()
+        try changes.forgetJournaledKeys()
         return (journaled, kept, released)
     }
 }

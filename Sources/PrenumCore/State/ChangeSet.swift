@@ -40,4 +40,20 @@ struct ChangeSet {
             "register \(registerPath) change_log seq \(seq) names an entity that is none of \(known). Nothing was read or delivered. Correct or remove that journal row upstream (or upgrade Prenum if the register has a new kind of record) before the next run"
         )
     }
+
+    /// The register journal's last seq (0 when empty). The first read of the attached
+    /// register: it starts the register read transaction the whole snapshot sees.
+    func journalEnd() throws -> Int64 {
+        try database.scalarInt("SELECT COALESCE(MAX(seq), 0) FROM \(schema).change_log") ?? 0
+    }
+
+    /// Records the journal named in this pass (`temp.changed_key`).
+    func journaledCount() throws -> Int {
+        Int(try database.scalarInt("SELECT COUNT(*) FROM temp.changed_key") ?? 0)
+    }
+
+    /// Empties `temp.changed_key` once the pass is done.
+    func forgetJournaledKeys() throws {
+        try database.execute("DELETE FROM temp.changed_key")
+    }
 }

@@ -30,12 +30,6 @@ struct RecordCopy {
         try? database.execute("PRAGMA busy_timeout=\(Database.defaultBusyTimeoutMilliseconds)")
     }
 
-    /// The register journal's last seq (0 when empty). The first read of the attached
-    /// register: it starts the register read transaction the whole snapshot sees.
-    func journalEnd() throws -> Int64 {
-        try database.scalarInt("SELECT COALESCE(MAX(seq), 0) FROM \(schema).change_log") ?? 0
-    }
-
     /// Whether anyone is tracked yet.
     func anyTracked() throws -> Bool {
         (try database.scalarInt("SELECT EXISTS (SELECT 1 FROM tracked_person)") ?? 0) != 0
@@ -145,19 +139,9 @@ struct RecordCopy {
             """)
     }
 
-    /// Records the journal named in this pass (`temp.changed_key`).
-    func journaledCount() throws -> Int {
-        Int(try database.scalarInt("SELECT COUNT(*) FROM temp.changed_key") ?? 0)
-    }
-
     /// Changed records kept in the change set, each counted once (not again under a person it
     /// moved away from).
     func keptChangeCount() throws -> Int {
         Int(try database.scalarInt("SELECT COUNT(*) FROM record_change WHERE pnr = COALESCE(new_pnr, old_pnr)") ?? 0)
-    }
-
-    /// Empties `temp.changed_key` once the pass is done.
-    func forgetJournaledKeys() throws {
-        try database.execute("DELETE FROM temp.changed_key")
     }
 }
