@@ -115,8 +115,11 @@ public final class NightlyRun {
         ).importPending(now: clock())
         // The snapshot's commit is checkpointed in the background while the files are made.
         let run = try state.withoutAutomaticCheckpoints {
-            let run = try RegisterSnapshotPhase(state: state, register: register, log: log, faults: faults)
-                .take(businessDate: businessDate, createdAt: Timestamp.format(clock()), startedAt: Timestamp.format(Date()))
+            let run = try RegisterSnapshotPhase(
+                state: state, register: register, log: log, faults: faults,
+                flaggedLimit: configuration.tuning.versionCheckFlaggedLimit
+            )
+            .take(businessDate: businessDate, createdAt: Timestamp.format(clock()), startedAt: Timestamp.format(Date()))
             let checkpoint = BackgroundCheckpoint(statePath: state.path, log: log)
             defer { checkpoint.wait() }
             results += try deliverer.deliverAll(run: run, stuck: stuck)

@@ -13,6 +13,8 @@ struct RegisterSnapshotPhase {
     let register: RegisterReader
     let log: EventLog
     let faults: FaultInjector
+    /// How many bad versions the parallel check may hand over (`Tuning.versionCheckFlaggedLimit`).
+    var flaggedLimit = Tuning.defaultVersionCheckFlaggedLimit
 
     static let schema = "register"
     static let registerCacheKiB = 65_536
@@ -24,7 +26,7 @@ struct RegisterSnapshotPhase {
         let began = Date()
         try attach()
         defer { copy.detachRegister() }
-        var counts = (newPersons: 0, journaled: 0, kept: 0, quarantined: 0, released: 0)
+        var counts = (newPersons: 0, journaled: 0, kept: 0, quarantined: 0, released: 0, check: "none")
         // Where the time went, for the log: new persons, the journal pass, the commit.
         var split = (newPersons: 0.0, journal: 0.0, commitFrom: Date())
         let runID: Int64
@@ -48,6 +50,15 @@ struct RegisterSnapshotPhase {
                     table: "\(Self.schema).change_log", database: database, registerPath: register.path)
                 try ChangeSet(database: database, schema: Self.schema)
                     .refuseUnknownKinds(after: base, upTo: highWater, registerPath: register.path)
+                // The quality check of the night's versions runs beside the copy, on the other core.
+                let check =
+                    trackedBefore
+                    ? JournaledVersionCheck(
+                        registerURI: register.readOnlyURI, busyTimeoutMilliseconds: register.busyTimeoutMilliseconds,
+                        after: base, upTo: highWater, flaggedLimit: flaggedLimit)
+                    : nil
+                // However the pass ends, the check is waited for before the register is detached.
+                defer { _ = check?.wait() }
                 try upgradeFieldEncodingIfOwed(copy)
                 // Newly subscribed persons first, so a record that moved to one of them is seen
                 // as a move by the journal pass below.
@@ -56,9 +67,9 @@ struct RegisterSnapshotPhase {
                 split.newPersons = Date().timeIntervalSince(mark)
                 mark = Date()
                 // Before anyone was tracked there is nothing to bring up to date.
-                if trackedBefore {
-                    (counts.journaled, counts.kept, counts.released) = try applyJournal(
-                        copy, quarantine, after: base, upTo: highWater)
+                if let check {
+                    (counts.journaled, counts.kept, counts.released, counts.check) = try applyJournal(
+                        copy, quarantine, check, after: base, upTo: highWater)
                 }
                 split.journal = Date().timeIntervalSince(mark)
                 faults.reach(.snapshotBeforeCommit)
@@ -85,6 +96,7 @@ struct RegisterSnapshotPhase {
                 "businessDate": businessDate.description, "run": run.id, "baseWatermark": run.baseWatermark,
                 "highWater": run.highWater, "newPersons": counts.newPersons, "changedRecords": counts.journaled,
                 "keptChanges": counts.kept, "quarantined": counts.quarantined, "releasedFromQuarantine": counts.released,
+                "versionCheck": counts.check,
                 "newPersonsSeconds": String(format: "%.3f", split.newPersons),
                 "journalSeconds": String(format: "%.3f", split.journal),
                 "commitSeconds": String(format: "%.3f", Date().timeIntervalSince(split.commitFrom)),
@@ -140,18 +152,29 @@ struct RegisterSnapshotPhase {
     }
 
     /// Copies every record journaled in (base, highWater] of a tracked person: old and new
-    /// version into the change set, the new one into the recent versions.
+    /// version into the change set, the new one into the recent versions, except the versions
+    /// the quarantine holds back. Which check found those: `parallel`, or `inline` and why.
     private func applyJournal(
-        _ copy: RecordCopy, _ quarantine: QuarantineLedger, after base: Int64, upTo highWater: Int64
-    ) throws -> (journaled: Int, kept: Int, released: Int) {
+        _ copy: RecordCopy, _ quarantine: QuarantineLedger, _ check: JournaledVersionCheck, after base: Int64, upTo highWater: Int64
+    ) throws -> (journaled: Int, kept: Int, released: Int, check: String) {
         let changes = ChangeSet(database: state.database, schema: Self.schema)
         try changes.collectKeys(after: base, upTo: highWater)
-        for entity in RecordKind.allCases { try quarantine.holdJournaledRecords(entity, schema: Self.schema) }
         try copy.copyJournaledRecords()
+        let how: String
+        switch check.wait() {
+        case .flagged(let versions):
+            try quarantine.holdFlagged(versions)
+            how = "parallel"
+        case .unavailable(let reason):
+            log.log(.info, "snapshot.version-check-inline", ["reason": reason])
+            for entity in RecordKind.allCases { try quarantine.holdJournaledRecords(entity, schema: Self.schema) }
+            how = "inline"
+        }
+        try copy.keepChanges()
         let journaled = try changes.journaledCount()
         let kept = try copy.keptChangeCount()
         let released = try quarantine.releaseCorrected()
         try changes.forgetJournaledKeys()
-        return (journaled, kept, released)
+        return (journaled, kept, released, how)
     }
 }

@@ -105,31 +105,72 @@ public struct QuarantineLedger {
             """)
     }
 
-    /// Holds back the bad new versions among the night's journaled records: those of tracked
-    /// persons, and those the copy holds that moved to a person given as garbage (they stay
-    /// with the one they had). Filed under the person of the copy's version, else the register's.
+    /// Holds back the bad new versions among the night's journaled records, classified here
+    /// in the register attached as `schema`: what `holdFlagged` does with what
+    /// `JournaledVersionCheck` found, when that check could not be used.
     func holdJournaledRecords(_ entity: RecordKind, schema: String) throws {
         let e = entity.rawValue
-        // Only versions of tracked persons are classified (a version moved to a person nobody
-        // subscribes is visible to no one, so it is removed as usual), and versions whose person
-        // is garbage, held back only if the copy has the record. LIMIT keeps SQLite from
-        // folding the subquery in, so the copy is looked at for bad versions only.
+        // Only versions of tracked persons are classified, and versions whose person is
+        // garbage (`holdRule`). LIMIT keeps SQLite from folding the subquery in, so the copy is
+        // looked at for bad versions only.
+        try database.execute(
+            Self.holdRule(
+                entity,
+                found: """
+                    SELECT a.id, a.pnr, \(Self.problem(entity, "a", schema: schema)) AS problem
+                    FROM temp.changed_key k JOIN \(schema).\(entity.registerTable) a ON a.id = k.id
+                    WHERE k.entity = \(e)
+                      AND (EXISTS (SELECT 1 FROM tracked_person t WHERE t.pnr = a.pnr) OR (\(RegisterValueDomain.personnummerShape("a.pnr"))) IS NOT 1)
+                      AND \(Self.problem(entity, "a", schema: schema)) IS NOT NULL
+                    LIMIT -1
+                    """))
+    }
+
+    /// Holds back the journaled versions `JournaledVersionCheck` found out of the formats'
+    /// domains, by the same rule as `holdJournaledRecords`.
+    func holdFlagged(_ versions: [JournaledVersionCheck.Flagged]) throws {
+        guard !versions.isEmpty else { return }
         try database.execute(
             """
+            CREATE TEMP TABLE IF NOT EXISTS flagged(entity INTEGER NOT NULL, id INTEGER NOT NULL, pnr, problem TEXT NOT NULL,
+                                                    PRIMARY KEY (entity, id)) WITHOUT ROWID;
+            DELETE FROM temp.flagged;
+            """)
+        let insert = try database.cached("INSERT OR REPLACE INTO temp.flagged(entity, id, pnr, problem) VALUES (?, ?, ?, ?)")
+        for version in versions {
+            try insert.execute([version.kind.rawValue, version.id, version.pnr, version.problem])
+        }
+        for entity in RecordKind.allCases {
+            try database.execute(
+                Self.holdRule(
+                    entity,
+                    found: """
+                        SELECT f.id, f.pnr, f.problem FROM temp.flagged f
+                        WHERE f.entity = \(entity.rawValue)
+                          AND (EXISTS (SELECT 1 FROM tracked_person t WHERE t.pnr = f.pnr) OR (\(RegisterValueDomain.personnummerShape("f.pnr"))) IS NOT 1)
+                        """))
+        }
+        try database.execute("DELETE FROM temp.flagged")
+    }
+
+    /// The hold, over `found` (id, pnr, problem: the bad versions of tracked persons and of
+    /// persons given as garbage): a version is held if its person is tracked, or if the copy
+    /// holds the record (it stays with the person it had; a version moved to a person nobody
+    /// subscribes is visible to no one, so it is removed as usual). Filed under the person of
+    /// the copy's version, else the register's. Before the journal pass changes the recent
+    /// versions.
+    private static func holdRule(_ entity: RecordKind, found: String) -> String {
+        let e = entity.rawValue
+        return """
             INSERT OR REPLACE INTO temp.held(entity, id, pnr, problem)
                 SELECT \(e), bad.id, COALESCE(bad.copied, bad.pnr), bad.problem FROM (
                     SELECT found.id, found.pnr, found.problem,
                            COALESCE((SELECT x.pnr FROM record_recent x WHERE x.entity = \(e) AND x.id = found.id),
                                     (SELECT b.pnr FROM record b WHERE b.entity = \(e) AND b.id = found.id
                                      AND NOT EXISTS (SELECT 1 FROM record_recent x WHERE x.entity = \(e) AND x.id = found.id))) AS copied
-                    FROM (SELECT a.id, a.pnr, \(Self.problem(entity, "a", schema: schema)) AS problem
-                          FROM temp.changed_key k JOIN \(schema).\(entity.registerTable) a ON a.id = k.id
-                          WHERE k.entity = \(e)
-                            AND (EXISTS (SELECT 1 FROM tracked_person t WHERE t.pnr = a.pnr) OR (\(RegisterValueDomain.personnummerShape("a.pnr"))) IS NOT 1)
-                            AND \(Self.problem(entity, "a", schema: schema)) IS NOT NULL
-                          LIMIT -1) found) bad
+                    FROM (\(found)) found) bad
                 WHERE bad.copied IS NOT NULL OR EXISTS (SELECT 1 FROM tracked_person t WHERE t.pnr = bad.pnr)
-            """)
+            """
     }
 
     /// Journaled records no longer held back (corrected or deleted upstream) leave the

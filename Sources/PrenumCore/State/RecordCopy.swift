@@ -99,8 +99,9 @@ struct RecordCopy {
     // MARK: The journal pass
 
     /// Copies every record in `temp.changed_key` (`ChangeSet.collectKeys`) of a tracked person
-    /// and not held back: old and new version into the change set, the new one into the
-    /// recent versions.
+    /// into the change set, old and new version. Versions the quarantine holds back are
+    /// copied too and dropped by `keepChanges`, so the copy need not wait for the check that
+    /// finds them (`JournaledVersionCheck`).
     func copyJournaledRecords() throws {
         let tracked = "EXISTS (SELECT 1 FROM tracked_person t WHERE t.pnr = n.pnr)"
         // The version held so far: the recent one if any (x; NULL person: gone), else the
@@ -117,16 +118,25 @@ struct RecordCopy {
                 LEFT JOIN record b ON x.entity IS NULL AND b.entity = k.entity AND b.id = k.id
                 LEFT JOIN \(schema).\(table) n ON n.id = k.id AND \(tracked)
                 WHERE k.entity = \(entity.rawValue) AND (x.pnr IS NOT NULL OR b.pnr IS NOT NULL OR n.pnr IS NOT NULL)
-                  AND \(QuarantineLedger.notHeld(entity, "k"))
                 ORDER BY 1, 2, 3;
             """
         }
         try database.execute(
+            RecordKind.allCases.map { versions($0, $0.registerTable, RegisterColumns.fields($0, "n", schema: schema)) }.joined(
+                separator: "\n"))
+    }
+
+    /// Completes the change set once the quarantine has filled `temp.held`: drops the held
+    /// versions (the copy keeps the last good one) and the records whose kept version did not
+    /// change, files a moved record under its old person too, and brings the recent versions
+    /// up to each changed record's new version (or tombstone).
+    func keepChanges() throws {
+        try database.execute(
             """
-            \(RecordKind.allCases.map { versions($0, $0.registerTable, RegisterColumns.fields($0, "n", schema: schema)) }.joined(separator: "\n"))
-            -- Journaled but nothing Prenum keeps changed.
+            -- Held back, or journaled but nothing Prenum keeps changed.
             DELETE FROM record_change
-                WHERE old_pnr IS new_pnr AND old_benefit IS new_benefit AND old_fields IS new_fields;
+                WHERE (old_pnr IS new_pnr AND old_benefit IS new_benefit AND old_fields IS new_fields)
+                   OR EXISTS (SELECT 1 FROM temp.held h WHERE h.entity = record_change.entity AND h.id = record_change.id);
             -- A record that moved between persons is filed under its old person too.
             INSERT INTO record_change(pnr, entity, id, old_pnr, old_benefit, old_fields, new_pnr, new_benefit, new_fields)
                 SELECT old_pnr, entity, id, old_pnr, old_benefit, old_fields, new_pnr, new_benefit, new_fields

@@ -29,11 +29,27 @@ final class HostileRegisterPropertyTests: XCTestCase {
     private static let caseColumns = ["pnr", "benefit", "decision", "opened_on", "closed_on", "extent_pct", "daily_amount_ore"]
 
     func testHostileRegisterValuesOverManyNights() throws {
-        for seed: UInt64 in [41, 2027] { try simulate(seed: seed, nights: 16) }
+        for seed: UInt64 in [41, 2027] { _ = try simulate(seed: seed, nights: 16) }
     }
 
-    private func simulate(seed: UInt64, nights: Int) throws {
+    /// The snapshot finds the night's bad versions on a second connection beside the copy
+    /// (`JournaledVersionCheck`), or, when that check cannot be used, on its own connection:
+    /// the same nights must hold back the same records either way, and the property holds on
+    /// both paths.
+    func testTheParallelCheckAndTheInlineClassificationHoldBackTheSame() throws {
+        let parallel = try simulate(seed: 41, nights: 16)
+        let inline = try simulate(seed: 41, nights: 16, inlineCheck: true)
+        XCTAssertFalse(parallel.isEmpty)
+        XCTAssertEqual(parallel, inline)
+    }
+
+    /// Simulates the nights; returns what each night held back (its count and the quarantine
+    /// events, without timestamps). `inlineCheck`: every night that finds a bad version takes
+    /// the inline classification.
+    private func simulate(seed: UInt64, nights: Int, inlineCheck: Bool = false) throws -> [String] {
         let world = try SimulationWorkspace(seed: seed)
+        if inlineCheck { world.tuning.versionCheckFlaggedLimit = 0 }
+        var trace: [String] = []
         var chaos = world.chaos
         let hostile = HostileValue.all.filter { !$0.needsLaxRegister }
         var corrupted: [String: Corrupted] = [:]
@@ -46,7 +62,8 @@ final class HostileRegisterPropertyTests: XCTestCase {
             if night > 0 {
                 day = day.adding(days: 1)
                 // Before the day's chaos, so the saved row is the version the last snapshot read.
-                for (key, record) in corrupted where night < nights && world.random.chance(0.25) {
+                // In key order: the seed alone decides the nights (a dictionary's order does not).
+                for (key, record) in corrupted.sorted(by: { $0.key < $1.key }) where night < nights && world.random.chance(0.25) {
                     try restore(record, in: world.register)
                     corrupted[key] = nil
                 }
@@ -85,7 +102,11 @@ final class HostileRegisterPropertyTests: XCTestCase {
                     corrupted.removeAll()
                 }
             }
+            let logged = world.logLines.count
             let report = try world.run(day)
+            let quarantineEvents = world.logLines[logged...].filter { $0.contains("event=record.quarantined") }
+            trace.append("\(day) quarantined=\(report.quarantined)")
+            trace += quarantineEvents.map { $0.components(separatedBy: " ").dropFirst().joined(separator: " ") }
             XCTAssertEqual(report.exitCode, .ok, "seed \(seed) \(day): \(report.subscribers.compactMap(\.message))")
             XCTAssertLessThanOrEqual(report.quarantined, corrupted.count, "seed \(seed) \(day): more held back than is bad")
             if report.quarantined > 0 { heldBackAtSomeRun = true }
@@ -100,6 +121,13 @@ final class HostileRegisterPropertyTests: XCTestCase {
         let log = world.logLines.joined()
         XCTAssertTrue(log.contains("event=record.quarantined"))
         XCTAssertFalse(PersonnummerRedaction.containsPersonnummer(log), "seed \(seed): a personnummer in the log")
+        if inlineCheck {
+            XCTAssertTrue(log.contains("event=snapshot.version-check-inline"), "seed \(seed): the inline path was never taken")
+        } else {
+            XCTAssertTrue(log.contains("versionCheck=parallel"))
+            XCTAssertFalse(log.contains("event=snapshot.version-check-inline"), "seed \(seed): \(log)")
+        }
+        return trace
     }
 
     private func key(_ entity: RecordKind, _ id: Int64) -> String { "\(entity == .payment ? "payment" : "case"):\(id)" }

@@ -56,6 +56,8 @@ final class SimulationWorkspace {
     var categories: [String: [String]] = SimulationWorkspace.categories
     /// Further prenum.json keys (operational settings such as the brake's).
     var extraConfiguration: [String: Any] = [:]
+    /// The tuning the runs take with the configuration.
+    var tuning = Tuning.standard
     var logLines: [String] = []
     private let logLock = NSLock()
     private var fileCounter = 0
@@ -186,7 +188,8 @@ final class SimulationWorkspace {
     }
 
     func run(_ day: CalendarDate, clock: Date? = nil) throws -> RunReport {
-        let configuration = try ConfigurationLoader.load(path: configPath)
+        var configuration = try ConfigurationLoader.load(path: configPath)
+        configuration.tuning = tuning
         let fixed = clock ?? Timestamp.parse("\(day)T01:00:00Z") ?? Date()
         return try NightlyRun(
             configuration: configuration, log: makeLog(), clock: { fixed },
