@@ -171,6 +171,49 @@ final class DisclosuresTests: XCTestCase {
         XCTAssertEqual(again.filesAlreadyIndexed, filesScanned)
     }
 
+    /// A held file the operator discards is forgotten by the index, also once its pairs were
+    /// folded into the person-ordered part: read back from the file when it is still there,
+    /// found by a scan when it is not. Exactly its pairs go, and the fold's count follows.
+    func testForgettingAFoldedFileRemovesExactlyItsPairs() throws {
+        let world = try SimulationWorkspace.afterNights(seed: 78, nights: 4)
+        let archive = world.root.appendingPathComponent("archive")
+        let state = try StateDatabase(path: world.root.appendingPathComponent("state.db").path)
+        let index = DisclosureIndex(database: state.database)
+        let meta = StateMeta(database: state.database)
+        try state.database.transaction { try index.fold() }
+        XCTAssertEqual(try state.database.scalarInt("SELECT COUNT(*) FROM disclosure_recent"), 0)
+        // Per person, the files naming it, as (subscriber, sequence, name).
+        struct Named: Hashable { let subscriber: String, sequence: Int64, fileName: String }
+        func named() throws -> [String: Set<Named>] {
+            var named: [String: Set<Named>] = [:]
+            for pnr in world.chaos.persons {
+                named[pnr] = Set(
+                    try index.files(naming: pnr).map { Named(subscriber: $0.subscriber, sequence: $0.sequence, fileName: $0.fileName) })
+            }
+            return named
+        }
+        var expected = try named()
+        var pairsPerFile: [Named: Int] = [:]
+        for files in expected.values { for file in files { pairsPerFile[file, default: 0] += 1 } }
+        let largest = pairsPerFile.sorted { ($0.value, $0.key.fileName) > ($1.value, $1.key.fileName) }.map(\.key)
+        XCTAssertGreaterThanOrEqual(largest.count, 2)
+        XCTAssertGreaterThan(pairsPerFile[largest[1]] ?? 0, 1)
+
+        for (file, onDisk) in [(largest[0], true), (largest[1], false)] {
+            let path = archive.appendingPathComponent("\(file.subscriber)/\(file.fileName)").path
+            if !onDisk { try FileManager.default.removeItem(atPath: path) }
+            let foldedBefore = try meta.disclosureFoldedPairs()
+            try state.database.transaction { try index.forget(subscriber: file.subscriber, sequence: file.sequence, filePath: path) }
+            for pnr in expected.keys { expected[pnr]?.remove(file) }
+            XCTAssertEqual(try named(), expected, "after forgetting \(file.fileName) (on disk: \(onDisk))")
+            XCTAssertEqual(try meta.disclosureFoldedPairs(), foldedBefore - Int64(pairsPerFile[file] ?? 0))
+            XCTAssertEqual(try meta.disclosureFoldedPairs(), try state.database.scalarInt("SELECT COUNT(*) FROM disclosure"))
+            XCTAssertNil(
+                try state.database.scalarInt(
+                    "SELECT 1 FROM disclosure_file WHERE subscriber = ? AND sequence = ?", [file.subscriber, file.sequence]))
+        }
+    }
+
     func testAMissingArchivedFileIsAnErrorNotAShorterAnswer() throws {
         let world = try SimulationWorkspace.afterNights(seed: 77, nights: 2)
         let archive = world.root.appendingPathComponent("archive")
