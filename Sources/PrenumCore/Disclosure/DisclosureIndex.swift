@@ -75,12 +75,15 @@ public struct DisclosureIndex {
                 businessDate: businessDate, profile: profile)
         else { return }
         let insert = try database.cached("INSERT OR IGNORE INTO disclosure_recent(file, pnr, offset) VALUES (?, ?, ?)")
+        var added = 0
         for person in persons {
             try insert.bind(file, at: 1)
             try insert.bind(person.pnr, at: 2)
             try insert.bind(person.offset, at: 3)
             try insert.runToCompletion()
+            added += database.changes
         }
+        try StateMeta(database: database).adjustDisclosureRecentPairs(by: added)
     }
 
     /// One transaction per file when run on its own; inside the caller's when there is one
@@ -100,8 +103,10 @@ public struct DisclosureIndex {
                 [subscriber, sequence])
         else { return }
         try database.run("DELETE FROM disclosure_recent WHERE file = ?", [file])
+        let unfolded = database.changes
+        try StateMeta(database: database).adjustDisclosureRecentPairs(by: -unfolded)
         // A fold moves all of a file's pairs at once: found here, none are in `disclosure`.
-        guard database.changes == 0 else {
+        guard unfolded == 0 else {
             try database.run("DELETE FROM disclosure_file WHERE id = ?", [file])
             return
         }
@@ -214,11 +219,13 @@ public struct DisclosureIndex {
                     }
                     handler.record = { try add($0.pnr) }
                     handler.unsubscribed = { try add($0) }
+                    let pairsBefore = summary.pairs
                     let content = try DeliveryFileReader.read(path: path, handler: handler)
                     guard content.problems.isEmpty else {
                         throw OperationFailure(
                             .dataError, "archived file \(path) cannot be read: \(content.problems.joined(separator: "; "))")
                     }
+                    try StateMeta(database: database).adjustDisclosureRecentPairs(by: summary.pairs - pairsBefore)
                     summary.filesIndexed += 1
                 }
             }
@@ -249,8 +256,9 @@ public struct DisclosureIndex {
     /// writes the person-ordered index about once, so folding at a fixed share of it keeps the
     /// writes per pair bounded however large the index grows.
     func recentPairsDue(percent: Int) throws -> Int64? {
-        let recent = try database.scalarInt("SELECT COUNT(*) FROM disclosure_recent") ?? 0
-        let folded = try StateMeta(database: database).disclosureFoldedPairs()
+        let meta = StateMeta(database: database)
+        let recent = try meta.disclosureRecentPairs()
+        let folded = try meta.disclosureFoldedPairs()
         guard recent > 0, recent * 100 >= Int64(max(percent, 0)) * folded else { return nil }
         return recent
     }
@@ -263,6 +271,7 @@ public struct DisclosureIndex {
         let meta = StateMeta(database: database)
         try meta.setDisclosureFoldedPairs(try meta.disclosureFoldedPairs() + Int64(database.changes))
         try database.run("DELETE FROM disclosure_recent")
+        try meta.setDisclosureRecentPairs(0)
     }
 
     // MARK: Reading

@@ -12,9 +12,9 @@ public struct StateMeta {
         self.database = database
     }
 
-    /// The keys in use. Migrations 2, 3 and 9 (`StateSchema`) write `copyRows`,
-    /// `fieldEncodingUpgradeOwed` and `disclosureFoldedPairs` in SQL of their own; released
-    /// migrations are never edited.
+    /// The keys in use. Migrations 2, 3, 9 and 10 (`StateSchema`) write `copyRows`,
+    /// `fieldEncodingUpgradeOwed`, `disclosureFoldedPairs` and `disclosureRecentPairs` in SQL of
+    /// their own; released migrations are never edited.
     enum Key: String, CaseIterable {
         case watermark
         case journalMark = "watermark_journal_row"
@@ -24,6 +24,7 @@ public struct StateMeta {
         case repackedCopyRows = "repacked_copy_rows"
         case recoveredAt = "recovered_at"
         case disclosureFoldedPairs = "disclosure_folded_pairs"
+        case disclosureRecentPairs = "disclosure_recent_pairs"
     }
 
     // MARK: The journal
@@ -65,12 +66,7 @@ public struct StateMeta {
 
     /// Adds `delta` to `copyRows` in one statement (a first change creates the key).
     func adjustCopyRows(by delta: Int) throws {
-        guard delta != 0 else { return }
-        try database.run(
-            """
-            INSERT INTO meta(key, value) VALUES (?1, ?2)
-            ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)
-            """, [Key.copyRows.rawValue, Int64(delta)])
+        try adjust(.copyRows, by: delta)
     }
 
     // MARK: The disclosure index
@@ -83,6 +79,21 @@ public struct StateMeta {
 
     func setDisclosureFoldedPairs(_ pairs: Int64) throws {
         try set(.disclosureFoldedPairs, String(pairs))
+    }
+
+    /// Pairs not yet folded, kept by the statements that add and remove them, so the check
+    /// after every run of whether a fold is due needs no count of them.
+    func disclosureRecentPairs() throws -> Int64 {
+        try integer(.disclosureRecentPairs)
+    }
+
+    /// Adds `delta` to `disclosureRecentPairs` in one statement.
+    func adjustDisclosureRecentPairs(by delta: Int) throws {
+        try adjust(.disclosureRecentPairs, by: delta)
+    }
+
+    func setDisclosureRecentPairs(_ pairs: Int64) throws {
+        try set(.disclosureRecentPairs, String(pairs))
     }
 
     /// Rows written before the stored field encoding carried a version tag are still there:
@@ -121,6 +132,16 @@ public struct StateMeta {
     }
 
     // MARK: Storage
+
+    /// Adds `delta` to an integer key in one statement (a first change creates the key).
+    private func adjust(_ key: Key, by delta: Int) throws {
+        guard delta != 0 else { return }
+        try database.run(
+            """
+            INSERT INTO meta(key, value) VALUES (?1, ?2)
+            ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + CAST(excluded.value AS INTEGER)
+            """, [key.rawValue, Int64(delta)])
+    }
 
     private func integer(_ key: Key) throws -> Int64 {
         Int64(try text(key) ?? "0") ?? 0

@@ -296,6 +296,11 @@ enum StateSchema {
             PRIMARY KEY (file, pnr)
         ) WITHOUT ROWID;
         INSERT INTO meta(key, value) SELECT 'disclosure_folded_pairs', COUNT(*) FROM disclosure;
+        """,
+        // 10: the pairs not yet folded are counted as they are added and removed, so deciding
+        // on a fold after every run reads one row instead of counting them.
+        """
+        INSERT INTO meta(key, value) SELECT 'disclosure_recent_pairs', COUNT(*) FROM disclosure_recent;
         """
     ]
 }

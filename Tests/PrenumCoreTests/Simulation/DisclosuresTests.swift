@@ -150,8 +150,10 @@ final class DisclosuresTests: XCTestCase {
         XCTAssertGreaterThan(recentPairs, 0)
         XCTAssertGreaterThan(foldedPairs, 0)
         XCTAssertEqual(try StateMeta(database: state.database).disclosureFoldedPairs(), foldedPairs)
+        XCTAssertEqual(try StateMeta(database: state.database).disclosureRecentPairs(), recentPairs)
         try state.database.transaction { try DisclosureIndex(database: state.database).fold() }
         XCTAssertEqual(try state.database.scalarInt("SELECT COUNT(*) FROM disclosure_recent"), 0)
+        XCTAssertEqual(try StateMeta(database: state.database).disclosureRecentPairs(), 0)
         XCTAssertEqual(try StateMeta(database: state.database).disclosureFoldedPairs(), foldedPairs + recentPairs)
         XCTAssertEqual(try world.chaos.persons.map { said(try reported($0)) }, before)
 
@@ -159,11 +161,13 @@ final class DisclosuresTests: XCTestCase {
         // from the configuration, so only the files and records are compared).
         try state.database.execute(
             "DELETE FROM disclosure; DELETE FROM disclosure_recent; DELETE FROM disclosure_file; DELETE FROM disclosure_profile;")
+        try StateMeta(database: state.database).setDisclosureRecentPairs(0)
         XCTAssertEqual(try reported(world.chaos.persons[0]).recipients.count, 0)
         let configuration = try ConfigurationLoader.load(path: world.configPath)
         let rebuilt = try DisclosureIndex(database: state.database).rebuild(archiveRoot: archive.path, configuration: configuration)
         XCTAssertEqual(rebuilt.filesIndexed, filesScanned)
         XCTAssertEqual(rebuilt.pairs, pairs)
+        XCTAssertEqual(try StateMeta(database: state.database).disclosureRecentPairs(), Int64(pairs))
         XCTAssertEqual(try world.chaos.persons.map { said(try reported($0)) }, before)
         // A second rebuild finds everything indexed.
         let again = try DisclosureIndex(database: state.database).rebuild(archiveRoot: archive.path, configuration: configuration)
@@ -171,17 +175,19 @@ final class DisclosuresTests: XCTestCase {
         XCTAssertEqual(again.filesAlreadyIndexed, filesScanned)
     }
 
-    /// A held file the operator discards is forgotten by the index, also once its pairs were
-    /// folded into the person-ordered part: read back from the file when it is still there,
-    /// found by a scan when it is not. Exactly its pairs go, and the fold's count follows.
-    func testForgettingAFoldedFileRemovesExactlyItsPairs() throws {
+    /// A held file the operator discards is forgotten by the index, before and after its pairs
+    /// were folded into the person-ordered part: one range delete before; after, read back from
+    /// the file when it is still there, found by a scan when it is not. Exactly its pairs go,
+    /// and both parts' counts follow.
+    func testForgettingADiscardedFileRemovesExactlyItsPairsFoldedOrNot() throws {
         let world = try SimulationWorkspace.afterNights(seed: 78, nights: 4)
         let archive = world.root.appendingPathComponent("archive")
         let state = try StateDatabase(path: world.root.appendingPathComponent("state.db").path)
         let index = DisclosureIndex(database: state.database)
         let meta = StateMeta(database: state.database)
-        try state.database.transaction { try index.fold() }
-        XCTAssertEqual(try state.database.scalarInt("SELECT COUNT(*) FROM disclosure_recent"), 0)
+        func count(_ table: String) throws -> Int64 { try XCTUnwrap(try state.database.scalarInt("SELECT COUNT(*) FROM \(table)")) }
+        XCTAssertGreaterThan(try count("disclosure_recent"), 0)
+        XCTAssertEqual(try meta.disclosureRecentPairs(), try count("disclosure_recent"))
         // Per person, the files naming it, as (subscriber, sequence, name).
         struct Named: Hashable { let subscriber: String, sequence: Int64, fileName: String }
         func named() throws -> [String: Set<Named>] {
@@ -196,22 +202,30 @@ final class DisclosuresTests: XCTestCase {
         var pairsPerFile: [Named: Int] = [:]
         for files in expected.values { for file in files { pairsPerFile[file, default: 0] += 1 } }
         let largest = pairsPerFile.sorted { ($0.value, $0.key.fileName) > ($1.value, $1.key.fileName) }.map(\.key)
-        XCTAssertGreaterThanOrEqual(largest.count, 2)
-        XCTAssertGreaterThan(pairsPerFile[largest[1]] ?? 0, 1)
+        XCTAssertGreaterThanOrEqual(largest.count, 3)
+        XCTAssertGreaterThan(pairsPerFile[largest[2]] ?? 0, 1)
 
-        for (file, onDisk) in [(largest[0], true), (largest[1], false)] {
+        func forget(_ file: Named, onDisk: Bool, folded: Bool) throws {
             let path = archive.appendingPathComponent("\(file.subscriber)/\(file.fileName)").path
             if !onDisk { try FileManager.default.removeItem(atPath: path) }
-            let foldedBefore = try meta.disclosureFoldedPairs()
+            let before = (folded: try meta.disclosureFoldedPairs(), recent: try meta.disclosureRecentPairs())
+            let pairs = Int64(pairsPerFile[file] ?? 0)
             try state.database.transaction { try index.forget(subscriber: file.subscriber, sequence: file.sequence, filePath: path) }
             for pnr in expected.keys { expected[pnr]?.remove(file) }
-            XCTAssertEqual(try named(), expected, "after forgetting \(file.fileName) (on disk: \(onDisk))")
-            XCTAssertEqual(try meta.disclosureFoldedPairs(), foldedBefore - Int64(pairsPerFile[file] ?? 0))
-            XCTAssertEqual(try meta.disclosureFoldedPairs(), try state.database.scalarInt("SELECT COUNT(*) FROM disclosure"))
+            XCTAssertEqual(try named(), expected, "after forgetting \(file.fileName) (on disk: \(onDisk), folded: \(folded))")
+            XCTAssertEqual(try meta.disclosureFoldedPairs(), before.folded - (folded ? pairs : 0))
+            XCTAssertEqual(try meta.disclosureRecentPairs(), before.recent - (folded ? 0 : pairs))
+            XCTAssertEqual(try meta.disclosureFoldedPairs(), try count("disclosure"))
+            XCTAssertEqual(try meta.disclosureRecentPairs(), try count("disclosure_recent"))
             XCTAssertNil(
                 try state.database.scalarInt(
                     "SELECT 1 FROM disclosure_file WHERE subscriber = ? AND sequence = ?", [file.subscriber, file.sequence]))
         }
+        try forget(largest[2], onDisk: true, folded: false)
+        try state.database.transaction { try index.fold() }
+        XCTAssertEqual(try count("disclosure_recent"), 0)
+        try forget(largest[0], onDisk: true, folded: true)
+        try forget(largest[1], onDisk: false, folded: true)
     }
 
     func testAMissingArchivedFileIsAnErrorNotAShorterAnswer() throws {
