@@ -1,5 +1,6 @@
 import Foundation
 import PrenumSQLite
+import PrenumTestSupport
 import XCTest
 
 @testable import PrenumCore
@@ -47,6 +48,27 @@ final class FailureExitCodeTests: XCTestCase {
         }
         let corrupt = SQLiteError(resultCode: .corrupt, message: "database disk image is malformed")
         XCTAssertEqual(ExitCode.of(corrupt, file: .output), .dataError, "a damaged state is bad data, restored from backup")
+    }
+
+    /// A state that needs migrating while another process holds its write lock (a second run
+    /// started by hand, a backup tool) is a temporary failure to retry, not bad data, and the
+    /// migration happens on the next open.
+    func testAMigrationBehindAnotherWritersLockIs75AndHappensLater() throws {
+        let folder = try TemporaryFolder("prenum-migration-busy")
+        let path = folder.url.appendingPathComponent("state.db").path
+        _ = try StateDatabase(path: path)
+        let behind = StateDatabase.currentVersion - 1
+        let other = try Database(path: path, mode: .readWrite(create: false))
+        // Undo the last migration's one row, so that it can run again.
+        try other.execute("DELETE FROM meta WHERE key = 'disclosure_recent_pairs'; PRAGMA user_version = \(behind)")
+        try other.execute("BEGIN IMMEDIATE")
+        XCTAssertThrowsError(try StateDatabase(path: path)) { error in
+            XCTAssertEqual(ExitCode.of(error), .temporaryFailure, "\(error)")
+            XCTAssertTrue("\(error)".contains("migration to version"), "\(error)")
+        }
+        try other.execute("ROLLBACK")
+        XCTAssertEqual(try other.scalarInt("PRAGMA user_version"), Int64(behind))
+        XCTAssertEqual(try StateDatabase(path: path).schemaVersion(), StateDatabase.currentVersion)
     }
 
     func testATypedFailureKeepsItsOwnCode() {
