@@ -203,35 +203,11 @@ struct StatePositions {
     init() {}
 
     init(_ database: Database) throws {
-        let tables = try Set(RegisterReader.tableNames(database))
+        let tables = try StateSchema.tableNames(database)
         guard tables.contains("subscriber_state"), tables.contains("population_file"), tables.contains("run") else { return }
         let ledger = RunLedger(database: database)
         deliveries = try ledger.chainPositions()
-        try database.prepare(
-            """
-            SELECT subscriber, COUNT(*) AS files FROM population_file WHERE outcome = 'applied' GROUP BY subscriber
-            """
-        ).forEachRow { row in
-            populations[try row.text("subscriber")] = (try row.int64("files"), nil)
-        }
-        var hasIndex = false
-        try database.prepare("SELECT name FROM pragma_table_info('population_file')").forEachRow { row in
-            if try row.text("name") == "archive_index" { hasIndex = true }
-        }
-        if hasIndex {
-            try database.prepare(
-                """
-                SELECT f.subscriber, f.archive_index, f.sha256 FROM population_file f
-                WHERE f.outcome = 'applied' AND f.archive_index = (SELECT MAX(g.archive_index) FROM population_file g
-                                                                   WHERE g.subscriber = f.subscriber AND g.outcome = 'applied')
-                """
-            ).forEachRow { row in
-                let subscriber = try row.text("subscriber")
-                if let count = populations[subscriber]?.count, count == (try row.int64("archive_index")) {
-                    populations[subscriber] = (count, try row.text("sha256"))
-                }
-            }
-        }
+        populations = try PopulationImporter.appliedPositions(database)
         let runs = try ledger.runCount()
         isEmpty = runs == 0 && populations.isEmpty && deliveries.values.allSatisfy { $0.sequence == 0 }
     }

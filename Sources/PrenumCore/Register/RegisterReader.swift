@@ -35,12 +35,6 @@ public final class RegisterReader {
         }
     }
 
-    static func tableNames(_ database: Database) throws -> [String] {
-        var names: [String] = []
-        try database.cached("SELECT name FROM sqlite_schema WHERE type = 'table'").forEachRow { names.append(try $0.text("name")) }
-        return names
-    }
-
     static func failure(_ error: SQLiteError, path: String) -> Failure {
         let description: String
         if error.isBusy {

@@ -55,7 +55,7 @@ public struct RunPreflight {
         let recorded: JournalMark?
         do {
             state = try Database(path: path, mode: .readOnly)
-            tables = Set(try RegisterReader.tableNames(state))
+            tables = try StateSchema.tableNames(state)
             guard tables.contains("meta") else { return }
             let meta = StateMeta(database: state)
             watermark = try meta.watermark()

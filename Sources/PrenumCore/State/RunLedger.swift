@@ -233,7 +233,7 @@ public struct RunLedger {
     /// one: its run must treat them as out, as the real run publishes them as they are.
     /// Nothing to do in a state without deliveries yet.
     func treatStagedAsPublished() throws {
-        guard try database.scalarInt("SELECT COUNT(*) FROM sqlite_master WHERE name = 'delivery'") == 1 else { return }
+        guard try StateSchema.tableNames(database).contains("delivery") else { return }
         try database.run("UPDATE delivery SET status = 'published' WHERE status = 'staged'")
     }
 
