@@ -97,7 +97,7 @@ public struct FaultInjector: Sendable {
         public static func fromEnvironment(_ environment: [String: String]) -> FaultInjector { .none }
 
         /// Nothing: a release build has no fault steps.
-        @inlinable @inline(__always)
+        @inline(__always)
         func reach(_ reached: Step, subscriber reachedSubscriber: String? = nil) {}
     #endif
 }
