@@ -33,12 +33,21 @@ let package = Package(
         .executableTarget(name: "prenum", dependencies: ["PrenumCLI"]),
         // Used by test targets only: the one process runner and the one temporary folder.
         .target(name: "PrenumTestSupport", path: "Tests/PrenumTestSupport"),
+        // Used by test targets only: the simulated nights and the independent recipient side that the core's and the
+        // recipient's tests share; public API only, so a release build compiles it.
+        .target(
+            name: "PrenumSimulationSupport",
+            dependencies: ["PrenumCore", "PrenumSample", "PrenumSQLite", "PrenumCrypto", "PrenumTestSupport"],
+            path: "Tests/PrenumSimulationSupport"),
         .testTarget(name: "PrenumSystemTests", dependencies: ["PrenumSystem"]),
         .testTarget(name: "PrenumSQLiteTests", dependencies: ["PrenumSQLite", "PrenumTestSupport"]),
         .testTarget(name: "PrenumCryptoTests", dependencies: ["PrenumCrypto", "PrenumTestSupport"]),
         .testTarget(
             name: "PrenumCoreTests",
-            dependencies: ["PrenumCore", "PrenumRecipient", "PrenumSample", "PrenumSQLite", "PrenumCrypto", "PrenumTestSupport"]),
+            dependencies: ["PrenumCore", "PrenumSample", "PrenumSQLite", "PrenumCrypto", "PrenumTestSupport", "PrenumSimulationSupport"]),
+        .testTarget(
+            name: "PrenumRecipientTests",
+            dependencies: ["PrenumRecipient", "PrenumCore", "PrenumSQLite", "PrenumCrypto", "PrenumTestSupport", "PrenumSimulationSupport"]),
         .testTarget(name: "PrenumSampleTests", dependencies: ["PrenumSample", "PrenumCore", "PrenumTestSupport"]),
         .testTarget(name: "PrenumCLITests", dependencies: ["PrenumCLI", "PrenumCore", "PrenumTestSupport"])
     ],

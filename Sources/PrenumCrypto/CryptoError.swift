@@ -32,12 +32,12 @@ public struct CryptoError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public let kind: Kind
     /// The operation attempted, e.g. "load signing key".
-    public let operation: String
+    let operation: String
     public let path: String?
     /// Extra context such as a file mode or an errno text.
-    public let detail: String?
+    let detail: String?
     /// OpenSSL's error queue at the time of failure, oldest first.
-    public let opensslErrors: [String]
+    let opensslErrors: [String]
 
     public init(
         _ kind: Kind, operation: String, path: String? = nil, detail: String? = nil,

@@ -24,7 +24,7 @@ public struct SHA256Digest {
     }
 
     /// The 32 digest bytes. The digest is finished afterwards.
-    public mutating func finalizeBytes() -> [UInt8] {
+    mutating func finalizeBytes() -> [UInt8] {
         if !isKnownUniquelyReferenced(&context) { context = context.copy() }
         var digest = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0

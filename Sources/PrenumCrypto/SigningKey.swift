@@ -38,7 +38,7 @@ public struct SigningKey: Sendable {
     }
 
     /// Signs a message held in memory: a 64-byte Ed25519 signature.
-    public func sign(_ bytes: UnsafeRawBufferPointer) throws -> [UInt8] {
+    func sign(_ bytes: UnsafeRawBufferPointer) throws -> [UInt8] {
         let operation = "sign"
         guard let context = EVP_MD_CTX_new() else { throw CryptoError.fromQueue(.openssl, operation: operation) }
         defer { EVP_MD_CTX_free(context) }

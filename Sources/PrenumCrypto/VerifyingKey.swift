@@ -5,7 +5,7 @@ import CCrypto
 public struct VerifyingKey: Sendable {
     let key: EVPKey
     /// The raw 32-byte public key.
-    public let rawBytes: [UInt8]
+    let rawBytes: [UInt8]
 
     /// Loads a SubjectPublicKeyInfo PEM file.
     public static func load(pemPath: String) throws -> VerifyingKey {

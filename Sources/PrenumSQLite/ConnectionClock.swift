@@ -13,7 +13,7 @@ public final class ConnectionClock {
     private let storage: UnsafeMutableRawPointer
     private let name: UnsafeMutablePointer<CChar>
     /// The VFS name to pass to `sqlite3_open_v2`.
-    public let vfsName: String
+    let vfsName: String
 
     private static let timeOffset = MemoryLayout<sqlite3_vfs>.stride
     /// Milliseconds from the Julian day epoch to 1970-01-01, as SQLite counts time.

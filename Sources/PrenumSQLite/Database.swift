@@ -190,7 +190,7 @@ public final class Database {
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
     /// Whether the file was opened read-only (the register always is).
-    public var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
+    var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
 
     /// The `errno` of the connection's last I/O failure, for the codes that come from one:
     /// SQLite keeps it until the next I/O failure, so for any other code it would be stale.

@@ -53,7 +53,7 @@ public struct SQLiteError: Error, Equatable, Sendable, CustomStringConvertible {
     /// True when the file is not a SQLite database or is damaged.
     public var isCorrupt: Bool { resultCode ~= .notADatabase || resultCode ~= .corrupt }
     /// True for constraint violations (unique, not null, foreign key, check).
-    public var isConstraintViolation: Bool { resultCode ~= .constraint }
+    var isConstraintViolation: Bool { resultCode ~= .constraint }
     /// True when the file could not be opened or does not exist.
     public var isCannotOpen: Bool { resultCode ~= .cantOpen }
     /// True when the disk, a quota or a file-size limit is full: SQLite's own "full" (it found

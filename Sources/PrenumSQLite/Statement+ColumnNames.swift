@@ -22,7 +22,7 @@ extension Statement {
 
     public func int(_ name: String) throws -> Int { try decode(Int.self, name) }
 
-    public func optionalInt(_ name: String) throws -> Int? { try decode(Int?.self, name) }
+    func optionalInt(_ name: String) throws -> Int? { try decode(Int?.self, name) }
 
     public func double(_ name: String) throws -> Double { try decode(Double.self, name) }
 

@@ -3,6 +3,7 @@ import PrenumSQLite
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSimulationSupport
 
 /// The stored field encoding's version tag: state rows written before it (encoding 1, no
 /// payment `registeredAt`) stay readable, and the next run's snapshot brings them to the current

@@ -3,6 +3,7 @@ import PrenumTestSupport
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSimulationSupport
 
 /// SPEC section 4, "Format versions", at its edges: the release day, the day support ends, a
 /// newer release ending the oldest at once, a 29 February release; the configuration's checks;

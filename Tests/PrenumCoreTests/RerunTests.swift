@@ -4,6 +4,7 @@ import PrenumTestSupport
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSimulationSupport
 
 /// `prenum rerun`: past files come back byte for byte under their names, into the current
 /// outbox, and a damaged archive or a conflicting outbox file publishes nothing.

@@ -4,6 +4,7 @@ import PrenumTestSupport
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSimulationSupport
 
 /// The Prometheus textfile and the JSON run report written after `prenum run`.
 final class RunMetricsTests: XCTestCase {

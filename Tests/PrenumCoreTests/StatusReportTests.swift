@@ -3,6 +3,7 @@ import PrenumTestSupport
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSimulationSupport
 
 /// `prenum status --json` must say what happened: per subscriber the sequence and last file,
 /// the population, pending inbox files and refresh orders, checked against the files on disk.

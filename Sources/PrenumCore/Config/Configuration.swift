@@ -23,7 +23,7 @@ public struct Configuration: Sendable {
     /// The zone in which "today" is the default business date.
     public let timeZone: TimeZone
     /// Which format versions are served on which dates (`formatReleases`).
-    public let formatLifecycle: FormatLifecycle
+    let formatLifecycle: FormatLifecycle
     public let subscribers: [Subscriber]
     /// Category name to the benefit codes the law lets it receive.
     public let categories: [String: [String]]
@@ -63,7 +63,7 @@ public struct Configuration: Sendable {
     }
 
     /// The benefits the law permits for a category.
-    public func permittedBenefits(for category: SubscriberCategory) -> [String] {
+    func permittedBenefits(for category: SubscriberCategory) -> [String] {
         categories[category.rawValue] ?? []
     }
 
@@ -80,7 +80,7 @@ public struct Configuration: Sendable {
 extension Configuration {
     /// Creates the state database's folder (mode 0750) if missing, so a first run on a fresh
     /// machine works; the loader has already checked that it can be created.
-    public func prepareStateFolder() throws {
+    func prepareStateFolder() throws {
         try DurableFiles.makeFolder((stateDatabase as NSString).deletingLastPathComponent)
     }
 }

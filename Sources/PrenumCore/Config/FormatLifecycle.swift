@@ -8,10 +8,10 @@
 /// version is served and nothing ever ends.
 public struct FormatLifecycle: Hashable, Sendable {
     /// Release date per version; nil: the configuration names none.
-    public let releases: [FormatVersion: CalendarDate]?
+    let releases: [FormatVersion: CalendarDate]?
 
     /// How long before a version's support ends its subscribers are warned.
-    public static let warningDays = 90
+    static let warningDays = 90
 
     public static let everyVersionServed = FormatLifecycle(releases: nil)
 
@@ -20,7 +20,7 @@ public struct FormatLifecycle: Hashable, Sendable {
     }
 
     /// The first anniversary of `date`: the same day a year later, 1 March for 29 February.
-    public static func anniversary(of date: CalendarDate) -> CalendarDate {
+    static func anniversary(of date: CalendarDate) -> CalendarDate {
         CalendarDate(year: date.year + 1, month: date.month, day: date.day)
             ?? CalendarDate(year: date.year + 1, month: 3, day: 1) ?? date.adding(days: 365)
     }
@@ -28,7 +28,7 @@ public struct FormatLifecycle: Hashable, Sendable {
     /// A served version and the day its support ends (nil: no end is set yet).
     public struct Served: Hashable, Sendable {
         public let version: FormatVersion
-        public let supportEnds: CalendarDate?
+        let supportEnds: CalendarDate?
     }
 
     /// The versions served on `date`, oldest first.
@@ -45,7 +45,7 @@ public struct FormatLifecycle: Hashable, Sendable {
         return served
     }
 
-    public func isServed(_ version: FormatVersion, on date: CalendarDate) -> Bool {
+    func isServed(_ version: FormatVersion, on date: CalendarDate) -> Bool {
         served(on: date).contains { $0.version == version }
     }
 
@@ -53,7 +53,7 @@ public struct FormatLifecycle: Hashable, Sendable {
     public struct Warning: Hashable, Sendable, CustomStringConvertible {
         public let subscriber: String
         public let version: FormatVersion
-        public let supportEnds: CalendarDate
+        let supportEnds: CalendarDate
         /// The version to move to.
         public let current: FormatVersion
 
@@ -73,7 +73,7 @@ public struct FormatLifecycle: Hashable, Sendable {
 
     /// Warnings for every active subscriber on `date`: for receipts, the run's log, `status`
     /// and `check`.
-    public func warnings(for subscribers: [Subscriber], on date: CalendarDate) -> [Warning] {
+    func warnings(for subscribers: [Subscriber], on date: CalendarDate) -> [Warning] {
         subscribers.filter { $0.isActive(on: date) }.compactMap { warning(for: $0, on: date) }
     }
 

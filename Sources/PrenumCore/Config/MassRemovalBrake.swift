@@ -7,11 +7,11 @@
 /// removal is caught, and an ordinary night never waits for an operator.
 public struct MassRemovalBrake: Sendable, Equatable {
     /// The share, in percent, above which a file is held (100: never).
-    public var removalPercent: Int
+    var removalPercent: Int
     /// Files removing fewer records than this are never held: a recipient holding a few dozen
     /// records loses a large share to a handful of cancellations, which is no mass removal and
     /// no reason to wake an operator; its own reconciliation costs less.
-    public var minimumRecords: Int
+    var minimumRecords: Int
 
     public static let standard = MassRemovalBrake(removalPercent: 25, minimumRecords: 100)
     static let percentRange = 1...100

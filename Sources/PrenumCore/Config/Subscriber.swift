@@ -15,7 +15,7 @@ public struct Subscriber: Hashable, Sendable {
     public let terminatedFrom: CalendarDate?
     /// Absolute outbox folder replacing `<outbox root>/<id>` (a subscriber that changed
     /// service provider), or nil.
-    public let outboxOverride: String?
+    let outboxOverride: String?
 
     public init(
         id: String, orgNumber: OrganisationNumber, name: String, category: SubscriberCategory,
@@ -35,7 +35,7 @@ public struct Subscriber: Hashable, Sendable {
     }
 
     /// What a format-3 file names as the disclosure's legal ground.
-    public var effectiveLegalBasis: String { legalBasis ?? purpose.legalBasis }
+    var effectiveLegalBasis: String { legalBasis ?? purpose.legalBasis }
 
     /// Where its delivery files and population receipts go.
     public func outboxFolder(in configuration: Configuration) -> String {
@@ -43,7 +43,7 @@ public struct Subscriber: Hashable, Sendable {
     }
 
     /// Where it drops its population files.
-    public func inboxFolder(in configuration: Configuration) -> String {
+    func inboxFolder(in configuration: Configuration) -> String {
         configuration.inbox + "/" + id
     }
 
@@ -55,7 +55,7 @@ public struct Subscriber: Hashable, Sendable {
 
     /// True when `text` is an acceptable subscriber id. Ids become folder and file names, so
     /// anything that could climb out of a folder or surprise a shell is refused.
-    public static func isValidID(_ text: String) -> Bool {
+    static func isValidID(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard (1...64).contains(bytes.count) else { return false }
         for (offset, byte) in bytes.enumerated() {

@@ -14,14 +14,14 @@ public struct DeliveryFileName: Hashable, Sendable {
     }
 
     /// The data file's name.
-    public var xmlName: String {
+    var xmlName: String {
         let digits = String(sequence)
         let padded = String(repeating: "0", count: max(0, 8 - digits.count)) + digits
         return "\(subscriberID)-\(padded)-\(businessDate.compact)-\(kind.rawValue).xml"
     }
 
     /// The signature file's name: the data file's name plus `.sig`.
-    public var signatureName: String { xmlName + ".sig" }
+    var signatureName: String { xmlName + ".sig" }
 
     /// Parses a data file's name; nil for anything else (signatures, temporary files,
     /// receipts, names with a bad id, date or sequence).

@@ -11,7 +11,7 @@ public struct DeliveryHeader: Hashable, Sendable {
     public var kind: DeliveryKind
     public var businessDate: CalendarDate
     /// The run's recorded time, UTC `YYYY-MM-DDTHH:MM:SSZ`, so a file made again is byte-identical.
-    public var createdAt: String
+    var createdAt: String
     /// 16 lowercase hex digits naming the signing key.
     public var keyID: String
     /// First date of the history window; recipients drop records older than this.
@@ -68,7 +68,7 @@ public struct DeliveryHeader: Hashable, Sendable {
     }
 
     /// The SPEC's subscriber id rule; ids end up in file names and paths.
-    public static func isSubscriberID(_ text: String) -> Bool {
+    static func isSubscriberID(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         guard (1...64).contains(bytes.count), isLowerAlphanumeric(bytes[0]) else { return false }
         return bytes.allSatisfy { isLowerAlphanumeric($0) || $0 == UInt8(ascii: "-") }

@@ -19,9 +19,9 @@ import PrenumSystem
 /// Output is deterministic: fixed two-space indentation, one element per line, `\n` line ends,
 /// attributes in the SPEC's order. The file is created with `O_EXCL` and mode 0640; call
 /// `finish()` to complete it or `abandon()` to remove it.
-public final class DeliveryWriter {
-    public let path: String
-    public let header: DeliveryHeader
+final class DeliveryWriter {
+    let path: String
+    let header: DeliveryHeader
 
     private static let flushThreshold = 64 * 1024
 
@@ -52,7 +52,7 @@ public final class DeliveryWriter {
 
     /// Creates the file (it must not exist) and writes the XML declaration and the
     /// `<delivery>` start tag.
-    public init(path: String, header: DeliveryHeader) throws {
+    init(path: String, header: DeliveryHeader) throws {
         try header.validate()
         self.path = path
         self.header = header
@@ -100,7 +100,7 @@ public final class DeliveryWriter {
 
     /// Opens a person. Nothing is written until the person's first record, so a person whose
     /// changes all turn out empty leaves no trace.
-    public func beginPerson(pnr: String) throws {
+    func beginPerson(pnr: String) throws {
         try require(phase == .persons, "beginPerson after unsubscribed elements or after the file was closed")
         try require(!personOpen, "beginPerson while another person is open")
         try require(Self.isPnr(pnr), "personnummer must be 12 digits")
@@ -112,7 +112,7 @@ public final class DeliveryWriter {
     }
 
     /// Writes a `NEW` or `CHANGED` record with every field the format version delivers.
-    public func write(change: RecordChangeKind, version: RecordVersion) throws {
+    func write(change: RecordChangeKind, version: RecordVersion) throws {
         try require(personOpen, "record written outside a person")
         try require(change != .removed, "REMOVED records go through writeRemoved(key:)")
         try require(!isFull || change == .new, "a FULL file holds only NEW records")
@@ -173,7 +173,7 @@ public final class DeliveryWriter {
     }
 
     /// Writes `<case id=".." change="REMOVED"/>` or the payment equivalent.
-    public func writeRemoved(key: RecordKey) throws {
+    func writeRemoved(key: RecordKey) throws {
         try require(personOpen, "record written outside a person")
         try require(!isFull, "a FULL file holds only NEW records")
         try advance(to: key)
@@ -190,7 +190,7 @@ public final class DeliveryWriter {
     /// Closes the open person; true when the file names them (they had a record), which is
     /// what the disclosure index records.
     @discardableResult
-    public func endPerson() throws -> Bool {
+    func endPerson() throws -> Bool {
         try require(personOpen, "endPerson without beginPerson")
         if personStarted { out.literal("  </person>\n") }
         personOpen = false
@@ -201,7 +201,7 @@ public final class DeliveryWriter {
 
     /// Writes `<unsubscribed pnr=".."/>` for a person who left the population. All of these
     /// come after the last person, in ascending order; none in a FULL file.
-    public func writeUnsubscribed(pnr: String) throws {
+    func writeUnsubscribed(pnr: String) throws {
         try require(phase == .persons || phase == .unsubscribed, "writeUnsubscribed after the file was closed")
         try require(!personOpen, "writeUnsubscribed while a person is open")
         try require(!isFull, "a FULL file has no unsubscribed elements")
@@ -224,7 +224,7 @@ public final class DeliveryWriter {
     /// Writes the trailer and the end tag, then flushes, fsyncs and closes the file.
     /// - Parameter held: what the recipient holds after applying the file, which a format-3
     ///   trailer states (and only it); nil in earlier formats.
-    public func finish(held: MirrorFingerprint? = nil) throws -> DeliveryFileSummary {
+    func finish(held: MirrorFingerprint? = nil) throws -> DeliveryFileSummary {
         try require(phase == .persons || phase == .unsubscribed, "finish called twice or after a failure")
         try require(!personOpen, "finish while a person is open")
         try require(
@@ -257,7 +257,7 @@ public final class DeliveryWriter {
 
     /// Closes and deletes the file: for a run that fails or is cancelled mid-file. Safe to
     /// call more than once; does nothing after `finish()`.
-    public func abandon() {
+    func abandon() {
         guard phase != .finished && phase != .abandoned else { return }
         if descriptor >= 0 {
             close(descriptor)

@@ -13,7 +13,7 @@ public enum FormatVersion: Int, CaseIterable, Sendable, Comparable, CustomString
     public static func < (lhs: FormatVersion, rhs: FormatVersion) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// The XML namespace recipients dispatch on.
-    public var namespace: String {
+    var namespace: String {
         switch self {
         case .v1: return "urn:prenum:delivery:v1"
         case .v2: return "urn:prenum:delivery:v2"
@@ -31,7 +31,7 @@ public enum FormatVersion: Int, CaseIterable, Sendable, Comparable, CustomString
     }
 
     /// Whether payments carry `company`, `status` and their deductions.
-    public var deliversPaymentDetails: Bool {
+    var deliversPaymentDetails: Bool {
         switch self {
         case .v1: return false
         case .v2, .v3: return true
@@ -39,7 +39,7 @@ public enum FormatVersion: Int, CaseIterable, Sendable, Comparable, CustomString
     }
 
     /// Version 1 recipients never see a preliminary payment, only executed ones.
-    public var seesPreliminaryPayments: Bool {
+    var seesPreliminaryPayments: Bool {
         switch self {
         case .v1: return false
         case .v2, .v3: return true
@@ -47,7 +47,7 @@ public enum FormatVersion: Int, CaseIterable, Sendable, Comparable, CustomString
     }
 
     /// Whether payments carry the register's `registeredAt`.
-    public var deliversRegisteredAt: Bool {
+    var deliversRegisteredAt: Bool {
         switch self {
         case .v1, .v2: return false
         case .v3: return true
@@ -64,7 +64,7 @@ public enum FormatVersion: Int, CaseIterable, Sendable, Comparable, CustomString
     }
 
     /// The attributes a NEW or CHANGED record of this version must carry.
-    public func requiredAttributes(_ entity: RecordKind) -> [String] {
+    func requiredAttributes(_ entity: RecordKind) -> [String] {
         switch entity {
         case .benefitCase:
             return ["benefit", "decision", "openedOn"]
@@ -78,7 +78,7 @@ public enum FormatVersion: Int, CaseIterable, Sendable, Comparable, CustomString
 
     /// Whether a recipient of this version would see a difference between two versions of a
     /// record: the person it is filed under counts, as does every field this version delivers.
-    public func deliveredFieldsDiffer(_ old: RecordVersion, _ new: RecordVersion) -> Bool {
+    func deliveredFieldsDiffer(_ old: RecordVersion, _ new: RecordVersion) -> Bool {
         if old.pnr != new.pnr || old.benefit != new.benefit { return true }
         switch (old.body, new.body) {
         case (.payment(let a), .payment(let b)):

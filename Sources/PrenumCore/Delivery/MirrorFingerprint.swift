@@ -58,7 +58,7 @@ public struct Fingerprint256: Hashable, Sendable {
     }
 
     /// The additive inverse modulo 2^256: adding it takes a digest back out.
-    public var negated: Fingerprint256 {
+    var negated: Fingerprint256 {
         Fingerprint256(limbs: (~limbs.0, ~limbs.1, ~limbs.2, ~limbs.3)) + Fingerprint256(limbs: (0, 0, 0, 1))
     }
 
@@ -95,7 +95,7 @@ public struct MirrorFingerprint: Hashable, Sendable {
         sum = sum + other.sum
     }
 
-    public mutating func subtract(_ other: MirrorFingerprint) {
+    mutating func subtract(_ other: MirrorFingerprint) {
         visible -= other.visible
         sum = sum - other.sum
     }

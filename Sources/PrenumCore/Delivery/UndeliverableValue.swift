@@ -2,15 +2,15 @@
 /// carry: the last line of defence behind the snapshot's quarantine (`RegisterValueDomain`), so
 /// that no file that fails its XSD is ever signed. It names the record and the field, never the
 /// value.
-public struct UndeliverableValue: PrenumFailure, Equatable {
-    public let key: RecordKey
+struct UndeliverableValue: PrenumFailure, Equatable {
+    let key: RecordKey
     /// The register column, as the quarantine names it (`payment_date`, `payment_deduction.kind`).
-    public let field: String
-    public let reason: String
+    let field: String
+    let reason: String
 
-    public var exitCode: ExitCode { .dataError }
+    var exitCode: ExitCode { .dataError }
 
-    public var description: String {
+    var description: String {
         "\(key.entity.journalName) \(key.id): \(field) \(reason); the delivery file was not written (the snapshot should have quarantined this version)"
     }
 }
@@ -19,7 +19,7 @@ extension RecordVersion {
     /// Nil when every field can go into a delivery file; else the first field that cannot, by
     /// the same rules as the snapshot's SQL (`RegisterValueDomain`). The benefit catalogue is
     /// the snapshot's to check; this sees only the version.
-    public var undeliverableValue: UndeliverableValue? {
+    var undeliverableValue: UndeliverableValue? {
         typealias Domain = RegisterValueDomain
         func problem(_ field: String, _ reason: String) -> UndeliverableValue {
             UndeliverableValue(key: key, field: field, reason: reason)

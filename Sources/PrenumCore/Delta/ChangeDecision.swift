@@ -5,14 +5,14 @@
 /// may see. The record is placed under the person it belongs to now, or, when it is being
 /// removed, under the person it was held under, so that each record appears exactly once in a
 /// file even when upstream moved it between persons.
-public enum ChangeDecision: Equatable, Sendable {
+enum ChangeDecision: Equatable, Sendable {
     case none
     case new(RecordVersion)
     case changed(RecordVersion)
     case removed(RecordKey, pnr: String)
 
     /// The person element this change belongs in.
-    public var pnr: String? {
+    var pnr: String? {
         switch self {
         case .none: return nil
         case .new(let version), .changed(let version): return version.pnr
@@ -25,7 +25,7 @@ public enum ChangeDecision: Equatable, Sendable {
     ///   - new: the version now (nil: deleted, or its person is tracked by nobody).
     ///   - heldTerms: the subscriber's terms for `old.pnr` as of its last file.
     ///   - nowTerms: the subscriber's terms for `new.pnr` now.
-    public static func decide(
+    static func decide(
         old: RecordVersion?, new: RecordVersion?, heldTerms: PersonTerms?, nowTerms: PersonTerms?,
         visibility: Visibility
     ) -> ChangeDecision {

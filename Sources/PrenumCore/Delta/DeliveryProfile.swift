@@ -3,13 +3,13 @@
 ///
 /// When any of it changes, what the recipient holds no longer matches what a delta would
 /// assume, so the next file is a FULL one (as Navet re-baselines a changed order).
-public struct DeliveryProfile: Hashable, Sendable {
-    public let benefits: Set<String>
-    public let formatVersion: FormatVersion
-    public let requiresConsent: Bool
-    public let historyDays: Int
+struct DeliveryProfile: Hashable, Sendable {
+    let benefits: Set<String>
+    let formatVersion: FormatVersion
+    let requiresConsent: Bool
+    let historyDays: Int
 
-    public init(benefits: Set<String>, formatVersion: FormatVersion, requiresConsent: Bool, historyDays: Int) {
+    init(benefits: Set<String>, formatVersion: FormatVersion, requiresConsent: Bool, historyDays: Int) {
         self.benefits = benefits
         self.formatVersion = formatVersion
         self.requiresConsent = requiresConsent
@@ -17,12 +17,12 @@ public struct DeliveryProfile: Hashable, Sendable {
     }
 
     /// A stable text form stored with each delivery, compared at the next run.
-    public var fingerprint: String {
+    var fingerprint: String {
         "format=\(formatVersion);consent=\(requiresConsent ? 1 : 0);historyDays=\(historyDays);benefits=\(benefits.sorted().joined(separator: ","))"
     }
 
     /// The first date of the history window for business date `date`.
-    public func windowStart(on date: CalendarDate) -> CalendarDate {
+    func windowStart(on date: CalendarDate) -> CalendarDate {
         date.adding(days: -historyDays)
     }
 }

@@ -4,11 +4,11 @@ import PrenumSQLite
 ///
 /// A delta visits only persons touched by this run's record changes or by population changes
 /// for the subscriber, so its cost follows the night's changes, not the register or history.
-public struct DeltaPlanner {
+struct DeltaPlanner {
     let database: Database
     let records: RecordStore
     let subscriptions: SubscriptionStore
-    public let subscriber: String
+    let subscriber: String
     let visibility: Visibility
 
     /// Rows in the run's change set, counted once per run by the caller (a full count per
@@ -21,9 +21,9 @@ public struct DeltaPlanner {
 
     /// When set (format 3), every decision also records how it changes what the recipient
     /// holds, for the trailer's fingerprint.
-    public var tally: FingerprintTally?
+    var tally: FingerprintTally?
 
-    public init(database: Database, subscriber: String, visibility: Visibility, changeRows: Int64) {
+    init(database: Database, subscriber: String, visibility: Visibility, changeRows: Int64) {
         self.database = database
         self.records = RecordStore(database: database)
         self.subscriptions = SubscriptionStore(database: database)
@@ -39,7 +39,7 @@ public struct DeltaPlanner {
     var requiresConsent: Bool { visibility.profile.requiresConsent }
 
     /// Every person with something to say in a FULL file, with all its visible records.
-    public func forEachFullPerson(_ body: (String, [RecordVersion]) throws -> Void) throws {
+    func forEachFullPerson(_ body: (String, [RecordVersion]) throws -> Void) throws {
         try subscriptions.forEachPresent(subscriber: subscriber) { pnr, consent, fromDate in
             let terms = PersonTerms.of(present: true, consent: consent, fromDate: fromDate, requiresConsent: requiresConsent)
             guard terms != nil else { return }
@@ -52,13 +52,13 @@ public struct DeltaPlanner {
     ///
     /// Two streams in pnr order are merged: the population joined with the run's changes (one
     /// statement for all of them, not a query per person) and the population's own changes.
-    public func forEachDeltaPerson(_ body: (String, [ChangeDecision]) throws -> Void) throws {
+    func forEachDeltaPerson(_ body: (String, [ChangeDecision]) throws -> Void) throws {
         try forEachDeltaPersonWithJournaledKeys { pnr, decisions, _ in try body(pnr, decisions) }
     }
 
     /// The same, also passing the keys of the person's records the register changed tonight:
     /// a `REMOVED` of one of them comes from the register, any other from the person's terms.
-    public func forEachDeltaPersonWithJournaledKeys(_ body: (String, [ChangeDecision], _ journaled: Set<RecordKey>) throws -> Void) throws {
+    func forEachDeltaPersonWithJournaledKeys(_ body: (String, [ChangeDecision], _ journaled: Set<RecordKey>) throws -> Void) throws {
         let changed = try subscriptions.changesOfPresentPersons(
             subscriber: subscriber, benefits: orderedBenefitList, changeRows: changeRows)
         let pending = try subscriptions.pendingRows(subscriber: subscriber)
@@ -100,7 +100,7 @@ public struct DeltaPlanner {
     }
 
     /// Persons removed from the population since the last file, in pnr order.
-    public func forEachUnsubscribed(_ body: (String) throws -> Void) throws {
+    func forEachUnsubscribed(_ body: (String) throws -> Void) throws {
         try subscriptions.forEachUnsubscribed(subscriber: subscriber, body)
     }
 

@@ -3,26 +3,26 @@
 ///
 /// Kept per date so that the state can drop whole dates as the window passes them: a record
 /// that leaves the window leaves the fingerprint without being read again.
-public final class FingerprintTally {
+final class FingerprintTally {
     /// The key of records that never leave the window (open cases).
-    public static let openKey = ""
+    static let openKey = ""
 
     public private(set) var buckets: [String: MirrorFingerprint] = [:]
 
-    public init() {}
+    init() {}
 
     /// The recipient now holds `version` (filed under `version.pnr`).
-    public func add(_ version: RecordVersion) {
+    func add(_ version: RecordVersion) {
         buckets[Self.key(of: version), default: .empty].add(CanonicalRecordText.fingerprint(of: version))
     }
 
     /// The recipient no longer holds `version`.
-    public func remove(_ version: RecordVersion) {
+    func remove(_ version: RecordVersion) {
         buckets[Self.key(of: version), default: .empty].subtract(CanonicalRecordText.fingerprint(of: version))
     }
 
     /// The sum over every date.
-    public var total: MirrorFingerprint {
+    var total: MirrorFingerprint {
         buckets.values.reduce(into: MirrorFingerprint.empty) { $0.add($1) }
     }
 

@@ -208,11 +208,11 @@ public struct RecordStore {
     }
 
     /// A damaged row in Prenum's own state.
-    public struct DamagedRecord: PrenumFailure {
+    struct DamagedRecord: PrenumFailure {
         /// Which row: "payment 12", or an id whose kind is itself damaged.
-        public let record: String
-        public var exitCode: ExitCode { .dataError }
-        public var description: String { "state database holds an unreadable copy of \(record); order a refresh after restoring the state" }
+        let record: String
+        var exitCode: ExitCode { .dataError }
+        var description: String { "state database holds an unreadable copy of \(record); order a refresh after restoring the state" }
 
         init(record: String) { self.record = record }
         init(key: RecordKey) { record = "\(key.entity.journalName) \(key.id)" }

@@ -2,29 +2,29 @@
 ///
 /// This is the single production definition; the tests check it against an independently
 /// written SQL query over the register.
-public struct Visibility: Sendable {
-    public let profile: DeliveryProfile
+struct Visibility: Sendable {
+    let profile: DeliveryProfile
     /// `YYYY-MM-DD` of the window's first day; text comparison matches date order.
-    public let windowStart: String
+    let windowStart: String
 
     /// The benefits the law permits for the subscriber's category; nil: not checked here
     /// (the configuration loader already refuses an order outside them).
-    public let permittedBenefits: Set<String>?
+    let permittedBenefits: Set<String>?
 
-    public init(profile: DeliveryProfile, businessDate: CalendarDate, permittedBenefits: Set<String>? = nil) {
+    init(profile: DeliveryProfile, businessDate: CalendarDate, permittedBenefits: Set<String>? = nil) {
         self.profile = profile
         self.windowStart = profile.windowStart(on: businessDate).description
         self.permittedBenefits = permittedBenefits
     }
 
     /// Whether `version` is visible to a subscriber that has its person on `terms`.
-    public func isVisible(_ version: RecordVersion, terms: PersonTerms?) -> Bool {
+    func isVisible(_ version: RecordVersion, terms: PersonTerms?) -> Bool {
         decidingRule(version, standing: terms.map { .member($0) } ?? .absent) == nil
     }
 
     /// The first rule of `VisibilityRule`'s order that keeps `version` from the subscriber, or
     /// nil when it is visible.
-    public func decidingRule(_ version: RecordVersion, standing: PopulationStanding) -> VisibilityRule? {
+    func decidingRule(_ version: RecordVersion, standing: PopulationStanding) -> VisibilityRule? {
         let terms: PersonTerms
         switch standing {
         case .absent: return .notInPopulation
@@ -51,7 +51,7 @@ public struct Visibility: Sendable {
     }
 
     /// Whether a recipient of this format would see a difference between two versions.
-    public func deliveredFieldsDiffer(_ old: RecordVersion, _ new: RecordVersion) -> Bool {
+    func deliveredFieldsDiffer(_ old: RecordVersion, _ new: RecordVersion) -> Bool {
         profile.formatVersion.deliveredFieldsDiffer(old, new)
     }
 }

@@ -3,7 +3,7 @@
 ///
 /// The delta and `prenum explain` both go through `Visibility.decidingRule`, so what the
 /// support desk is told and what the files say cannot disagree.
-public enum VisibilityRule: String, CaseIterable, Sendable, Codable {
+enum VisibilityRule: String, CaseIterable, Sendable, Codable {
     case notInPopulation = "not-in-population"
     case noConsent = "no-consent"
     case beforeFromDate = "before-from-date"
@@ -19,7 +19,7 @@ public enum VisibilityRule: String, CaseIterable, Sendable, Codable {
     case unrepresentable = "held-back-unrepresentable"
 
     /// A sentence for an operator.
-    public var explanation: String {
+    var explanation: String {
         switch self {
         case .notInPopulation: return "the person is not in the subscriber's population"
         case .noConsent: return "the subscriber's purpose needs the person's consent, which it has not given"
@@ -35,20 +35,20 @@ public enum VisibilityRule: String, CaseIterable, Sendable, Codable {
 }
 
 /// How a person stands in one subscriber's population, before any record is looked at.
-public enum PopulationStanding: Hashable, Sendable {
+enum PopulationStanding: Hashable, Sendable {
     case absent
     case withoutRequiredConsent
     case member(PersonTerms)
 
     /// The standing for a population row (nil: no row).
-    public static func of(present: Bool, consent: Bool, fromDate: String?, requiresConsent: Bool) -> PopulationStanding {
+    static func of(present: Bool, consent: Bool, fromDate: String?, requiresConsent: Bool) -> PopulationStanding {
         guard present else { return .absent }
         guard consent || !requiresConsent else { return .withoutRequiredConsent }
         return .member(PersonTerms(fromDate: fromDate))
     }
 
     /// The terms the delta uses: nil when nothing of the person is visible.
-    public var terms: PersonTerms? {
+    var terms: PersonTerms? {
         if case .member(let terms) = self { return terms }
         return nil
     }

@@ -10,25 +10,25 @@ import PrenumSQLite
 /// appended clustered by file (`disclosure_recent`), which writes each page once, and folded
 /// into the person-clustered `disclosure` in bulk when due: a night's hundreds of files each
 /// inserting in person order would otherwise rewrite most of that index's pages per file.
-public struct DisclosureIndex {
+struct DisclosureIndex {
     let database: Database
 
-    public init(database: Database) {
+    init(database: Database) {
         self.database = database
     }
 
     /// What a subscriber was, ordered and entitled to at one delivery; kept because the
     /// configuration only says what it is now.
-    public struct Profile: Hashable, Sendable, Codable {
-        public let subscriber: String
-        public let orgNumber: String
-        public let name: String
-        public let purpose: String
-        public let legalBasis: String
-        public let formatVersion: Int
-        public let benefits: [String]
+    struct Profile: Hashable, Sendable, Codable {
+        let subscriber: String
+        let orgNumber: String
+        let name: String
+        let purpose: String
+        let legalBasis: String
+        let formatVersion: Int
+        let benefits: [String]
 
-        public init(
+        init(
             subscriber: String, orgNumber: String, name: String, purpose: String, legalBasis: String,
             formatVersion: Int, benefits: [String]
         ) {
@@ -41,7 +41,7 @@ public struct DisclosureIndex {
             self.benefits = benefits
         }
 
-        public init(_ subscriber: Subscriber) {
+        init(_ subscriber: Subscriber) {
             self.init(
                 subscriber: subscriber.id, orgNumber: subscriber.orgNumber.digits, name: subscriber.name,
                 purpose: subscriber.purpose.rawValue, legalBasis: LegalBasis.of(subscriber),
@@ -50,14 +50,14 @@ public struct DisclosureIndex {
     }
 
     /// One indexed delivery file.
-    public struct File: Hashable, Sendable {
-        public let subscriber: String
-        public let sequence: Int64
-        public let businessDate: String
-        public let fileName: String
-        public let profile: Profile
+    struct File: Hashable, Sendable {
+        let subscriber: String
+        let sequence: Int64
+        let businessDate: String
+        let fileName: String
+        let profile: Profile
         /// Where the person's element begins in the file, when known.
-        public let offset: Int64?
+        let offset: Int64?
     }
 
     // MARK: Recording
@@ -169,10 +169,10 @@ public struct DisclosureIndex {
     // MARK: Rebuilding
 
     /// What a rebuild did.
-    public struct RebuildSummary: Equatable, Sendable {
-        public var filesIndexed = 0
-        public var filesAlreadyIndexed = 0
-        public var pairs = 0
+    struct RebuildSummary: Equatable, Sendable {
+        var filesIndexed = 0
+        var filesAlreadyIndexed = 0
+        var pairs = 0
     }
 
     /// Indexes every archived delivery file (`<archive>/<subscriber>/<name>.xml`) that the
@@ -182,7 +182,7 @@ public struct DisclosureIndex {
     /// A file states its subscriber, organisation number and format (and, from format 3 on,
     /// purpose and legal basis); what it does not state (name, benefits, and else purpose)
     /// comes from `profile`, given the subscriber's id and the file's header.
-    public func rebuild(archiveRoot: String, profile: @escaping (String, [String: String]) -> Profile) throws -> RebuildSummary {
+    func rebuild(archiveRoot: String, profile: @escaping (String, [String: String]) -> Profile) throws -> RebuildSummary {
         var summary = RebuildSummary()
         let manager = FileManager.default
         let subscribers = ((try? manager.contentsOfDirectory(atPath: archiveRoot)) ?? []).filter(Subscriber.isValidID).sorted()
@@ -235,7 +235,7 @@ public struct DisclosureIndex {
 
     /// `rebuild` with what the archive does not say taken from the configuration (and, for a
     /// subscriber no longer configured, left empty).
-    public func rebuild(archiveRoot: String, configuration: Configuration) throws -> RebuildSummary {
+    func rebuild(archiveRoot: String, configuration: Configuration) throws -> RebuildSummary {
         try rebuild(archiveRoot: archiveRoot) { id, header in
             let configured = configuration.subscriber(id)
             let purpose = header["purpose"] ?? configured?.purpose.rawValue ?? ""
@@ -278,7 +278,7 @@ public struct DisclosureIndex {
 
     /// Every indexed file that names `pnr`, by subscriber and sequence: one range read in the
     /// folded index, and one key look-up in each file not yet folded.
-    public func files(naming pnr: String) throws -> [File] {
+    func files(naming pnr: String) throws -> [File] {
         var files: [File] = []
         try database.prepare(
             """

@@ -22,7 +22,7 @@ public struct Explanation: Codable, Sendable {
         /// `yes`, `no`, or `unknown` (with `note` saying why).
         public let holds: String
         /// The record is held under another person than the one asked about (upstream moved it).
-        public let underAnotherPerson: Bool?
+        let underAnotherPerson: Bool?
         public let note: String?
     }
 
@@ -57,7 +57,7 @@ public struct Explanation: Codable, Sendable {
     }
 
     /// The business date explained when none is given: the last completed run's.
-    public static func defaultDate(state: StateDatabase) throws -> CalendarDate {
+    static func defaultDate(state: StateDatabase) throws -> CalendarDate {
         guard let run = try RunLedger(database: state.database).lastCompletedRun() else {
             throw OperationFailure(.noInput, "no run has completed yet, so there is no default business date; give --date")
         }

@@ -12,7 +12,7 @@ public enum Luhn {
     }
 
     /// True when the last digit is the Luhn check digit of the ones before it.
-    public static func isValid(_ digits: [UInt8]) -> Bool {
+    static func isValid(_ digits: [UInt8]) -> Bool {
         guard let last = digits.last else { return false }
         return checkDigit(for: digits.dropLast()) == last
     }

@@ -12,28 +12,28 @@ import PrenumCrypto
 /// next import of that subscriber puts its own file at that index and removes the leftover, and
 /// a rebuild that finds it applies it — its file is then still in the inbox, and its bytes are
 /// recognised as applied, so nothing is counted twice.
-public struct PopulationArchive: Sendable {
-    public let archiveRoot: String
+struct PopulationArchive: Sendable {
+    let archiveRoot: String
 
-    public init(archiveRoot: String) {
+    init(archiveRoot: String) {
         self.archiveRoot = archiveRoot
     }
 
     static let folderName = "population"
 
-    public func folder(subscriber: String) -> String {
+    func folder(subscriber: String) -> String {
         ((archiveRoot as NSString).appendingPathComponent(subscriber) as NSString).appendingPathComponent(Self.folderName)
     }
 
     /// One archived copy, as its name describes it.
-    public struct Entry: Hashable, Sendable {
-        public let index: Int64
-        public let sha256: String
+    struct Entry: Hashable, Sendable {
+        let index: Int64
+        let sha256: String
         /// The name the subscriber gave the file (`full-` files replace the population).
-        public let originalName: String
-        public let path: String
+        let originalName: String
+        let path: String
 
-        public var isFull: Bool { originalName.hasPrefix("full-") }
+        var isFull: Bool { originalName.hasPrefix("full-") }
 
         static func name(index: Int64, sha256: String, originalName: String) -> String {
             let digits = String(index)
@@ -57,7 +57,7 @@ public struct PopulationArchive: Sendable {
 
     /// The subscriber's archived copies by index, read from the folder listing only. Several
     /// entries may share an index only if the archive was tampered with; callers decide.
-    public func entries(subscriber: String) throws -> [Entry] {
+    func entries(subscriber: String) throws -> [Entry] {
         let folder = folder(subscriber: subscriber)
         guard DurableFiles.exists(folder) else { return [] }
         let names: [String]
@@ -70,12 +70,12 @@ public struct PopulationArchive: Sendable {
     }
 
     /// The archive holds copies the state does not count: it is ahead of the state.
-    public struct AheadOfState: PrenumFailure {
-        public let subscriber: String
-        public let archivedIndex: Int64
-        public let stateIndex: Int64
-        public var exitCode: ExitCode { .dataError }
-        public var description: String {
+    struct AheadOfState: PrenumFailure {
+        let subscriber: String
+        let archivedIndex: Int64
+        let stateIndex: Int64
+        var exitCode: ExitCode { .dataError }
+        var description: String {
             "the archive holds population file \(archivedIndex) of \(subscriber), but the state database counts only \(stateIndex - 1) applied: the state is older than the archive; run `prenum recover` (docs/OPERATIONS.md, \"Recovering the state database\")"
         }
     }

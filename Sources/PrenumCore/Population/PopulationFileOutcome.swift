@@ -22,9 +22,9 @@ public struct PopulationFileOutcome: Equatable, Sendable {
     public let kind: Kind
     public let counts: PopulationCounts
     /// Where the file is now, when it was moved.
-    public let movedTo: String?
+    let movedTo: String?
     public let reportPath: String?
-    public let receiptPath: String?
+    let receiptPath: String?
     /// A pnr-free explanation for rejected, deferred and failed files.
     public let message: String?
     /// For `failed`: the exit code the failure maps to.

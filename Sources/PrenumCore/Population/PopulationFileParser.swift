@@ -8,7 +8,7 @@ import PrenumSystem
 /// spreadsheet exports commonly produce and neither changes the meaning of a line.
 public struct PopulationFileParser: Sendable {
     public static let header = "action;pnr;consent;from"
-    public static let maximumLineBytes = 1_000
+    static let maximumLineBytes = 1_000
     static let chunkBytes = 256 * 1024
 
     /// What one line turned out to be.

@@ -8,7 +8,7 @@ import PrenumSQLite
 /// not at all; only after the commit is the file moved out of the inbox. A crash before the
 /// commit leaves the file where it was; a crash after it is finished by the next import,
 /// which recognises the file's SHA-256 as already applied and only moves it.
-public final class PopulationImporter {
+final class PopulationImporter {
     let state: StateDatabase
     let configuration: Configuration
     let log: EventLog
@@ -18,7 +18,7 @@ public final class PopulationImporter {
     let lookSeconds: TimeInterval
 
     /// `lookSeconds` nil: the configuration's tuning.
-    public init(
+    init(
         state: StateDatabase, configuration: Configuration, log: EventLog, faults: FaultInjector = .none,
         lookSeconds: TimeInterval? = nil
     ) throws {
@@ -37,14 +37,14 @@ public final class PopulationImporter {
     /// Throws only when the state database cannot be prepared; a file that cannot be handled
     /// is reported as a `failed` outcome and stops that subscriber's later files, since their
     /// order matters, while other subscribers go on.
-    public func importPending(now: Date = Date()) throws -> [PopulationFileOutcome] {
+    func importPending(now: Date = Date()) throws -> [PopulationFileOutcome] {
         try PopulationApplier.prepare(database)
         reportUnknownInboxFolders()
         return importPending(for: configuration.subscribers, now: now)
     }
 
     /// Imports one subscriber's pending files in byte-wise name order.
-    public func importPending(for subscriber: Subscriber, now: Date = Date()) -> [PopulationFileOutcome] {
+    func importPending(for subscriber: Subscriber, now: Date = Date()) -> [PopulationFileOutcome] {
         importPending(for: [subscriber], now: now)
     }
 

@@ -2,30 +2,30 @@ import Foundation
 
 /// The receipt a subscriber finds in `<outbox>/receipts/` for every file it sent: whether the
 /// file was applied and what it changed, so it never has to guess.
-public struct PopulationReceipt: Codable, Equatable, Sendable {
+struct PopulationReceipt: Codable, Equatable, Sendable {
     /// The original of a duplicate: which earlier file carried the same bytes.
-    public struct AppliedAs: Codable, Equatable, Sendable {
-        public let file: String
-        public let receivedAt: String
+    struct AppliedAs: Codable, Equatable, Sendable {
+        let file: String
+        let receivedAt: String
     }
 
-    public let subscriber: String
-    public let file: String
+    let subscriber: String
+    let file: String
     /// Empty when the file was refused without being read (a symbolic link, for instance).
-    public let sha256: String
+    let sha256: String
     /// `accepted`, `rejected` or `duplicate`.
-    public let outcome: String
-    public let counts: PopulationCounts
+    let outcome: String
+    let counts: PopulationCounts
     /// UTC `YYYY-MM-DDTHH:MM:SSZ`.
-    public let processedAt: String
+    let processedAt: String
     /// For `rejected`: the report's file name in the inbox's rejected/ folder.
-    public let report: String?
+    let report: String?
     /// For `rejected` files refused as a whole: why.
-    public let reason: String?
-    public let appliedAs: AppliedAs?
+    let reason: String?
+    let appliedAs: AppliedAs?
     /// From 90 days before the subscriber's format version's support ends: the day it ends
     /// and the version to move to (SPEC section 4, "Format versions"). Left out otherwise.
-    public var formatNotice: String? = nil
+    var formatNotice: String? = nil
 
     static let folderName = "receipts"
     static let suffix = ".receipt.json"

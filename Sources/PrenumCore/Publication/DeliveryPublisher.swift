@@ -5,34 +5,34 @@ import PrenumCrypto
 /// anywhere: archive copy, then the signature, then the data, each by an atomic rename, then
 /// the folder fsync. A recipient never sees a data file without its signature, a partial file,
 /// or a file that is later taken back.
-public struct DeliveryPublisher {
-    public let archiveRoot: String
+struct DeliveryPublisher {
+    let archiveRoot: String
     let faults: FaultInjector
 
-    public init(archiveRoot: String, faults: FaultInjector) {
+    init(archiveRoot: String, faults: FaultInjector) {
         self.archiveRoot = archiveRoot
         self.faults = faults
     }
 
     /// Where a subscriber's files wait, invisible to recipients, until they are staged.
-    public static func stagingFolder(outbox: String) -> String {
+    static func stagingFolder(outbox: String) -> String {
         (outbox as NSString).appendingPathComponent(".prenum-staging")
     }
 
-    public struct Paths {
-        public let stagedData: String
-        public let stagedSignature: String
-        public let data: String
-        public let signature: String
-        public let archivedData: String
-        public let archivedSignature: String
+    struct Paths {
+        let stagedData: String
+        let stagedSignature: String
+        let data: String
+        let signature: String
+        let archivedData: String
+        let archivedSignature: String
     }
 
-    public func paths(for delivery: DeliveryRecord) -> Paths {
+    func paths(for delivery: DeliveryRecord) -> Paths {
         paths(subscriber: delivery.subscriber, outbox: delivery.outbox, fileName: delivery.fileName)
     }
 
-    public func paths(subscriber: String, outbox: String, fileName: String) -> Paths {
+    func paths(subscriber: String, outbox: String, fileName: String) -> Paths {
         let staging = Self.stagingFolder(outbox: outbox)
         let archive = (archiveRoot as NSString).appendingPathComponent(subscriber)
         return Paths(
@@ -45,19 +45,19 @@ public struct DeliveryPublisher {
     }
 
     /// The files of a staged delivery are gone or altered, so it cannot be finished.
-    public struct LostStagedFile: PrenumFailure {
-        public let path: String
-        public var exitCode: ExitCode { .dataError }
-        public var description: String {
+    struct LostStagedFile: PrenumFailure {
+        let path: String
+        var exitCode: ExitCode { .dataError }
+        var description: String {
             "staged delivery file \(path) is missing or does not match the hash recorded when it was made; order `prenum refresh` for this subscriber"
         }
     }
 
     /// A published name already holds other bytes: never overwrite what a recipient may have read.
-    public struct ConflictingPublishedFile: PrenumFailure {
-        public let path: String
-        public var exitCode: ExitCode { .dataError }
-        public var description: String { "\(path) already exists with other content than recorded; refusing to replace a published file" }
+    struct ConflictingPublishedFile: PrenumFailure {
+        let path: String
+        var exitCode: ExitCode { .dataError }
+        var description: String { "\(path) already exists with other content than recorded; refusing to replace a published file" }
     }
 
     /// Publishes a delivery whose staged files were just written by this process.

@@ -11,16 +11,16 @@ import PrenumSQLite
 ///
 /// Cheap by design: per subscriber it lists the archive and outbox folders and hashes one file,
 /// the archived file at the state's last sequence. `prenum check` uses the same findings.
-public struct StateContinuity: Sendable {
-    public let configuration: Configuration
+struct StateContinuity: Sendable {
+    let configuration: Configuration
 
-    public init(configuration: Configuration) {
+    init(configuration: Configuration) {
         self.configuration = configuration
     }
 
     /// One way in which the state is behind the archive or the outboxes.
-    public struct Finding: Sendable, Hashable, CustomStringConvertible {
-        public enum Kind: Sendable, Hashable {
+    struct Finding: Sendable, Hashable, CustomStringConvertible {
+        enum Kind: Sendable, Hashable {
             /// A delivery file above the state's last sequence, in the archive or the outbox.
             case deliveryAhead(stateSequence: Int64, foundSequence: Int64, folder: String)
             /// The archived file at the state's last sequence is not the one the state recorded.
@@ -34,10 +34,10 @@ public struct StateContinuity: Sendable {
             case stateEmpty(archivedSequence: Int64, populationFiles: Int)
         }
 
-        public let subscriber: String
-        public let kind: Kind
+        let subscriber: String
+        let kind: Kind
 
-        public var description: String {
+        var description: String {
             switch kind {
             case .deliveryAhead(let state, let found, let folder):
                 return "\(subscriber): sequence \(found) in \(folder), the state's last is \(state)"
@@ -55,11 +55,11 @@ public struct StateContinuity: Sendable {
     }
 
     /// The run stops: the state is behind the archive or the outboxes.
-    public struct Behind: PrenumFailure {
-        public let statePath: String
-        public let findings: [Finding]
-        public var exitCode: ExitCode { .dataError }
-        public var description: String {
+    struct Behind: PrenumFailure {
+        let statePath: String
+        let findings: [Finding]
+        var exitCode: ExitCode { .dataError }
+        var description: String {
             "state database \(statePath) is behind the archive and the outboxes (lost, emptied or restored from an older backup): "
                 + findings.map(\.description).joined(separator: "; ")
                 + "; nothing was written. Run `prenum recover` to rebuild it from the archive (docs/OPERATIONS.md, \"Recovering the state database\")"
@@ -68,7 +68,7 @@ public struct StateContinuity: Sendable {
 
     /// Throws `Behind` when there is any finding. `state` is nil for a state database that does
     /// not exist yet or is an empty file.
-    public func verify(state: Database?) throws {
+    func verify(state: Database?) throws {
         let found = try findings(state: state)
         if !found.isEmpty { throw Behind(statePath: configuration.stateDatabase, findings: found) }
     }
@@ -78,7 +78,7 @@ public struct StateContinuity: Sendable {
     /// the archive holds files.
     /// The state is read read-only first, so that not even a migration touches a state that
     /// is behind.
-    public func openState() throws -> StateDatabase {
+    func openState() throws -> StateDatabase {
         let found = try findings()
         if !found.isEmpty { throw Behind(statePath: configuration.stateDatabase, findings: found) }
         return try StateDatabase(path: configuration.stateDatabase)
@@ -86,7 +86,7 @@ public struct StateContinuity: Sendable {
 
     /// Whether the configured state file is missing or empty, so that it must not be created
     /// before the archive has been looked at.
-    public var stateFileIsEmpty: Bool {
+    var stateFileIsEmpty: Bool {
         // A write-ahead log may hold commits not yet copied into the file.
         [configuration.stateDatabase, configuration.stateDatabase + "-wal"].allSatisfy { path in
             var info = stat()
@@ -97,7 +97,7 @@ public struct StateContinuity: Sendable {
     /// The findings against the configured state file, opened read-only (for `prenum check`,
     /// which writes nothing). A file SQLite cannot read is left to the state database's own
     /// checks.
-    public func findings() throws -> [Finding] {
+    func findings() throws -> [Finding] {
         if stateFileIsEmpty { return try findings(state: nil) }
         let database: Database
         do {
@@ -109,7 +109,7 @@ public struct StateContinuity: Sendable {
     }
 
     /// The findings against an open state database (nil: new or empty).
-    public func findings(state: Database?) throws -> [Finding] {
+    func findings(state: Database?) throws -> [Finding] {
         let positions = try state.map(StatePositions.init) ?? StatePositions()
         var found: [Finding] = []
         let populations = PopulationArchive(archiveRoot: configuration.archive)
@@ -203,35 +203,11 @@ struct StatePositions {
     init() {}
 
     init(_ database: Database) throws {
-        let tables = try Set(RegisterReader.tableNames(database))
+        let tables = try StateSchema.tableNames(database)
         guard tables.contains("subscriber_state"), tables.contains("population_file"), tables.contains("run") else { return }
         let ledger = RunLedger(database: database)
         deliveries = try ledger.chainPositions()
-        try database.prepare(
-            """
-            SELECT subscriber, COUNT(*) AS files FROM population_file WHERE outcome = 'applied' GROUP BY subscriber
-            """
-        ).forEachRow { row in
-            populations[try row.text("subscriber")] = (try row.int64("files"), nil)
-        }
-        var hasIndex = false
-        try database.prepare("SELECT name FROM pragma_table_info('population_file')").forEachRow { row in
-            if try row.text("name") == "archive_index" { hasIndex = true }
-        }
-        if hasIndex {
-            try database.prepare(
-                """
-                SELECT f.subscriber, f.archive_index, f.sha256 FROM population_file f
-                WHERE f.outcome = 'applied' AND f.archive_index = (SELECT MAX(g.archive_index) FROM population_file g
-                                                                   WHERE g.subscriber = f.subscriber AND g.outcome = 'applied')
-                """
-            ).forEachRow { row in
-                let subscriber = try row.text("subscriber")
-                if let count = populations[subscriber]?.count, count == (try row.int64("archive_index")) {
-                    populations[subscriber] = (count, try row.text("sha256"))
-                }
-            }
-        }
+        populations = try PopulationImporter.appliedPositions(database)
         let runs = try ledger.runCount()
         isEmpty = runs == 0 && populations.isEmpty && deliveries.values.allSatisfy { $0.sequence == 0 }
     }

@@ -33,10 +33,10 @@ public struct StateRecovery {
     }
 
     /// The archive cannot prove the state: nothing was changed.
-    public struct Refused: PrenumFailure {
-        public let problems: [String]
-        public var exitCode: ExitCode { .dataError }
-        public var description: String {
+    struct Refused: PrenumFailure {
+        let problems: [String]
+        var exitCode: ExitCode { .dataError }
+        var description: String {
             "the archive cannot prove the state; nothing was changed: " + problems.joined(separator: "; ")
         }
     }

@@ -7,7 +7,7 @@ public enum RecordKind: Int, Sendable, Comparable, CaseIterable {
     case payment = 1
 
     /// The register table the records live in.
-    public var registerTable: String {
+    var registerTable: String {
         switch self {
         case .benefitCase: return "benefit_case"
         case .payment: return "payment"
@@ -16,7 +16,7 @@ public enum RecordKind: Int, Sendable, Comparable, CaseIterable {
 
     /// Register tables whose rows belong to a record of this kind, each with the column naming
     /// the record: a change to them journals a change to the record.
-    public var childTables: [(table: String, recordColumn: String)] {
+    var childTables: [(table: String, recordColumn: String)] {
         switch self {
         case .benefitCase: return []
         case .payment: return [("payment_deduction", "payment_id")]
@@ -24,7 +24,7 @@ public enum RecordKind: Int, Sendable, Comparable, CaseIterable {
     }
 
     /// The value of `change_log.entity` for this kind.
-    public var journalName: String {
+    var journalName: String {
         switch self {
         case .benefitCase: return "case"
         case .payment: return "payment"

@@ -19,7 +19,7 @@ extension RecordVersion {
     static let encodingTag = "\u{02}\(currentEncoding)\u{1F}"
 
     /// Every field but id, pnr and benefit, encoded.
-    public var encodedFields: String {
+    var encodedFields: String {
         switch body {
         case .payment(let p):
             let deductions = p.deductions.map { "\($0.kind)\(Self.kindSeparator)\($0.amountOre)" }

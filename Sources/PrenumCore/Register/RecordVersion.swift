@@ -100,7 +100,7 @@ public struct RecordVersion: Hashable, Sendable {
 
     /// The date whose passing takes the record out of the history window: a payment's date, a
     /// closed case's closing day; nil for an open case, which never leaves it.
-    public var windowKey: String? {
+    var windowKey: String? {
         switch body {
         case .payment(let p): return p.paymentDate
         case .benefitCase(let c): return c.closedOn

@@ -65,12 +65,12 @@ enum RegisterIntegrity {
 /// The journal row at Prenum's watermark, recorded with each snapshot and compared at the next
 /// start: a journal that was reset, renumbered or belongs to another register would otherwise
 /// have its new rows above the watermark taken for the ones in between, and changes lost.
-public struct JournalMark: Equatable, Sendable, CustomStringConvertible {
-    public let seq: Int64
-    public let entity: String
-    public let entityID: Int64
-    public let op: String
-    public let changedAt: String
+struct JournalMark: Equatable, Sendable, CustomStringConvertible {
+    let seq: Int64
+    let entity: String
+    let entityID: Int64
+    let op: String
+    let changedAt: String
 
     /// The row at `seq` in `table` (e.g. `register.change_log`), or nil when there is none.
     static func read(seq: Int64, table: String, database: Database) throws -> JournalMark? {
@@ -100,7 +100,7 @@ public struct JournalMark: Equatable, Sendable, CustomStringConvertible {
         self.init(seq: seq, entity: parts[1], entityID: id, op: parts[3], changedAt: parts[4])
     }
 
-    public var description: String { "seq \(seq) (\(entity) \(entityID) \(op) at \(changedAt))" }
+    var description: String { "seq \(seq) (\(entity) \(entityID) \(op) at \(changedAt))" }
 
     /// Refuses (65) a register whose journal no longer holds `recorded` where Prenum left it.
     static func check(recorded: JournalMark?, watermark: Int64, table: String, database: Database, registerPath: String) throws {

@@ -17,7 +17,7 @@ public final class RegisterReader {
     }
 
     /// How long a read waits for an upstream writer's lock before giving up (exit 75).
-    public let busyTimeoutMilliseconds: Int32
+    let busyTimeoutMilliseconds: Int32
 
     public init(path: String, busyTimeoutMilliseconds: Int32 = 10_000) throws {
         self.path = path
@@ -33,12 +33,6 @@ public final class RegisterReader {
         } catch let error as SQLiteError {
             throw Self.failure(error, path: path)
         }
-    }
-
-    static func tableNames(_ database: Database) throws -> [String] {
-        var names: [String] = []
-        try database.cached("SELECT name FROM sqlite_schema WHERE type = 'table'").forEachRow { names.append(try $0.text("name")) }
-        return names
     }
 
     static func failure(_ error: SQLiteError, path: String) -> Failure {
@@ -57,7 +51,7 @@ public final class RegisterReader {
 
     /// The register as a `file:` URI that SQLite opens read-only when attached, so even an
     /// attached register refuses every write.
-    public var readOnlyURI: String {
+    var readOnlyURI: String {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         var escaped = ""
         for character in absolute {

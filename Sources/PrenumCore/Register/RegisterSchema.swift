@@ -12,7 +12,7 @@ public enum RegisterSchema {
     static let journalTimestamp = "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
 
     /// Tables, indexes and triggers, in one script.
-    public static let ddl: String = """
+    static let ddl: String = """
         CREATE TABLE benefit (
             code TEXT PRIMARY KEY,
             name TEXT NOT NULL,
@@ -103,7 +103,7 @@ public enum RegisterSchema {
     }
 
     /// The benefit codes SPEC section 1 names, with their family (the agency's grouping).
-    public static let benefitCatalogue: [(code: String, name: String, family: String)] = [
+    static let benefitCatalogue: [(code: String, name: String, family: String)] = [
         ("SJP", "Sjukpenning", "sickness"),
         ("FP", "Föräldrapenning", "family"),
         ("TFP", "Tillfällig föräldrapenning", "family"),

@@ -1,16 +1,16 @@
 /// Why a subscriber's file is a FULL or a DELTA, and what it says, beyond the trailer's counts:
 /// what `run --dry-run` predicts and the brake on mass removals weighs.
-public struct DeliveryOutline: Sendable, Equatable {
+struct DeliveryOutline: Sendable, Equatable {
     /// Why the file has its kind, in the operator's words.
-    public var reason: String
-    public var newRecords = 0
-    public var changedRecords = 0
-    public var removedRecords = 0
+    var reason: String
+    var newRecords = 0
+    var changedRecords = 0
+    var removedRecords = 0
     /// `REMOVED` records whose record the register changed tonight (cancelled, deleted, moved
     /// to another person, benefit changed) — not those a population file's terms took away.
-    public var removedByRegister = 0
+    var removedByRegister = 0
 
-    public init(reason: String) {
+    init(reason: String) {
         self.reason = reason
     }
 

@@ -14,7 +14,7 @@ import Foundation
 /// stray variable in production cannot kill a run.
 public struct FaultInjector: Sendable {
     /// Every step at which a fault can be injected, in the order a run reaches them.
-    public enum Step: String, CaseIterable, Sendable {
+    enum Step: String, CaseIterable, Sendable {
         case importBeforeCommit = "import.before-commit"
         case importAfterCommit = "import.after-commit"
         case snapshotBeforeCommit = "snapshot.before-commit"
@@ -78,7 +78,7 @@ public struct FaultInjector: Sendable {
         }
 
         /// Dies here if this is the configured step.
-        public func reach(_ reached: Step, subscriber reachedSubscriber: String? = nil) {
+        func reach(_ reached: Step, subscriber reachedSubscriber: String? = nil) {
             guard let step, step == reached.rawValue else { return }
             if let subscriber, subscriber != reachedSubscriber { return }
             guard counter.next() == hit else { return }
@@ -97,7 +97,7 @@ public struct FaultInjector: Sendable {
         public static func fromEnvironment(_ environment: [String: String]) -> FaultInjector { .none }
 
         /// Nothing: a release build has no fault steps.
-        @inlinable @inline(__always)
-        public func reach(_ reached: Step, subscriber reachedSubscriber: String? = nil) {}
+        @inline(__always)
+        func reach(_ reached: Step, subscriber reachedSubscriber: String? = nil) {}
     #endif
 }

@@ -17,11 +17,11 @@ public struct Rerun {
     }
 
     /// An archived file is missing or does not hash to what was recorded when it was made.
-    public struct ArchiveMismatch: PrenumFailure {
-        public let path: String
-        public let missing: Bool
-        public var exitCode: ExitCode { .dataError }
-        public var description: String {
+    struct ArchiveMismatch: PrenumFailure {
+        let path: String
+        let missing: Bool
+        var exitCode: ExitCode { .dataError }
+        var description: String {
             missing
                 ? "archived file \(path) is missing; nothing was re-published (order `prenum refresh` instead)"
                 : "archived file \(path) does not match the SHA-256 recorded when it was made; nothing was re-published (order `prenum refresh` instead)"

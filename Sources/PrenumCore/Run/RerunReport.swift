@@ -23,7 +23,7 @@ public struct RerunReport: Sendable {
     public let to: CalendarDate
     public let outbox: String
     public let dryRun: Bool
-    public let entries: [Entry]
+    let entries: [Entry]
 
     public var text: String {
         guard !entries.isEmpty else {

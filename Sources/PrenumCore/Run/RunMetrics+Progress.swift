@@ -39,7 +39,7 @@ extension RunMetrics {
 
     /// The in-progress mark an earlier file carries, so that a run refused because another
     /// holds the lock does not hide the holder.
-    public static func previousProgress(in path: String) -> (inProgress: Bool, startedAt: Date?) {
+    static func previousProgress(in path: String) -> (inProgress: Bool, startedAt: Date?) {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return (false, nil) }
         var result: (inProgress: Bool, startedAt: Date?) = (false, nil)
         for line in text.split(separator: "\n") {

@@ -81,7 +81,7 @@ extension RunMetrics {
 
     /// The last success recorded in an earlier metrics file, so that a failed run does not
     /// make the success look recent or forgotten.
-    public static func previousSuccess(in path: String) -> Date? {
+    static func previousSuccess(in path: String) -> Date? {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
         for line in text.split(separator: "\n") where line.hasPrefix("prenum_run_last_success_timestamp_seconds ") {
             if let value = Double(line.split(separator: " ").last ?? "") { return Date(timeIntervalSince1970: value) }
@@ -97,7 +97,7 @@ extension RunMetrics {
 
     /// World-readable: the file holds no personal data, and the packaged node_exporter runs as
     /// another user (`prometheus`).
-    public static let fileMode: mode_t = 0o644
+    static let fileMode: mode_t = 0o644
 }
 
 extension RunMetrics {

@@ -15,9 +15,9 @@ public struct RunMetrics: Sendable, Equatable {
         /// Filled only when the run got as far as delivering.
         public var delivery: Delivery?
         /// Files staged in state but not yet in the outbox (the next run publishes them).
-        public var stagedFiles: Int = 0
+        var stagedFiles: Int = 0
         /// From 90 days before its format version's support ends: that day (`FormatLifecycle`).
-        public var formatSupportEnds: CalendarDate? = nil
+        var formatSupportEnds: CalendarDate? = nil
 
         public struct Delivery: Sendable, Equatable {
             public let failed: Bool
@@ -31,29 +31,29 @@ public struct RunMetrics: Sendable, Equatable {
     }
 
     /// When this invocation ended.
-    public var finishedAt: Date
+    var finishedAt: Date
     /// When a run last ended with exit 0 (this one or an earlier one); nil if never known.
-    public var lastSuccess: Date?
+    var lastSuccess: Date?
     public var durationSeconds: Double
     public var exitCode: Int32
     public var businessDate: CalendarDate?
     public var populationFiles: Int?
     public var subscribers: [SubscriberSample]
     /// `RunFailureReason` of a run that stopped with an error.
-    public var failureReason: String? = nil
+    var failureReason: String? = nil
     /// When the last run took the lock; with `inProgress` still 1 and no process running, a
     /// run was killed.
-    public var startedAt: Date? = nil
-    public var inProgress = false
+    var startedAt: Date? = nil
+    var inProgress = false
     /// Population files of the last run by outcome (accepted, rejected, duplicate, deferred, failed).
-    public var populationFileOutcomes: [String: Int]? = nil
+    var populationFileOutcomes: [String: Int]? = nil
     /// Records held back at the last run's snapshot; nil when the run did not get that far.
     public var quarantined: Int? = nil
     /// Population files left for a later import (still being written).
-    public var deferredPopulationFiles: Int? = nil
+    var deferredPopulationFiles: Int? = nil
 
     /// The exposition text, ending with a newline.
-    public var prometheusText: String {
+    var prometheusText: String {
         var out = ""
         func family(_ name: String, _ help: String, _ samples: [(labels: String, value: String)]) {
             guard !samples.isEmpty else { return }

@@ -35,7 +35,7 @@ public struct RunPreflight {
     }
 
     /// 64 for a business date after tomorrow in the configured zone, naming today.
-    public static func checkNotAfterTomorrow(_ date: CalendarDate, configuration: Configuration, now: Date) throws {
+    static func checkNotAfterTomorrow(_ date: CalendarDate, configuration: Configuration, now: Date) throws {
         let today = configuration.today(now: now)
         guard date > today.adding(days: 1) else { return }
         throw OperationFailure(
@@ -55,7 +55,7 @@ public struct RunPreflight {
         let recorded: JournalMark?
         do {
             state = try Database(path: path, mode: .readOnly)
-            tables = Set(try RegisterReader.tableNames(state))
+            tables = try StateSchema.tableNames(state)
             guard tables.contains("meta") else { return }
             let meta = StateMeta(database: state)
             watermark = try meta.watermark()

@@ -3,40 +3,40 @@ import Foundation
 /// The JSON run report written after each run to `<state folder>/reports/run-YYYY-MM-DD.json`:
 /// what the run delivered to whom, for audits and for tooling that should not parse logs.
 /// Documented in docs/OPERATIONS.md; fields are only ever added.
-public struct RunReportDocument: Codable, Sendable, Equatable {
-    public struct SubscriberEntry: Codable, Sendable, Equatable {
-        public let subscriber: String
+struct RunReportDocument: Codable, Sendable, Equatable {
+    struct SubscriberEntry: Codable, Sendable, Equatable {
+        let subscriber: String
         /// `delivered`, `failed`, `inactive`, `held`, or `recovered` (a file an earlier run staged, published by this one).
-        public let status: String
-        public let businessDate: String
-        public let sequence: Int64?
+        let status: String
+        let businessDate: String
+        let sequence: Int64?
         /// `DELTA` or `FULL`.
-        public let kind: String?
-        public let file: String?
-        public let persons: Int
-        public let records: Int
-        public let unsubscribed: Int
-        public let message: String?
+        let kind: String?
+        let file: String?
+        let persons: Int
+        let records: Int
+        let unsubscribed: Int
+        let message: String?
     }
 
     /// Version of this document's layout.
-    public let reportVersion: Int
-    public let businessDate: String
+    let reportVersion: Int
+    let businessDate: String
     /// `completed` or `already-completed`.
-    public let outcome: String
-    public let runID: Int64?
-    public let exitCode: Int32
-    public let startedAt: String
-    public let finishedAt: String
-    public let durationSeconds: Double
-    public let populationFiles: Int
+    let outcome: String
+    let runID: Int64?
+    let exitCode: Int32
+    let startedAt: String
+    let finishedAt: String
+    let durationSeconds: Double
+    let populationFiles: Int
     /// Of those, the ones left for a later import (still being written); absent in older reports.
-    public let deferredPopulationFiles: Int?
-    public let subscribers: [SubscriberEntry]
+    let deferredPopulationFiles: Int?
+    let subscribers: [SubscriberEntry]
     /// Records held back at the run's snapshot (quarantined); `prenum status` lists them.
-    public let quarantined: Int
+    let quarantined: Int
 
-    public init(report: RunReport, startedAt: Date, finishedAt: Date) {
+    init(report: RunReport, startedAt: Date, finishedAt: Date) {
         reportVersion = 1
         businessDate = report.businessDate.description
         outcome = report.outcome.rawValue
@@ -56,7 +56,7 @@ public struct RunReportDocument: Codable, Sendable, Equatable {
         }
     }
 
-    public func json() throws -> [UInt8] {
+    func json() throws -> [UInt8] {
         Array(try JSONOutput.text(self).utf8)
     }
 }

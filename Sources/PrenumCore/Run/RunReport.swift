@@ -26,24 +26,24 @@ public struct RunReport: Sendable {
         public let unsubscribed: Int
         public let message: String?
         /// Why the file has its kind and its per-change counts, for a file made by this process.
-        public var outline: DeliveryOutline? = nil
+        var outline: DeliveryOutline? = nil
         /// The file's length in bytes.
         public var bytes: Int64? = nil
     }
 
     public let businessDate: CalendarDate
     public let outcome: Outcome
-    public let runID: Int64?
+    let runID: Int64?
     public var subscribers: [SubscriberResult]
     public var populationFiles: Int
     public var durationSeconds: Double
     /// Population files by outcome (`PopulationFileOutcome.Kind`), for the metrics.
-    public var populationFileOutcomes: [String: Int]? = nil
+    var populationFileOutcomes: [String: Int]? = nil
     /// Records held back at the run's snapshot: a value in their register version no format
     /// can carry (SPEC section 4); recipients keep the version they had.
     public var quarantined: Int = 0
     /// Population files left for a later import because they were still being written.
-    public var deferredPopulationFiles = 0
+    var deferredPopulationFiles = 0
 
     /// 1 when any subscriber failed or was held, as the SPEC says: the others were delivered.
     public var exitCode: ExitCode {

@@ -8,10 +8,10 @@ public struct StatusReport: Codable, Sendable {
     public struct Run: Codable, Sendable {
         public let businessDate: String
         public let status: String
-        public let startedAt: String
-        public let finishedAt: String?
-        public let createdAt: String
-        public let highWater: Int64
+        let startedAt: String
+        let finishedAt: String?
+        let createdAt: String
+        let highWater: Int64
         /// Files of this run in their subscribers' outboxes now.
         public let delivered: Int
         /// Subscribers whose file of this run is not out (failed, not yet made good).
@@ -40,15 +40,15 @@ public struct StatusReport: Codable, Sendable {
         public let businessDate: String
     }
 
-    public struct LastDelivery: Codable, Sendable {
-        public let businessDate: String
-        public let sequence: Int64
-        public let kind: String
-        public let file: String
-        public let persons: Int
-        public let records: Int
-        public let unsubscribed: Int
-        public let status: String
+    struct LastDelivery: Codable, Sendable {
+        let businessDate: String
+        let sequence: Int64
+        let kind: String
+        let file: String
+        let persons: Int
+        let records: Int
+        let unsubscribed: Int
+        let status: String
     }
 
     public struct Subscriber: Codable, Sendable {
@@ -58,25 +58,25 @@ public struct StatusReport: Codable, Sendable {
         public let formatVersion: Int
         public let sequence: Int64
         public let watermark: Int64?
-        public let lastDelivery: LastDelivery?
-        public let populationSize: Int
-        public let pendingInboxFiles: Int
-        public let refreshPending: Bool
+        let lastDelivery: LastDelivery?
+        let populationSize: Int
+        let pendingInboxFiles: Int
+        let refreshPending: Bool
         /// `<time> <reason>` of `failure`, kept for readers of the first layout.
-        public let lastFailure: String?
+        let lastFailure: String?
         // Added fields have defaults, so that a new one is one line here and one where it is filled.
         public var failure: Failure? = nil
-        public var stagedFiles: [StagedFile] = []
+        var stagedFiles: [StagedFile] = []
         /// Deliveries the next run tries again: each staged file, or one new file after a
         /// failure before anything was staged.
-        public var pendingRetries = 0
-        public var deferredInboxFiles = 0
+        var pendingRetries = 0
+        var deferredInboxFiles = 0
         /// Records of persons in its population whose newest register version is quarantined.
-        public var quarantinedRecords = 0
+        var quarantinedRecords = 0
         /// The file the brake on mass removals holds, waiting for `prenum release` or `discard`.
         public var held: Held? = nil
         /// From 90 days before its format version's support ends: that day (`FormatLifecycle`).
-        public var formatSupportEnds: String? = nil
+        var formatSupportEnds: String? = nil
     }
 
     public struct Held: Codable, Sendable {
@@ -85,16 +85,16 @@ public struct StatusReport: Codable, Sendable {
         public let file: String
         public let removed: Int
         public let kept: Int
-        public let heldAt: String
+        let heldAt: String
     }
 
-    public let generatedAt: String
+    let generatedAt: String
     public let today: String
     public let watermark: Int64
     public let runs: [Run]
     public let subscribers: [Subscriber]
     /// Records held back now because their register version has a value no format can carry.
-    public let quarantinedRecords: [QuarantinedRecord]
+    let quarantinedRecords: [QuarantinedRecord]
 
     /// Reads state without taking the lock and without creating anything.
     public static func gather(configuration: Configuration, runLimit: Int = 10, now: Date = Date()) throws -> StatusReport {

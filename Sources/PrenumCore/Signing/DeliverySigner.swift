@@ -19,7 +19,7 @@ public struct DeliverySigner: Sendable {
     }
 
     /// The public half, which `prenum recover` trusts for the archive's files.
-    public var verifyingKey: VerifyingKey { key.publicKey }
+    var verifyingKey: VerifyingKey { key.publicKey }
 
     /// The raw 64-byte Ed25519 signature of the file's exact bytes (the `.sig` content). The
     /// file is memory-mapped, so a large FULL file does not land on the heap.

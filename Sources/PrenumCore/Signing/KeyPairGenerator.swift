@@ -3,8 +3,8 @@ import PrenumCrypto
 
 /// `prenum keys generate`: a new Ed25519 signing key pair in a folder, never replacing one.
 public enum KeyPairGenerator {
-    public static let privateFileName = "signing-private.pem"
-    public static let publicFileName = "signing-public.pem"
+    static let privateFileName = "signing-private.pem"
+    static let publicFileName = "signing-public.pem"
 
     /// What was written, for the command to print.
     public struct Result: Sendable, Equatable {

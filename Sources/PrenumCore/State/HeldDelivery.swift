@@ -3,19 +3,19 @@ import PrenumSQLite
 
 /// A file the brake on mass removals held: made, signed and waiting in its subscriber's
 /// staging folder, with what its subscriber's position moves to when it is released.
-public struct HeldDelivery: Sendable, Equatable {
+struct HeldDelivery: Sendable, Equatable {
     /// The delivery row it becomes when released (status `held`).
-    public let delivery: DeliveryRecord
-    public let watermark: Int64
-    public let profile: String
+    let delivery: DeliveryRecord
+    let watermark: Int64
+    let profile: String
     /// Records the file takes away for reasons from the register.
-    public let removed: Int
+    let removed: Int
     /// Records the recipient held before and still holds after it.
-    public let kept: Int
-    public let heldAt: String
+    let kept: Int
+    let heldAt: String
 
     /// The share of what the recipient holds that the file takes away, in percent.
-    public var removedPercent: Double {
+    var removedPercent: Double {
         removed + kept == 0 ? 0 : Double(removed) * 100 / Double(removed + kept)
     }
 }
@@ -27,11 +27,11 @@ extension RunLedger {
         """
 
     /// The subscriber's held file, if any; while there is one, nothing else goes to it.
-    public func heldDelivery(of subscriber: String) throws -> HeldDelivery? {
+    func heldDelivery(of subscriber: String) throws -> HeldDelivery? {
         try heldDeliveries(where: "subscriber = ?", [subscriber]).first
     }
 
-    public func heldDeliveries() throws -> [HeldDelivery] {
+    func heldDeliveries() throws -> [HeldDelivery] {
         try heldDeliveries(where: "1 ORDER BY subscriber", [])
     }
 

@@ -56,7 +56,7 @@ public struct RunLedger {
     }
 
     /// A run whose snapshot is taken but whose deliveries are not all made.
-    public func incompleteRun() throws -> RunRecord? {
+    func incompleteRun() throws -> RunRecord? {
         try runs("WHERE status = 'delivering' ORDER BY id LIMIT 1").first
     }
 
@@ -64,11 +64,11 @@ public struct RunLedger {
         try runs("WHERE business_date = ?", [date.description]).first
     }
 
-    public func lastCompletedRun() throws -> RunRecord? {
+    func lastCompletedRun() throws -> RunRecord? {
         try runs("WHERE status = 'completed' ORDER BY business_date DESC LIMIT 1").first
     }
 
-    public func recentRuns(limit: Int) throws -> [RunRecord] {
+    func recentRuns(limit: Int) throws -> [RunRecord] {
         try runs("ORDER BY id DESC LIMIT ?", [limit])
     }
 
@@ -196,12 +196,12 @@ public struct RunLedger {
         return found
     }
 
-    public func stagedDeliveries() throws -> [DeliveryRecord] {
+    func stagedDeliveries() throws -> [DeliveryRecord] {
         try deliveries(where: "status = 'staged' ORDER BY subscriber, sequence", [])
     }
 
     /// The subscriber's staged files, oldest first.
-    public func stagedDeliveries(of subscriber: String) throws -> [DeliveryRecord] {
+    func stagedDeliveries(of subscriber: String) throws -> [DeliveryRecord] {
         try deliveries(where: "subscriber = ? AND status = 'staged' ORDER BY sequence", [subscriber])
     }
 
@@ -214,12 +214,12 @@ public struct RunLedger {
     }
 
     /// The subscriber's newest file, staged or published.
-    public func lastDelivery(of subscriber: String) throws -> DeliveryRecord? {
+    func lastDelivery(of subscriber: String) throws -> DeliveryRecord? {
         try deliveries(where: "subscriber = ? ORDER BY sequence DESC LIMIT 1", [subscriber]).first
     }
 
     /// The subscriber's published files of business dates `from` through `to`, in their order.
-    public func publishedDeliveries(of subscriber: String, from: CalendarDate, to: CalendarDate) throws -> [DeliveryRecord] {
+    func publishedDeliveries(of subscriber: String, from: CalendarDate, to: CalendarDate) throws -> [DeliveryRecord] {
         try deliveries(
             where: "subscriber = ? AND business_date BETWEEN ? AND ? AND status = 'published' ORDER BY sequence",
             [subscriber, from.description, to.description])
@@ -233,7 +233,7 @@ public struct RunLedger {
     /// one: its run must treat them as out, as the real run publishes them as they are.
     /// Nothing to do in a state without deliveries yet.
     func treatStagedAsPublished() throws {
-        guard try database.scalarInt("SELECT COUNT(*) FROM sqlite_master WHERE name = 'delivery'") == 1 else { return }
+        guard try StateSchema.tableNames(database).contains("delivery") else { return }
         try database.run("UPDATE delivery SET status = 'published' WHERE status = 'staged'")
     }
 

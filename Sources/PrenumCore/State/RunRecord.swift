@@ -6,14 +6,14 @@ public struct RunRecord: Sendable, Equatable {
     public let id: Int64
     public let businessDate: CalendarDate
     /// Written into every file of the run, so a file made again is byte-identical.
-    public let createdAt: String
+    let createdAt: String
     /// Journal position before this run: subscribers at it can take a delta.
-    public let baseWatermark: Int64
+    let baseWatermark: Int64
     /// Journal position of this run's snapshot.
-    public let highWater: Int64
+    let highWater: Int64
     public let status: Status
-    public let startedAt: String
-    public let finishedAt: String?
+    let startedAt: String
+    let finishedAt: String?
     public let delivered: Int
     public let failed: Int
 }
@@ -22,11 +22,11 @@ public struct RunRecord: Sendable, Equatable {
 public struct SubscriberPosition: Sendable, Equatable {
     public let subscriber: String
     public let lastSequence: Int64
-    public let lastXMLSHA256: String
-    public let lastBusinessDate: CalendarDate?
+    let lastXMLSHA256: String
+    let lastBusinessDate: CalendarDate?
     public let watermark: Int64?
-    public let profile: String?
-    public let refreshPending: Bool
+    let profile: String?
+    let refreshPending: Bool
 
     public static func initial(_ subscriber: String) -> SubscriberPosition {
         SubscriberPosition(
@@ -42,19 +42,19 @@ public struct DeliveryRecord: Sendable, Equatable {
 
     public let subscriber: String
     public let sequence: Int64
-    public let runID: Int64
+    let runID: Int64
     public let businessDate: CalendarDate
     public let kind: String
     public let fileName: String
     public let outbox: String
-    public let xmlSHA256: String
-    public let xmlBytes: Int64
-    public let signatureSHA256: String
+    let xmlSHA256: String
+    let xmlBytes: Int64
+    let signatureSHA256: String
     public let keyID: String
     public let persons: Int
     public let records: Int
     public let unsubscribed: Int
     public var status: Status
 
-    public var signatureFileName: String { fileName + ".sig" }
+    var signatureFileName: String { fileName + ".sig" }
 }

@@ -23,13 +23,13 @@ public final class StateDatabase {
     static let pageSize = 16_384
 
     /// The schema version this build writes.
-    public static var currentVersion: Int { StateSchema.migrations.count }
+    static var currentVersion: Int { StateSchema.migrations.count }
 
-    public struct OpenFailure: PrenumFailure {
-        public let exitCode: ExitCode
-        public let path: String
-        public let reason: String
-        public var description: String { "state database \(path): \(reason)" }
+    struct OpenFailure: PrenumFailure {
+        let exitCode: ExitCode
+        let path: String
+        let reason: String
+        var description: String { "state database \(path): \(reason)" }
     }
 
     public init(path: String) throws {
@@ -56,7 +56,7 @@ public final class StateDatabase {
 
     /// A second connection to the same file, for a worker thread (WAL lets it read while the
     /// main connection writes).
-    public func openReader() throws -> Database {
+    func openReader() throws -> Database {
         let reader = try Database(path: path, mode: .readWrite(create: false))
         try reader.execute("PRAGMA query_only=ON; PRAGMA cache_size=-\(Self.readerCacheKiB)")
         return reader
@@ -110,20 +110,20 @@ public final class StateDatabase {
         }
     }
 
-    public func schemaVersion() throws -> Int {
+    func schemaVersion() throws -> Int {
         Int(try database.scalarInt("PRAGMA user_version") ?? 0)
     }
 
     /// The state's single facts (watermark, copy size, what maintenance is owed), typed.
-    public var meta: StateMeta { StateMeta(database: database) }
+    var meta: StateMeta { StateMeta(database: database) }
 
     /// A value from the meta table by its stored key: for tests and for callers not yet on
     /// `StateMeta`'s typed properties.
-    public func meta(_ key: String) throws -> String? {
+    func meta(_ key: String) throws -> String? {
         try meta.value(forKey: key)
     }
 
-    public func setMeta(_ key: String, _ value: String) throws {
+    func setMeta(_ key: String, _ value: String) throws {
         try meta.setValue(value, forKey: key)
     }
 }

@@ -5,10 +5,10 @@ import PrenumSQLite
 ///
 /// Works on any connection to a state, also a read-only one (`prenum check` reads it before it
 /// takes the lock).
-public struct StateMeta {
+struct StateMeta {
     let database: Database
 
-    public init(database: Database) {
+    init(database: Database) {
         self.database = database
     }
 
@@ -31,7 +31,7 @@ public struct StateMeta {
 
     /// Journal position of the last snapshot: every change after it is still to be copied
     /// (0 before the first one).
-    public func watermark() throws -> Int64 {
+    func watermark() throws -> Int64 {
         try integer(.watermark)
     }
 

@@ -14,7 +14,7 @@ public enum BuildInfo {
     }
 
     /// The Swift compiler the binary was built with, to the minor version.
-    public static var swiftVersion: String {
+    static var swiftVersion: String {
         #if compiler(>=6.3)
             "6.3"
         #elseif compiler(>=6.2)
@@ -27,7 +27,7 @@ public enum BuildInfo {
     }
 
     /// The delivery format versions this build can write.
-    public static var formatVersions: String {
+    static var formatVersions: String {
         FormatVersion.allCases.map { String($0.rawValue) }.joined(separator: ",")
     }
 

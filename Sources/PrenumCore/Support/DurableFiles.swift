@@ -8,12 +8,12 @@ import PrenumSystem
 /// The file-system steps that must survive a crash or a power loss at any point: folders made
 /// with a known mode, files written whole or not at all and fsynced, atomic renames followed by
 /// a folder fsync, and moves that never overwrite.
-public enum DurableFiles {
-    public static let folderMode: mode_t = 0o750
-    public static let fileMode: mode_t = 0o640
+enum DurableFiles {
+    static let folderMode: mode_t = 0o750
+    static let fileMode: mode_t = 0o640
 
     /// Creates the folder and any missing parents with mode 0750.
-    public static func makeFolder(_ path: String) throws {
+    static func makeFolder(_ path: String) throws {
         var info = stat()
         if stat(path, &info) == 0 {
             guard info.st_mode & S_IFMT == S_IFDIR else {
@@ -27,7 +27,7 @@ public enum DurableFiles {
     }
 
     /// Writes all bytes to an open descriptor, retrying short writes and interruptions.
-    public static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
+    static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
         do {
             try SystemCall.writeAll(descriptor, bytes)
         } catch {
@@ -36,7 +36,7 @@ public enum DurableFiles {
     }
 
     /// Writes bytes to a new file (mode 0640) and fsyncs it; an existing file is replaced.
-    public static func write(_ bytes: [UInt8], to path: String) throws {
+    static func write(_ bytes: [UInt8], to path: String) throws {
         unlink(path)
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, fileMode)
         guard descriptor >= 0 else { throw failure("create", path) }
@@ -47,7 +47,7 @@ public enum DurableFiles {
 
     /// Writes a file whole or not at all: a temporary sibling, fsync, rename, fsync the folder.
     /// A reader sees the old state or the whole new file, never a part.
-    public static func writeAtomically(_ bytes: some ContiguousBytes, to path: String, mode: mode_t = fileMode) throws {
+    static func writeAtomically(_ bytes: some ContiguousBytes, to path: String, mode: mode_t = fileMode) throws {
         let folder = (path as NSString).deletingLastPathComponent
         let temporary = folder + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
@@ -72,7 +72,7 @@ public enum DurableFiles {
     }
 
     /// Copies a file durably (temporary name, fsync, rename, folder fsync) in bounded memory.
-    public static func copy(_ source: String, to destination: String) throws {
+    static func copy(_ source: String, to destination: String) throws {
         let input = open(source, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw OperationFailure(.noInput, "cannot read \(source): \(String(cString: strerror(errno)))") }
         defer { close(input) }
@@ -103,12 +103,12 @@ public enum DurableFiles {
     }
 
     /// Renames within one file system (atomic). The caller syncs the folder.
-    public static func move(_ source: String, to destination: String) throws {
+    static func move(_ source: String, to destination: String) throws {
         guard rename(source, destination) == 0 else { throw failure("rename \((source as NSString).lastPathComponent) to", destination) }
     }
 
     /// Makes renames and creations in a folder durable.
-    public static func sync(folder: String) throws {
+    static func sync(folder: String) throws {
         let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { throw failure("open", folder) }
         defer { close(descriptor) }
@@ -117,7 +117,7 @@ public enum DurableFiles {
 
     /// A name in `folder` that is not taken: `name`, else `name.2`, `name.3`, ... Every
     /// listed companion suffix (e.g. `.report.txt`) must be free as well.
-    public static func freeName(_ name: String, in folder: String, companions: [String] = []) -> String {
+    static func freeName(_ name: String, in folder: String, companions: [String] = []) -> String {
         var candidate = name
         var number = 1
         while ([""] + companions).contains(where: { exists(folder + "/" + candidate + $0) }) {
@@ -128,13 +128,13 @@ public enum DurableFiles {
     }
 
     /// True when anything, even a dangling symbolic link, has this name.
-    public static func exists(_ path: String) -> Bool {
+    static func exists(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0
     }
 
     /// An output that could not be created, written or moved: exit 73, naming the file.
-    public static func failure(_ action: String, _ path: String) -> OperationFailure {
+    static func failure(_ action: String, _ path: String) -> OperationFailure {
         OperationFailure(.cannotCreate, "cannot \(action) \(path): \(String(cString: strerror(errno)))")
     }
 }

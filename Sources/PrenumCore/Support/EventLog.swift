@@ -18,7 +18,7 @@ public final class EventLog: @unchecked Sendable {
     /// Lines below this level are dropped.
     public let minimumLevel: Level
     /// Fields added to every line (the run id, for instance).
-    public var context: [(String, String)] = []
+    var context: [(String, String)] = []
 
     /// Logs to standard error; the executable takes the level from `PRENUM_LOG_LEVEL`. Debug lines
     /// are for chasing a problem, not for the nightly log.
@@ -92,7 +92,7 @@ public enum PersonnummerRedaction {
     }
 
     /// True when the text holds something shaped like a personnummer.
-    public static func containsPersonnummer(_ text: String) -> Bool {
+    static func containsPersonnummer(_ text: String) -> Bool {
         redact(text) != text
     }
 }

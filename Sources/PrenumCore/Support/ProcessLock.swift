@@ -15,7 +15,7 @@ public final class ProcessLock {
 
     /// Takes the lock without waiting. Fails with exit 75 when another process holds it, so
     /// cron simply tries again later.
-    public static func acquire(path: String) throws -> ProcessLock {
+    static func acquire(path: String) throws -> ProcessLock {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
         guard descriptor >= 0 else {
             throw OperationFailure(.cannotCreate, "cannot open lock file \(path): \(String(cString: strerror(errno)))")
@@ -45,11 +45,11 @@ public final class ProcessLock {
 
     /// Another process holds the run lock (exit 75): it names the holder so that an operator
     /// can see what is running before deciding anything.
-    public struct LockHeld: PrenumFailure {
-        public let path: String
-        public let holder: Int32?
-        public var exitCode: ExitCode { .temporaryFailure }
-        public var description: String {
+    struct LockHeld: PrenumFailure {
+        let path: String
+        let holder: Int32?
+        var exitCode: ExitCode { .temporaryFailure }
+        var description: String {
             let who: String
             switch holder {
             case .some(let pid) where kill(pid, 0) == 0 || errno == EPERM:

@@ -3,6 +3,7 @@ import PrenumTestSupport
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSimulationSupport
 
 /// Holding, releasing and discarding keep the exactly-once promise through a SIGKILL at each
 /// of their steps: after the crash and a repeat of the command, the published files are those

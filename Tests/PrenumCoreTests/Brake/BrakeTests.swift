@@ -3,6 +3,7 @@ import PrenumCrypto
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSimulationSupport
 
 /// The brake on mass removals (SPEC section 4, "held"): a file that would take away much of
 /// what a recipient holds for reasons from the register waits for the operator, who releases

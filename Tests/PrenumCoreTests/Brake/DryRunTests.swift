@@ -4,6 +4,7 @@ import PrenumTestSupport
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSimulationSupport
 
 /// `prenum run --dry-run` (SPEC section 5) through the real binary: it predicts the run's
 /// files exactly, also for a candidate configuration, and changes no file or folder.

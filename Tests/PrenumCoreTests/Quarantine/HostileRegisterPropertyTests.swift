@@ -4,6 +4,7 @@ import XCTest
 
 @testable import PrenumCore
 @testable import PrenumSample
+@testable import PrenumSimulationSupport
 
 /// The property behind the quarantine: whatever values upstream writes, night after night, every
 /// file Prenum publishes is valid against its XSD (`xmllint --schema`), and every recipient holds

@@ -3,6 +3,7 @@ import PrenumTestSupport
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSimulationSupport
 
 /// The quarantine as cron and monitoring see it, through the real binary (`PRENUM_BINARY`, the
 /// release build in the long scripts): a night with bad register values exits 0, publishes only

@@ -3,6 +3,7 @@ import PrenumSQLite
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSimulationSupport
 
 /// SPEC section 4's quarantine at the snapshot: a record version with a value no format can
 /// carry is held back (the recipient keeps the version it had; a record that was never good is

@@ -5,6 +5,7 @@ import XCTest
 
 @testable import PrenumCore
 @testable import PrenumSample
+@testable import PrenumSimulationSupport
 
 /// Each class of register value no delivery format can carry is named by the snapshot's SQL
 /// (column and reason, never the value), and by the writer's Swift twin wherever a record

@@ -4,6 +4,7 @@ import PrenumTestSupport
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSimulationSupport
 
 /// `prenum check` (SPEC section 5), through the real binary: what `run` validates before it
 /// touches anything, with the same exit codes, and not a byte written anywhere.

@@ -3,6 +3,7 @@ import PrenumTestSupport
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSimulationSupport
 
 /// Issue 12, item 6, through the real binary: a population file still being written when the
 /// run starts is not applied (no prefix of it), and neither are that subscriber's later-named

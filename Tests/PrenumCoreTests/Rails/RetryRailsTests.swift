@@ -3,6 +3,7 @@ import PrenumTestSupport
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSimulationSupport
 
 /// Issue 12, item 8, through the real binary: after a subscriber failed before staging (its
 /// outbox a dangling link), running the same date again delivers it, rather than answering

@@ -4,6 +4,7 @@ import PrenumTestSupport
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSimulationSupport
 
 /// Issue 12, items 3, 4 and 9, through the real binary: a business date after tomorrow, a
 /// register without its journal triggers or with a journal that is not the one Prenum read, a

@@ -3,6 +3,7 @@ import PrenumTestSupport
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSimulationSupport
 
 /// A population file far larger than the memory Prenum may use is streamed: `prenum import`
 /// reads, hashes and checks every line of it, and its peak resident size (from

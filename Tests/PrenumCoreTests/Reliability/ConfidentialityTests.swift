@@ -4,6 +4,7 @@ import XCTest
 
 @testable import PrenumCore
 @testable import PrenumSample
+@testable import PrenumSimulationSupport
 
 /// Nothing leaks: over random configurations (what each category may receive, what each
 /// subscriber orders, its purpose and format, populations with and without consent, and all of

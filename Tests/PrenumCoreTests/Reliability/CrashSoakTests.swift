@@ -4,6 +4,7 @@ import XCTest
 
 @testable import PrenumCore
 @testable import PrenumSample
+@testable import PrenumSimulationSupport
 
 /// Night after night, the real `prenum run` is killed with SIGKILL at random moments (seeded
 /// random delays, plus fault-injector steps so that population import and every publication

@@ -3,6 +3,7 @@ import PrenumTestSupport
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSimulationSupport
 
 /// `prenum explain` and `prenum disclosures` as the binary: their output, exit codes, and that
 /// the personnummer asked about reaches standard output only, never a log line.

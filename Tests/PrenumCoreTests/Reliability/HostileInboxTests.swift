@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSimulationSupport
 
 /// What a subscriber (or an attacker with its upload account) can put into an inbox beyond
 /// what PopulationImporterTests covers: a named pipe that would block a reader, links to

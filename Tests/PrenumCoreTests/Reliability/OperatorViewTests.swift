@@ -4,6 +4,7 @@ import PrenumTestSupport
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSimulationSupport
 
 /// What the operator is shown — `prenum status`, `status --check`, the log events and the
 /// metrics file — for the incidents of issue 13, through the real binary.

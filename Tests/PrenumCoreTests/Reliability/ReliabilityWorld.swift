@@ -3,6 +3,7 @@ import PrenumTestSupport
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSimulationSupport
 
 /// Helpers the reliability tests share on top of the simulation workspace.
 extension SimulationWorkspace {

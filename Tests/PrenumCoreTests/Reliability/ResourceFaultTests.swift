@@ -4,6 +4,7 @@ import XCTest
 
 @testable import PrenumCore
 @testable import PrenumSample
+@testable import PrenumSimulationSupport
 
 /// The machine lets Prenum down: an outbox that cannot be created, a full disk, a damaged state
 /// database, a missing or foreign register, a bad signing key. Each gives the SPEC's exit code

@@ -4,6 +4,7 @@ import PrenumTestSupport
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSimulationSupport
 
 /// The state database lost, emptied or restored from an older backup: the next run must stop
 /// before it writes anything (exit 65, naming the chains), and `prenum recover` must rebuild a

@@ -4,6 +4,7 @@ import PrenumTestSupport
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSimulationSupport
 
 /// The register is written by its owners while Prenum runs. A run must see one consistent
 /// snapshot (every pair of payments exactly as it stood at the run's journal position, never

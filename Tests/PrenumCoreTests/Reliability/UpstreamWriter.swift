@@ -3,6 +3,7 @@ import PrenumSQLite
 
 @testable import PrenumCore
 @testable import PrenumSample
+@testable import PrenumSimulationSupport
 
 /// The agency's case and payment systems, writing to the register from another thread through
 /// their own connection while Prenum runs: RegisterChaos transactions of several statements,

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSimulationSupport
 
 /// A delta joins the population with the run's changes from whichever side is smaller. Both
 /// orders must tell every subscriber the same thing, with and without population changes

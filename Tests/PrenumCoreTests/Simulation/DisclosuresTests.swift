@@ -3,6 +3,7 @@ import PrenumSQLite
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSimulationSupport
 
 /// `prenum disclosures` against a brute-force scan of every archived file, over a long
 /// simulation with population churn, order and purpose changes, refreshes and a terminated

@@ -3,6 +3,7 @@ import XCTest
 
 @testable import PrenumCore
 @testable import PrenumSample
+@testable import PrenumSimulationSupport
 
 /// `prenum explain` against the simulation's independent visibility query and the recipients'
 /// own mirrors: for every record of sampled persons, over many nights of churn.

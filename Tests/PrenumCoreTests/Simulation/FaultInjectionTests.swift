@@ -4,6 +4,7 @@ import PrenumTestSupport
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSimulationSupport
 
 /// A `prenum run` killed with SIGKILL at every named step and then run again must leave the
 /// same files, byte for byte, as a run that was never interrupted: no gap, no repeat, no

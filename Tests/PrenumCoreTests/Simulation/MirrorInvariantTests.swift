@@ -3,6 +3,7 @@ import XCTest
 
 @testable import PrenumCore
 @testable import PrenumSample
+@testable import PrenumSimulationSupport
 
 /// SPEC section 4's mirror invariant over many simulated days: a recipient applying every file
 /// in order holds exactly what the subscriber may see, field for field, whatever upstream,

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSimulationSupport
 
 /// When a run repacks the state file: after the first run (the copy grew from nothing), after
 /// a compaction, and after any run while an earlier repack is owed; not on a quiet night.

@@ -1,8 +1,7 @@
 import Foundation
+import PrenumCore
+import PrenumSample
 import XCTest
-
-@testable import PrenumCore
-@testable import PrenumSample
 
 extension SimulationWorkspace {
     /// Random changes of what the subscribers order, how they want it, and refreshes.

@@ -1,8 +1,7 @@
 import Foundation
+import PrenumCore
 import PrenumSQLite
-
-@testable import PrenumCore
-@testable import PrenumSample
+import PrenumSample
 
 /// Upstream activity for the simulation: random inserts, updates (status, dates, amounts, moves
 /// between persons), deletes and deduction changes, written through the journal triggers, with

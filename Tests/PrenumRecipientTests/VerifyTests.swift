@@ -5,6 +5,7 @@ import XCTest
 
 @testable import PrenumCore
 @testable import PrenumRecipient
+@testable import PrenumSimulationSupport
 
 /// `prenum verify` over real delivered files, each test damaging a copy in one way that a
 /// recipient must notice.

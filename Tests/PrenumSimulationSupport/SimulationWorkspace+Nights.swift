@@ -1,9 +1,8 @@
 import Foundation
+import PrenumCore
 import PrenumCrypto
+import PrenumSample
 import XCTest
-
-@testable import PrenumCore
-@testable import PrenumSample
 
 /// A small driver for the operations tests (rerun, verify, apply, status, metrics, recipient
 /// script): simulated nights with upstream changes, population files and order changes.

@@ -4,6 +4,7 @@ import PrenumTestSupport
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSimulationSupport
 
 /// scripts/recipient-verify.sh, run with bash on real delivered files: what a recipient with
 /// only openssl, sha256sum, grep and sed can check must pass untouched files and fail damage.

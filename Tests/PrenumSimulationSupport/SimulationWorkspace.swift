@@ -1,11 +1,10 @@
 import Foundation
+import PrenumCore
 import PrenumCrypto
 import PrenumSQLite
+import PrenumSample
 import PrenumTestSupport
 import XCTest
-
-@testable import PrenumCore
-@testable import PrenumSample
 
 /// A subscriber as the simulation drives it: its order, its population, and the mirror its
 /// recipient builds from the files.

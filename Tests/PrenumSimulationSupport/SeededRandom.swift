@@ -1,5 +1,5 @@
-@testable import PrenumCore
-@testable import PrenumSample
+import PrenumCore
+import PrenumSample
 
 /// The simulations draw from the sample generator's SplitMix64, so a failing simulation can
 /// be replayed by its seed.

@@ -4,6 +4,7 @@ import PrenumTestSupport
 import XCTest
 
 @testable import PrenumCore
+@testable import PrenumSimulationSupport
 
 /// Format 3's trailer on the recipient side: `prenum apply` and `prenum verify --mirror` catch
 /// a mirror damaged by hand at the next file, naming the file, what was expected and found.

@@ -6,6 +6,7 @@ import XCTest
 
 @testable import PrenumCore
 @testable import PrenumRecipient
+@testable import PrenumSimulationSupport
 
 /// `prenum apply`: a recipient mirror built by applying the delivered files must hold exactly
 /// what the independent visibility query says the subscriber may see, field for field.
