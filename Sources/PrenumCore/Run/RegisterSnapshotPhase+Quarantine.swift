@@ -6,8 +6,8 @@ import PrenumSQLite
 /// first snapshot that reads a corrected version copies it like any other change.
 ///
 /// Within one snapshot the versions to hold back are collected by `QuarantineLedger` (in
-/// `temp.held`); the copy statements skip them, and `recordQuarantine` files them in the
-/// quarantine.
+/// `temp.held`); the new persons' copy skips them, the journal pass drops them from the change
+/// set (`RecordCopy.keepChanges`), and `recordQuarantine` files them in the quarantine.
 extension RegisterSnapshotPhase {
     /// How many held-back records a run names one by one in its log; the rest are counted.
     static let quarantineLogLimit = 100

@@ -24,7 +24,7 @@ struct RegisterSnapshotPhase {
         let copy = RecordCopy(database: database, schema: Self.schema)
         let quarantine = QuarantineLedger(database: database)
         let began = Date()
-        try attach()
+        try attach(copy)
         defer { copy.detachRegister() }
         var counts = (newPersons: 0, journaled: 0, kept: 0, quarantined: 0, released: 0, check: "none")
         // Where the time went, for the log: new persons, the journal pass, the commit.
@@ -105,9 +105,9 @@ struct RegisterSnapshotPhase {
         return run
     }
 
-    private func attach() throws {
+    private func attach(_ copy: RecordCopy) throws {
         do {
-            try RecordCopy(database: state.database, schema: Self.schema).attachRegister(
+            try copy.attachRegister(
                 uri: register.readOnlyURI, cacheKiB: Self.registerCacheKiB,
                 busyTimeoutMilliseconds: register.busyTimeoutMilliseconds)
             try state.database.defineUTF8Check()

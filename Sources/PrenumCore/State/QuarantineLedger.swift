@@ -82,9 +82,16 @@ public struct QuarantineLedger {
             """)
     }
 
-    /// The problem expression of row `alias` of `entity`'s table in the register attached as `schema`.
-    private static func problem(_ entity: RecordKind, _ alias: String, schema: String) -> String {
-        RegisterValueDomain.problem(entity, alias, schema: schema)
+    /// SQL condition: `pnr` is a tracked person.
+    private static func tracked(_ pnr: String) -> String {
+        "EXISTS (SELECT 1 FROM tracked_person t WHERE t.pnr = \(pnr))"
+    }
+
+    /// SQL condition: a journaled version whose person is `pnr` is classified at all: its
+    /// person is tracked, or is no personnummer (a move to garbage may be held back). A version
+    /// moved to a person nobody subscribes is visible to no one, so it is removed as usual.
+    private static func classified(_ pnr: String) -> String {
+        "(\(tracked(pnr)) OR (\(RegisterValueDomain.personnummerShape(pnr))) IS NOT 1)"
     }
 
     /// SQL condition: register row `alias` of `entity` is not held back in this snapshot.
@@ -99,7 +106,7 @@ public struct QuarantineLedger {
             """
             INSERT OR REPLACE INTO temp.held(entity, id, pnr, problem)
                 SELECT \(entity.rawValue), id, pnr, problem FROM (
-                    SELECT c.id, c.pnr, \(Self.problem(entity, "c", schema: schema)) AS problem
+                    SELECT c.id, c.pnr, \(RegisterValueDomain.problem(entity, "c", schema: schema)) AS problem
                     FROM temp.new_person n CROSS JOIN \(schema).\(entity.registerTable) c ON c.pnr = n.pnr)
                 WHERE problem IS NOT NULL
             """)
@@ -110,18 +117,17 @@ public struct QuarantineLedger {
     /// `JournaledVersionCheck` found, when that check could not be used.
     func holdJournaledRecords(_ entity: RecordKind, schema: String) throws {
         let e = entity.rawValue
-        // Only versions of tracked persons are classified, and versions whose person is
-        // garbage (`holdRule`). LIMIT keeps SQLite from folding the subquery in, so the copy is
-        // looked at for bad versions only.
+        // LIMIT keeps SQLite from folding the subquery in, so the copy is looked at for bad
+        // versions only.
         try database.execute(
             Self.holdRule(
                 entity,
                 found: """
-                    SELECT a.id, a.pnr, \(Self.problem(entity, "a", schema: schema)) AS problem
+                    SELECT a.id, a.pnr, \(RegisterValueDomain.problem(entity, "a", schema: schema)) AS problem
                     FROM temp.changed_key k JOIN \(schema).\(entity.registerTable) a ON a.id = k.id
                     WHERE k.entity = \(e)
-                      AND (EXISTS (SELECT 1 FROM tracked_person t WHERE t.pnr = a.pnr) OR (\(RegisterValueDomain.personnummerShape("a.pnr"))) IS NOT 1)
-                      AND \(Self.problem(entity, "a", schema: schema)) IS NOT NULL
+                      AND \(Self.classified("a.pnr"))
+                      AND \(RegisterValueDomain.problem(entity, "a", schema: schema)) IS NOT NULL
                     LIMIT -1
                     """))
     }
@@ -146,19 +152,16 @@ public struct QuarantineLedger {
                     entity,
                     found: """
                         SELECT f.id, f.pnr, f.problem FROM temp.flagged f
-                        WHERE f.entity = \(entity.rawValue)
-                          AND (EXISTS (SELECT 1 FROM tracked_person t WHERE t.pnr = f.pnr) OR (\(RegisterValueDomain.personnummerShape("f.pnr"))) IS NOT 1)
+                        WHERE f.entity = \(entity.rawValue) AND \(Self.classified("f.pnr"))
                         """))
         }
         try database.execute("DELETE FROM temp.flagged")
     }
 
-    /// The hold, over `found` (id, pnr, problem: the bad versions of tracked persons and of
-    /// persons given as garbage): a version is held if its person is tracked, or if the copy
-    /// holds the record (it stays with the person it had; a version moved to a person nobody
-    /// subscribes is visible to no one, so it is removed as usual). Filed under the person of
-    /// the copy's version, else the register's. Before the journal pass changes the recent
-    /// versions.
+    /// The hold, over `found` (id, pnr, problem: the bad versions that are `classified`): a
+    /// version is held if its person is tracked, or if the copy holds the record (it stays with
+    /// the person it had). Filed under the person of the copy's version, else the register's.
+    /// Before the journal pass changes the recent versions.
     private static func holdRule(_ entity: RecordKind, found: String) -> String {
         let e = entity.rawValue
         return """
@@ -169,7 +172,7 @@ public struct QuarantineLedger {
                                     (SELECT b.pnr FROM record b WHERE b.entity = \(e) AND b.id = found.id
                                      AND NOT EXISTS (SELECT 1 FROM record_recent x WHERE x.entity = \(e) AND x.id = found.id))) AS copied
                     FROM (\(found)) found) bad
-                WHERE bad.copied IS NOT NULL OR EXISTS (SELECT 1 FROM tracked_person t WHERE t.pnr = bad.pnr)
+                WHERE bad.copied IS NOT NULL OR \(tracked("bad.pnr"))
             """
     }
 
