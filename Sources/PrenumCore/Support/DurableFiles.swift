@@ -83,6 +83,15 @@ enum DurableFiles {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
         defer { buffer.deallocate() }
         do {
+            // In the kernel where it can (each page copied once, none through this process);
+            // where it cannot, through the buffer from wherever that stopped.
+            while true {
+                let copied = SystemCall.retryingInterrupted { sendfile(output, input, nil, 1 << 30) }
+                if copied > 0 { continue }
+                if copied == 0 { break }
+                guard [EINVAL, ENOSYS, EOPNOTSUPP].contains(errno) else { throw failure("write", temporary) }
+                break
+            }
             while true {
                 let count = SystemCall.read(input, into: buffer)
                 if count < 0 {
