@@ -38,15 +38,6 @@ public enum SystemCall {
 
 /// A failed system call's `errno`, kept so that the caller can name the file and the action
 /// in its own error and still say what the kernel said.
-extension SystemCall {
-    /// How many files the process may have open (the soft limit), or nil if it cannot be read.
-    public static var openFileLimit: Int? {
-        var limit = rlimit()
-        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return nil }
-        return Int(clamping: limit.rlim_cur)
-    }
-}
-
 public struct SystemCallError: Error, Equatable, CustomStringConvertible {
     public let code: Int32
 

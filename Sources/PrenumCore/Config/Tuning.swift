@@ -11,25 +11,17 @@ public struct Tuning: Sendable {
     /// snapshot classifies them on its own connection instead (`JournaledVersionCheck`): bounds
     /// the check's memory. Not set by the operator; tests lower it to take the other path.
     public var versionCheckFlaggedLimit: Int
-    /// How many DELTA files one pass over the night's change set writes at once
-    /// (`ChangeSetScan`): each is an open file and a write buffer. Below 2, every DELTA reads
-    /// the change set through its own join. Not set by the operator; tests set 1 to compare the
-    /// two ways.
-    public var changeScanSubscribers: Int
 
     public init(
         inboxLookSeconds: TimeInterval = InboxLook.defaultSeconds, deliveryWorkers: Int? = nil,
-        versionCheckFlaggedLimit: Int = Tuning.defaultVersionCheckFlaggedLimit,
-        changeScanSubscribers: Int = Tuning.defaultChangeScanSubscribers
+        versionCheckFlaggedLimit: Int = Tuning.defaultVersionCheckFlaggedLimit
     ) {
         self.inboxLookSeconds = inboxLookSeconds
         self.deliveryWorkers = deliveryWorkers
         self.versionCheckFlaggedLimit = versionCheckFlaggedLimit
-        self.changeScanSubscribers = changeScanSubscribers
     }
 
     public static let defaultVersionCheckFlaggedLimit = 50_000
-    public static let defaultChangeScanSubscribers = 256
 
     public static let standard = Tuning()
 }

@@ -18,8 +18,6 @@ struct DeltaPlanner {
     /// The subscriber's ordered benefits as SQL literals. Codes are validated by the
     /// configuration loader to `[A-Z]{1,8}`; anything else is dropped rather than quoted.
     let orderedBenefitList: String
-    /// The same codes as a set, for a `ChangeSetScan` that filters the changes itself.
-    let orderedBenefits: Set<String>
 
     /// When set (format 3), every decision also records how it changes what the recipient
     /// holds, for the trailer's fingerprint.
@@ -35,21 +33,10 @@ struct DeltaPlanner {
         let codes = visibility.profile.benefits.sorted().filter { code in
             !code.isEmpty && code.utf8.allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
         }
-        orderedBenefits = Set(codes)
         orderedBenefitList = codes.isEmpty ? "''" : codes.map { "'\($0)'" }.joined(separator: ", ")
     }
 
-    /// The same planner reading through another connection (its tally kept).
-    func reading(_ other: Database) -> DeltaPlanner {
-        var planner = DeltaPlanner(database: other, subscriber: subscriber, visibility: visibility, changeRows: changeRows)
-        planner.tally = tally
-        return planner
-    }
-
     var requiresConsent: Bool { visibility.profile.requiresConsent }
-
-    /// The run's changes touching one person, old and new version by record.
-    typealias Candidates = [RecordKey: (old: RecordVersion?, new: RecordVersion?)]
 
     /// Every person with something to say in a FULL file, with all its visible records.
     func forEachFullPerson(_ body: (String, [RecordVersion]) throws -> Void) throws {
@@ -71,28 +58,45 @@ struct DeltaPlanner {
 
     /// The same, also passing the keys of the person's records the register changed tonight:
     /// a `REMOVED` of one of them comes from the register, any other from the person's terms.
-    ///
-    /// The subscriber's own join of its population with the run's changes (one statement, not
-    /// a query per person) feeds a `DeltaPersonMerge`; a `ChangeSetScan` feeds many at once.
-    func forEachDeltaPersonWithJournaledKeys(_ body: DeltaPersonMerge.Visit) throws {
-        var merge = try DeltaPersonMerge(planner: self)
+    func forEachDeltaPersonWithJournaledKeys(_ body: (String, [ChangeDecision], _ journaled: Set<RecordKey>) throws -> Void) throws {
         let changed = try subscriptions.changesOfPresentPersons(
             subscriber: subscriber, benefits: orderedBenefitList, changeRows: changeRows)
-        // The stream runs over a whole population: its columns are found by name once, here.
+        let pending = try subscriptions.pendingRows(subscriber: subscriber)
+        // Both streams run over a whole population: their columns are found by name once, here.
         let changedColumns = try SubscriptionRow.Columns(changed)
         let changeColumns = try RecordStore.ChangeColumns(changed)
-        var onRow = try changed.step()
-        while onRow {
-            let row = SubscriptionRow(changed, changedColumns)
-            var candidates: Candidates = [:]
-            repeat {
-                let change = try RecordStore.change(changed, changeColumns)
-                candidates[change.key] = (change.old, change.new)
-                onRow = try changed.step()
-            } while onRow && changed.text(changedColumns.pnr) == row.pnr
-            try merge.offer(row, changes: candidates, body)
+        let pendingColumns = try SubscriptionRow.Columns(pending)
+        var changedPnr: String? = try changed.step() ? changed.text(changedColumns.pnr) : nil
+        var pendingRow: SubscriptionRow? = try pending.step() ? SubscriptionRow(pending, pendingColumns) : nil
+        while changedPnr != nil || pendingRow != nil {
+            // The smaller pnr in SQLite's byte order, the order both streams come in.
+            let pnr: String
+            if let a = changedPnr, let b = pendingRow?.pnr {
+                pnr = a.utf8.lexicographicallyPrecedes(b.utf8) ? a : b
+            } else {
+                pnr = changedPnr ?? pendingRow?.pnr ?? ""
+            }
+            var subscription: SubscriptionRow?
+            var candidates: [RecordKey: (old: RecordVersion?, new: RecordVersion?)] = [:]
+            if changedPnr == pnr {
+                subscription = SubscriptionRow(changed, changedColumns)
+                repeat {
+                    let change = try RecordStore.change(changed, changeColumns)
+                    candidates[change.key] = (change.old, change.new)
+                    changedPnr = try changed.step() ? changed.text(changedColumns.pnr) : nil
+                } while changedPnr == pnr
+            }
+            if let row = pendingRow, row.pnr == pnr {
+                subscription = row
+                pendingRow = try pending.step() ? SubscriptionRow(pending, pendingColumns) : nil
+            }
+            guard let subscription, subscription.present else { continue }
+            let decisions = try decisions(for: subscription, changes: candidates)
+            guard !decisions.isEmpty else { continue }
+            // Only removals ask which records the register changed.
+            let removes = decisions.contains { if case .removed = $0 { return true } else { return false } }
+            try body(pnr, decisions, removes ? Set(candidates.keys) : [])
         }
-        try merge.finish(body)
     }
 
     /// Persons removed from the population since the last file, in pnr order.
@@ -105,7 +109,7 @@ struct DeltaPlanner {
     }
 
     /// The changes to place under one present person, from the run's `changes` touching it.
-    func decisions(for row: SubscriptionRow, changes: Candidates) throws -> [ChangeDecision] {
+    func decisions(for row: SubscriptionRow, changes: [RecordKey: (old: RecordVersion?, new: RecordVersion?)]) throws -> [ChangeDecision] {
         let pnr = row.pnr
         let heldHere = row.heldTerms(requiresConsent: requiresConsent)
         let nowHere = row.nowTerms(requiresConsent: requiresConsent)

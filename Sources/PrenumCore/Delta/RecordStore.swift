@@ -157,12 +157,6 @@ public struct RecordStore {
         try database.scalarInt("SELECT COUNT(*) FROM record_change") ?? 0
     }
 
-    /// Every change of the run in file order (person, kind, id), for the caller to step: one
-    /// pass over the change set in its key order, for a `ChangeSetScan`.
-    func changesInPersonOrder() throws -> Statement {
-        try database.prepare("SELECT c.pnr, \(Self.changeColumns("c")) FROM record_change c ORDER BY c.pnr, c.entity, c.id")
-    }
-
     /// The run's changes filed under a person (as its old or new holder).
     func forEachChange(ofPerson pnr: String, _ body: (_ key: RecordKey, _ old: RecordVersion?, _ new: RecordVersion?) throws -> Void) throws
     {

@@ -2,37 +2,24 @@ import Foundation
 import PrenumCrypto
 import PrenumSQLite
 
-/// One subscriber's file of a run: which kind (`DeliveryKindRule`), created (`prepare`),
-/// written (`DeliveryFileBuilder`, alone or by a `ChangeSetScan` with other DELTAs), then
-/// signed, staged with the subscriber's new position, held by the brake on mass removals or
-/// published (`complete`).
+/// One subscriber's file of a run: which kind (`DeliveryKindRule`), written
+/// (`DeliveryFileBuilder`), signed, staged with the subscriber's new position, held by the
+/// brake on mass removals or published.
 extension SubscriberDeliverer {
     func profile(of subscriber: Subscriber) -> DeliveryProfile {
         .of(subscriber, historyDays: configuration.historyDays)
     }
 
-    /// A subscriber's file of a run, created in staging and ready for its persons.
-    struct PreparedDelivery {
-        let subscriber: Subscriber
-        let profile: DeliveryProfile
-        let kind: DeliveryKind
-        let sequence: Int64
-        let fileName: String
-        let outbox: String
-        let paths: DeliveryPublisher.Paths
-        let builder: DeliveryFileBuilder
-        let began: Date
-        var header: DeliveryHeader { builder.header }
-    }
-
-    /// Works out the file's kind and header and creates it in staging (a stale one of an
-    /// interrupted run removed first).
-    func prepare(_ subscriber: Subscriber, run: RunRecord, changeRows: Int64, reader: Database) throws -> PreparedDelivery {
+    /// Writes, signs, stages and publishes the subscriber's file for `run`.
+    func deliver(
+        _ subscriber: Subscriber, run: RunRecord, changeRows: Int64, reader: Database,
+        writer stateWriter: StateWriter
+    ) throws -> (DeliveryRecord, DeliveryOutline) {
         let began = Date()
         let profile = profile(of: subscriber)
         let position = try RunLedger(database: reader).position(of: subscriber.id)
         let kind = DeliveryKindRule.kind(position: position, profile: profile, baseWatermark: run.baseWatermark)
-        let outline = DeliveryOutline(
+        var outline = DeliveryOutline(
             reason: DeliveryOutline.reason(position: position, profile: profile, baseWatermark: run.baseWatermark))
         let sequence = position.lastSequence + 1
         let outbox = subscriber.outboxFolder(in: configuration)
@@ -56,25 +43,10 @@ extension SubscriberDeliverer {
         var planner = DeltaPlanner(
             database: reader, subscriber: subscriber.id,
             visibility: .of(subscriber, in: configuration, on: run.businessDate), changeRows: changeRows)
-        planner.tally = subscriber.formatVersion.carriesMirrorFingerprint ? FingerprintTally() : nil
-        let builder = try DeliveryFileBuilder(planner: planner, reader: reader, header: header, path: paths.stagedData, outline: outline)
-        return PreparedDelivery(
-            subscriber: subscriber, profile: profile, kind: kind, sequence: sequence, fileName: fileName, outbox: outbox,
-            paths: paths, builder: builder, began: began)
-    }
-
-    /// Signs the written file, stages it with the subscriber's new position, and holds it by
-    /// the brake on mass removals or publishes it.
-    func complete(
-        _ prepared: PreparedDelivery, written: DeliveryFileBuilder.Written, run: RunRecord, reader: Database,
-        writer stateWriter: StateWriter
-    ) throws -> (DeliveryRecord, DeliveryOutline) {
-        let subscriber = prepared.subscriber, profile = prepared.profile, kind = prepared.kind
-        let sequence = prepared.sequence, fileName = prepared.fileName, paths = prepared.paths
-        let header = prepared.header, began = prepared.began, outbox = prepared.outbox
-        // Through this thread's connection: the file may have been written on another.
-        let planner = prepared.builder.planner.reading(reader), tally = planner.tally
-        let outline = prepared.builder.outline
+        let tally = subscriber.formatVersion.carriesMirrorFingerprint ? FingerprintTally() : nil
+        planner.tally = tally
+        let written = try DeliveryFileBuilder(planner: planner, reader: reader).write(
+            header: header, to: paths.stagedData, outline: &outline)
         let summary = written.summary
         faults.reach(.deliverAfterWrite, subscriber: subscriber.id)
 

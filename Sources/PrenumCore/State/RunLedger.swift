@@ -172,14 +172,6 @@ public struct RunLedger {
             refreshPending: try statement.bool("refresh_pending"))
     }
 
-    /// Records in the subscriber's last file (0 before its first): what its next DELTA is
-    /// likely to weigh, for sharing the night's DELTAs out evenly.
-    func recordsOfLastFile(of subscriber: String) throws -> Int {
-        Int(
-            try database.scalarInt(
-                "SELECT records FROM delivery WHERE subscriber = ? ORDER BY sequence DESC LIMIT 1", [subscriber]) ?? 0)
-    }
-
     /// Orders a FULL file at the next run.
     public func orderRefresh(subscriber: String, at: String) throws {
         try database.run(

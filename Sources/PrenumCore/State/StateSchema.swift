@@ -301,14 +301,6 @@ enum StateSchema {
         // on a fold after every run reads one row instead of counting them.
         """
         INSERT INTO meta(key, value) SELECT 'disclosure_recent_pairs', COUNT(*) FROM disclosure_recent;
-        """,
-        // 11: the by-person index carries each subscription's terms, so one pass over the
-        // night's changed persons (`ChangeSetScan`) reads their subscriptions from the index
-        // alone, without a lookup of the row for each.
-        """
-        CREATE INDEX subscription_by_person_terms ON subscription(
-            pnr, subscriber, present, consent, from_date, delivered_present, delivered_consent, delivered_from_date, dirty);
-        DROP INDEX subscription_by_person;
         """
     ]
 }

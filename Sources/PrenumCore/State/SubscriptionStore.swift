@@ -193,25 +193,6 @@ struct SubscriptionStore {
         return statement
     }
 
-    /// The rows of `subscribers` for the persons the run's change set names, present in the
-    /// population as imported, in pnr order (SQLite's byte order), for the caller to step.
-    ///
-    /// Driven by the persons, not the populations: the change set's persons are looked up in
-    /// order in the by-person index, which holds the rows' terms, so each of its pages is read
-    /// about once. The subscriber test is kept off the index (`+`): as an index term SQLite
-    /// would probe every person once per subscriber.
-    func presentRowsOfChangedPersons(subscribers: [String]) throws -> Statement {
-        let placeholders = (1...max(subscribers.count, 1)).map { "?\($0)" }.joined(separator: ", ")
-        let statement = try database.prepare(
-            """
-            SELECT s.subscriber, \(SubscriptionRow.columns) FROM subscription s INDEXED BY subscription_by_person_terms
-            WHERE s.pnr IN (SELECT pnr FROM record_change) AND s.present = 1 AND +s.subscriber IN (\(placeholders))
-            ORDER BY s.pnr
-            """)
-        try statement.bind(subscribers.isEmpty ? [""] : subscribers)
-        return statement
-    }
-
     /// SQL join clause: `alias` is the row of subscriber `?` (the statement's first parameter)
     /// for the person `pnr` (an SQL expression), if that person is in its population as
     /// imported. For owners that count their rows per population (`QuarantineLedger`).
