@@ -89,7 +89,8 @@ enum DurableFiles {
                 let copied = SystemCall.retryingInterrupted { sendfile(output, input, nil, 1 << 30) }
                 if copied > 0 { continue }
                 if copied == 0 { break }
-                guard [EINVAL, ENOSYS, EOPNOTSUPP].contains(errno) else { throw failure("write", temporary) }
+                // Either side may be at fault (a full disk, a read error): both are named.
+                guard [EINVAL, ENOSYS, EOPNOTSUPP].contains(errno) else { throw failure("copy \(source) to", temporary) }
                 break
             }
             while true {

@@ -9,8 +9,11 @@ import XCTest
 extension SimulationWorkspace {
 
     /// A workspace whose first night was delivered to every subscriber by the real binary and
-    /// checked, with the second night's upstream changes and population files waiting.
-    static func afterFirstNight(seed: UInt64, prepare: (SimulationWorkspace) throws -> Void = { _ in }) throws -> SimulationWorkspace {
+    /// checked, with the second night's upstream changes and (unless told otherwise) population
+    /// files waiting.
+    static func afterFirstNight(
+        seed: UInt64, populationFilesForTheSecondNight: Bool = true, prepare: (SimulationWorkspace) throws -> Void = { _ in }
+    ) throws -> SimulationWorkspace {
         try ProcessRunner.requirePrenum()
         let world = try SimulationWorkspace(seed: seed, persons: 80)
         try prepare(world)
@@ -21,7 +24,9 @@ extension SimulationWorkspace {
         for index in world.subscribers.indices { try world.collect(index, expectNew: 1) }
         let second = firstNight.adding(days: 1)
         try world.chaos.advance(on: second, operations: 60, &world.random)
-        for index in world.subscribers.indices { try world.dropPopulationFile(for: index, day: second, lines: 6) }
+        for index in world.subscribers.indices where populationFilesForTheSecondNight {
+            try world.dropPopulationFile(for: index, day: second, lines: 6)
+        }
         return world
     }
 

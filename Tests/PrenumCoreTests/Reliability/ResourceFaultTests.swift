@@ -148,6 +148,55 @@ final class ResourceFaultTests: XCTestCase {
         try assertThirdNightCatchesUp(world, victim: victim)
     }
 
+    /// The archive on a tiny file system that is full when the night's files are copied into
+    /// it (in the kernel, `DurableFiles.copy`): every file stays staged, none reaches an outbox,
+    /// no partial copy is left, and once there is room the next run publishes them as made.
+    func testAFullArchivePublishesNothingLeavesNoPartialCopyAndTheStagedFilesGoOutLater() throws {
+        var mountPoint = ""
+        var world: SimulationWorkspace?
+        defer {
+            if !mountPoint.isEmpty { _ = try? ProcessRunner.run("/bin/umount", [mountPoint]) }
+            withExtendedLifetime(world) {}
+        }
+        // No population file that night: its copy would go to the full archive too, and wait.
+        world = try SimulationWorkspace.afterFirstNight(seed: 304, populationFilesForTheSecondNight: false) { world in
+            let point = world.root.appendingPathComponent("archive").path
+            let mounted = try ProcessRunner.run("/bin/mount", ["-t", "tmpfs", "-o", "size=4m,mode=0755", "tmpfs", point])
+            guard mounted.status == 0 else {
+                throw XCTSkip("cannot mount a small tmpfs here (needs root and mount): \(mounted.errorOutput)")
+            }
+            mountPoint = point
+        }
+        guard let world else { return }
+        var info = statvfs()
+        XCTAssertEqual(statvfs(mountPoint, &info), 0)
+        let free = Int(info.f_bavail) * Int(info.f_frsize)
+        try Data(count: max(0, free - 2048)).write(to: URL(fileURLWithPath: mountPoint + "/filler"))
+        let outboxes = world.subscribers.map { world.outboxFolder($0).path }
+        let before = try outboxes.map { try FileManager.default.contentsOfDirectory(atPath: $0).sorted() }
+        let archived = try FileManager.default.subpathsOfDirectory(atPath: mountPoint).sorted()
+
+        let outcome = try ProcessRunner.prenum(["run", "--date", secondNight.description], in: world.root)
+        XCTAssertEqual(outcome.status, 1, outcome.errorOutput)
+        XCTAssertTrue(
+            outcome.errorOutput.contains("/archive/") && outcome.errorOutput.contains("No space left on device"), outcome.errorOutput)
+        XCTAssertEqual(
+            try outboxes.map { try FileManager.default.contentsOfDirectory(atPath: $0).sorted() }, before, "a file was published")
+        XCTAssertEqual(try FileManager.default.subpathsOfDirectory(atPath: mountPoint).sorted(), archived, "a partial copy was left")
+        XCTAssertEqual(
+            try world.stateQuery("SELECT COUNT(*) FROM delivery WHERE status = 'staged'"), "\(world.subscribers.count)",
+            "every file of the night stays staged")
+
+        try FileManager.default.removeItem(atPath: mountPoint + "/filler")
+        let retried = try ProcessRunner.prenum(["run", "--date", secondNight.description], in: world.root)
+        XCTAssertEqual(retried.status, 0, retried.errorOutput)
+        XCTAssertEqual(try world.stateQuery("SELECT COUNT(*) FROM delivery WHERE status = 'staged'"), "0")
+        for index in world.subscribers.indices {
+            try world.collect(index, expectNew: 1)
+            try world.assertMirror(index, on: secondNight)
+        }
+    }
+
     func testADamagedStateDatabaseStopsWith65AndWritesNothing() throws {
         let world = try SimulationWorkspace.afterFirstNight(seed: 303)
         let path = world.root.appendingPathComponent("state.db").path
